@@ -1,0 +1,228 @@
+//! Money: usage spans + billing rules + price sheets → bills (granularity, minimums, modes).
+//!
+//! Deliberately knows nothing about events or queues: platforms hand it one closed span
+//! per container or instance and it accumulates billed time exactly, in integer
+//! nanoseconds; dollars appear only when a price sheet is applied at the end.
+
+use crate::time::{SimDuration, SimTime};
+
+/// What part of a container's life is billed (SPEC §3.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BillingMode {
+    /// From container start (cold start included) through busy and idle time to stop.
+    Lifetime,
+    /// As `Lifetime`, but the cold start is free.
+    AfterStartup,
+    /// Only execution time.
+    BusyOnly,
+}
+
+/// How a span of usage becomes billed time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BillingRule {
+    pub mode: BillingMode,
+    /// Each span's billed time is rounded up to a multiple of this (0: no rounding).
+    pub granularity: SimDuration,
+    /// And is at least this, unless nothing at all was billable.
+    pub minimum: SimDuration,
+}
+
+/// The life of one billed unit (a container or an instance), closed at its stop or at
+/// the horizon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UsageSpan {
+    /// When billing may start (after any unbilled schedule delay).
+    pub start: SimTime,
+    /// When the cold start ended (= `start` for a warm unit).
+    pub boot_end: SimTime,
+    pub stop: SimTime,
+    /// Time with at least one input executing, summed over the unit's GPUs.
+    pub busy_gpu: SimDuration,
+}
+
+/// Billed time by kind, in unit-nanoseconds (busy in GPU-nanoseconds).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BilledTime {
+    pub total: u128,
+    pub startup: u128,
+    pub busy_gpu: u128,
+}
+
+impl BilledTime {
+    pub fn add(&mut self, other: BilledTime) {
+        self.total += other.total;
+        self.startup += other.startup;
+        self.busy_gpu += other.busy_gpu;
+    }
+}
+
+impl BillingRule {
+    fn round(&self, raw: SimDuration) -> SimDuration {
+        if raw.0 == 0 {
+            return raw;
+        }
+        raw.round_up_to(self.granularity).max(self.minimum)
+    }
+
+    /// The billed time of one span (SPEC §10.8).
+    pub fn bill(&self, span: &UsageSpan) -> BilledTime {
+        let boot_end = span.boot_end.min(span.stop);
+        let (raw, startup) = match self.mode {
+            BillingMode::Lifetime => (span.stop - span.start, boot_end - span.start),
+            BillingMode::AfterStartup => (span.stop - boot_end, SimDuration::ZERO),
+            BillingMode::BusyOnly => (span.busy_gpu, SimDuration::ZERO),
+        };
+        BilledTime {
+            total: self.round(raw).0 as u128,
+            startup: startup.0 as u128,
+            busy_gpu: span.busy_gpu.0 as u128,
+        }
+    }
+}
+
+/// Accumulates the billed time of every span of one platform in one replica.
+#[derive(Clone, Debug)]
+pub struct Meter {
+    pub rule: BillingRule,
+    pub billed: BilledTime,
+    /// Spans billed so far.
+    pub spans: u64,
+}
+
+impl Meter {
+    pub fn new(rule: BillingRule) -> Self {
+        Meter {
+            rule,
+            billed: BilledTime::default(),
+            spans: 0,
+        }
+    }
+
+    pub fn add(&mut self, span: &UsageSpan) {
+        self.billed.add(self.rule.bill(span));
+        self.spans += 1;
+    }
+}
+
+/// Prices of one billed unit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PriceSheet {
+    /// Everything billed per unit-second (GPU + CPU + memory, multipliers applied).
+    pub usd_per_unit_s: f64,
+    pub gpus_per_unit: u32,
+}
+
+/// A platform's cost in one replica.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Bill {
+    pub total_usd: f64,
+    pub startup_usd: f64,
+    pub busy_usd: f64,
+    pub idle_usd: f64,
+    pub fallback_usd: f64,
+    /// Billed GPU-seconds after rounding.
+    pub billed_gpu_s: f64,
+    /// GPU-seconds with at least one input executing.
+    pub busy_gpu_s: f64,
+}
+
+impl Bill {
+    /// Prices a metered total. `idle` is the rest of the bill, so rounding lands there.
+    pub fn price(billed: &BilledTime, prices: &PriceSheet) -> Bill {
+        let per_ns = prices.usd_per_unit_s / 1e9;
+        let gpus = prices.gpus_per_unit as f64;
+        let total_usd = billed.total as f64 * per_ns;
+        let startup_usd = billed.startup as f64 * per_ns;
+        let busy_usd = billed.busy_gpu as f64 / gpus * per_ns;
+        Bill {
+            total_usd,
+            startup_usd,
+            busy_usd,
+            idle_usd: (total_usd - startup_usd - busy_usd).max(0.0),
+            fallback_usd: 0.0,
+            billed_gpu_s: billed.total as f64 * gpus / 1e9,
+            busy_gpu_s: billed.busy_gpu as f64 / 1e9,
+        }
+    }
+
+    /// The sum of two bills (e.g. a hybrid's parts, or spot + fallback).
+    pub fn plus(&self, o: &Bill) -> Bill {
+        Bill {
+            total_usd: self.total_usd + o.total_usd,
+            startup_usd: self.startup_usd + o.startup_usd,
+            busy_usd: self.busy_usd + o.busy_usd,
+            idle_usd: self.idle_usd + o.idle_usd,
+            fallback_usd: self.fallback_usd + o.fallback_usd,
+            billed_gpu_s: self.billed_gpu_s + o.billed_gpu_s,
+            busy_gpu_s: self.busy_gpu_s + o.busy_gpu_s,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: u64 = 1_000_000_000;
+
+    fn span(start: u64, boot_end: u64, stop: u64, busy: u64) -> UsageSpan {
+        UsageSpan {
+            start: SimTime(start),
+            boot_end: SimTime(boot_end),
+            stop: SimTime(stop),
+            busy_gpu: SimDuration(busy),
+        }
+    }
+
+    fn rule(mode: BillingMode, g: u64, min: u64) -> BillingRule {
+        BillingRule {
+            mode,
+            granularity: SimDuration(g),
+            minimum: SimDuration(min),
+        }
+    }
+
+    #[test]
+    fn lifetime_rounds_the_whole_span_up_and_breaks_it_down() {
+        let b = rule(BillingMode::Lifetime, 60 * S, 0).bill(&span(0, 30 * S, 95 * S + 1, 40 * S));
+        assert_eq!(b.total, 120 * S as u128);
+        assert_eq!(b.startup, 30 * S as u128);
+        assert_eq!(b.busy_gpu, 40 * S as u128);
+    }
+
+    #[test]
+    fn after_startup_skips_the_boot_and_busy_only_bills_execution() {
+        let s = span(10 * S, 40 * S, 100 * S, 7 * S + 1);
+        assert_eq!(
+            rule(BillingMode::AfterStartup, S, 0).bill(&s).total,
+            60 * S as u128
+        );
+        assert_eq!(
+            rule(BillingMode::BusyOnly, S, 0).bill(&s).total,
+            8 * S as u128
+        );
+    }
+
+    #[test]
+    fn minimum_applies_only_to_something_billable() {
+        let r = rule(BillingMode::BusyOnly, S, 60 * S);
+        assert_eq!(r.bill(&span(0, 0, 100 * S, 3 * S)).total, 60 * S as u128);
+        assert_eq!(r.bill(&span(0, 0, 100 * S, 0)).total, 0);
+    }
+
+    #[test]
+    fn the_breakdown_sums_to_the_total() {
+        let mut m = Meter::new(rule(BillingMode::Lifetime, 60 * S, 0));
+        m.add(&span(0, 30 * S, 95 * S, 40 * S));
+        let bill = Bill::price(
+            &m.billed,
+            &PriceSheet {
+                usd_per_unit_s: 0.001097,
+                gpus_per_unit: 1,
+            },
+        );
+        assert!((bill.total_usd - 120.0 * 0.001097).abs() < 1e-12);
+        let sum = bill.startup_usd + bill.busy_usd + bill.idle_usd;
+        assert!((sum - bill.total_usd).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,19 @@
+//! `servsim`: parse the command line, run it, map failures to exit codes (SPEC §5).
+
+use clap::Parser;
+
+fn main() {
+    let cli = match servsim::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors exit 2.
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    if let Err(e) = servsim::cli::run(cli) {
+        eprintln!("error: {e}");
+        std::process::exit(e.exit_code());
+    }
+}

@@ -1,0 +1,10 @@
+//! Measurement: the per-replica recorder (histograms, counters, time-averages) and the
+//! across-seed `Stat`.
+//!
+//! Deliberately knows nothing about dollars or platforms: it counts what it is told.
+
+mod recorder;
+mod stat;
+
+pub use recorder::{Counts, DurationHistogram, Recorder, TimeAverage};
+pub use stat::{Stat, quantile_sorted};

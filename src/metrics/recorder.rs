@@ -1,0 +1,210 @@
+//! What one replica records while it runs.
+
+use hdrhistogram::Histogram;
+
+use crate::time::{SimDuration, SimTime};
+
+/// Request outcomes. Conservation: `arrived` = the sum of the other five.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub arrived: u64,
+    pub completed: u64,
+    pub rejected: u64,
+    pub timed_out: u64,
+    pub failed: u64,
+    pub in_flight_at_end: u64,
+}
+
+impl Counts {
+    /// Whether every arrival is accounted for exactly once.
+    pub fn is_conserved(&self) -> bool {
+        self.arrived
+            == self.completed + self.rejected + self.timed_out + self.failed + self.in_flight_at_end
+    }
+}
+
+/// Durations in microseconds to 3 significant digits (SPEC §4), plus the exact sum so the
+/// mean carries no bucketing error.
+#[derive(Clone, Debug)]
+pub struct DurationHistogram {
+    pub hist: Histogram<u64>,
+    pub sum_ns: u128,
+}
+
+impl Default for DurationHistogram {
+    fn default() -> Self {
+        // One hour at first; it grows itself for longer values.
+        let mut hist = Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid hdr bounds");
+        hist.auto(true);
+        DurationHistogram { hist, sum_ns: 0 }
+    }
+}
+
+impl DurationHistogram {
+    #[inline]
+    pub fn record(&mut self, d: SimDuration) {
+        let micros = (d.0 + 500) / 1_000;
+        self.hist
+            .record(micros)
+            .expect("auto-resizing histogram accepts any u64");
+        self.sum_ns += d.0 as u128;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.hist.len()
+    }
+
+    /// Exact mean in seconds (`None` when empty).
+    pub fn mean_s(&self) -> Option<f64> {
+        let n = self.count();
+        (n > 0).then(|| self.sum_ns as f64 / n as f64 / 1e9)
+    }
+
+    /// The q-quantile in seconds, as the middle of its 3-digit bucket (`None` when empty).
+    pub fn quantile_s(&self, q: f64) -> Option<f64> {
+        (self.count() > 0).then(|| {
+            let v = self.hist.value_at_quantile(q);
+            self.hist.median_equivalent(v) as f64 / 1e6
+        })
+    }
+
+    pub fn max_s(&self) -> Option<f64> {
+        (self.count() > 0).then(|| self.hist.median_equivalent(self.hist.max()) as f64 / 1e6)
+    }
+
+    pub fn merge(&mut self, other: &DurationHistogram) {
+        self.hist
+            .add(&other.hist)
+            .expect("auto-resizing histograms merge");
+        self.sum_ns += other.sum_ns;
+    }
+}
+
+/// The time-average of an integer level (live containers, busy GPUs …) and its maximum.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TimeAverage {
+    last: SimTime,
+    level: u64,
+    /// ∫ level dt in level·ns.
+    integral: u128,
+    max: u64,
+}
+
+impl TimeAverage {
+    pub fn starting_at(level: u64) -> Self {
+        TimeAverage {
+            last: SimTime::ZERO,
+            level,
+            integral: 0,
+            max: level,
+        }
+    }
+
+    #[inline]
+    pub fn set(&mut self, now: SimTime, level: u64) {
+        self.integral += (now.0 - self.last.0) as u128 * self.level as u128;
+        self.last = now;
+        self.level = level;
+        self.max = self.max.max(level);
+    }
+
+    #[inline]
+    pub fn add(&mut self, now: SimTime, delta: i64) {
+        let level = self
+            .level
+            .checked_add_signed(delta)
+            .expect("a level never goes below zero");
+        self.set(now, level);
+    }
+
+    pub fn level(&self) -> u64 {
+        self.level
+    }
+
+    pub fn max(&self) -> u64 {
+        self.max
+    }
+
+    /// The average over [0, end].
+    pub fn mean_until(&self, end: SimTime) -> f64 {
+        if end.0 == 0 {
+            return self.level as f64;
+        }
+        let integral =
+            self.integral + (end.0.saturating_sub(self.last.0)) as u128 * self.level as u128;
+        integral as f64 / end.0 as f64
+    }
+}
+
+/// Everything a replica records about requests.
+#[derive(Clone, Debug, Default)]
+pub struct Recorder {
+    pub counts: Counts,
+    pub latency: DurationHistogram,
+    pub wait: DurationHistogram,
+    pub cold_start_wait: DurationHistogram,
+    /// Arrivals that found no free ready slot and started at least one container.
+    pub cold_start_arrivals: u64,
+    /// Completions within the SLO latency.
+    pub slo_met: u64,
+    slo: Option<SimDuration>,
+}
+
+impl Recorder {
+    pub fn new(slo: Option<SimDuration>) -> Self {
+        Recorder {
+            slo,
+            ..Default::default()
+        }
+    }
+
+    /// A completed request: latency from arrival to `end`, wait from arrival to `start`.
+    #[inline]
+    pub fn completed(&mut self, arrival: SimTime, start: SimTime, end: SimTime) {
+        self.counts.completed += 1;
+        let latency = end - arrival;
+        self.latency.record(latency);
+        self.wait.record(start - arrival);
+        if self.slo.is_some_and(|slo| latency <= slo) {
+            self.slo_met += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_average_integrates_levels_over_time() {
+        let mut a = TimeAverage::starting_at(2);
+        a.set(SimTime(10), 4);
+        a.add(SimTime(15), -3);
+        // 2×10 + 4×5 + 1×5 over 20.
+        assert_eq!(a.mean_until(SimTime(20)), 45.0 / 20.0);
+        assert_eq!(a.max(), 4);
+        assert_eq!(a.level(), 1);
+    }
+
+    #[test]
+    fn histogram_quantiles_are_within_three_digits_and_the_mean_is_exact() {
+        let mut h = DurationHistogram::default();
+        for ms in 1..=1000u64 {
+            h.record(SimDuration(ms * 1_000_000));
+        }
+        assert_eq!(h.mean_s(), Some(0.5005));
+        let p99 = h.quantile_s(0.99).unwrap();
+        assert!((p99 - 0.990).abs() / 0.990 < 1e-3, "p99 {p99}");
+        assert!(h.quantile_s(0.5).is_some());
+        assert_eq!(DurationHistogram::default().quantile_s(0.5), None);
+    }
+
+    #[test]
+    fn slo_attainment_counts_completions_within_the_target() {
+        let mut r = Recorder::new(Some(SimDuration(100)));
+        r.completed(SimTime(0), SimTime(0), SimTime(100));
+        r.completed(SimTime(0), SimTime(50), SimTime(101));
+        assert_eq!(r.slo_met, 1);
+        assert_eq!(r.counts.completed, 2);
+    }
+}

@@ -1,0 +1,109 @@
+//! The FIFO of requests waiting to start, with the workload's give-up timeout and an
+//! optional length limit.
+
+use std::collections::VecDeque;
+
+use crate::time::{SimDuration, SimTime};
+use crate::workload::Request;
+
+/// Requests waiting for a free slot, oldest first.
+#[derive(Debug, Default)]
+pub struct RequestQueue {
+    queue: VecDeque<Request>,
+    /// Requests beyond this many waiting are rejected.
+    limit: Option<u64>,
+    /// A request still waiting after this long gives up.
+    timeout: Option<SimDuration>,
+}
+
+impl RequestQueue {
+    pub fn new(limit: Option<u64>, timeout: Option<SimDuration>) -> Self {
+        RequestQueue {
+            queue: VecDeque::new(),
+            limit,
+            timeout,
+        }
+    }
+
+    /// Drops requests whose wait reached the timeout by `now`; returns how many.
+    /// All requests share one timeout, so the expired ones are always at the head.
+    #[inline]
+    pub fn expire(&mut self, now: SimTime) -> u64 {
+        let Some(timeout) = self.timeout else {
+            return 0;
+        };
+        let mut n = 0;
+        while self
+            .queue
+            .front()
+            .is_some_and(|r| r.arrival + timeout <= now)
+        {
+            self.queue.pop_front();
+            n += 1;
+        }
+        n
+    }
+
+    /// Whether one more request may wait.
+    #[inline]
+    pub fn has_room(&self) -> bool {
+        self.limit.is_none_or(|l| (self.queue.len() as u64) < l)
+    }
+
+    #[inline]
+    pub fn push_back(&mut self, r: Request) {
+        self.queue.push_back(r);
+    }
+
+    /// Puts a request back at the head (a requeued one goes first).
+    pub fn push_front(&mut self, r: Request) {
+        self.queue.push_front(r);
+    }
+
+    #[inline]
+    pub fn pop_front(&mut self) -> Option<Request> {
+        self.queue.pop_front()
+    }
+
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(t: u64) -> Request {
+        Request {
+            arrival: SimTime(t),
+            service: SimDuration(1),
+        }
+    }
+
+    #[test]
+    fn expired_requests_leave_from_the_head_at_their_deadline() {
+        let mut q = RequestQueue::new(None, Some(SimDuration(10)));
+        for t in [0, 5, 9] {
+            q.push_back(req(t));
+        }
+        assert_eq!(q.expire(SimTime(9)), 0);
+        assert_eq!(q.expire(SimTime(15)), 2);
+        assert_eq!(q.pop_front(), Some(req(9)));
+    }
+
+    #[test]
+    fn the_limit_counts_waiting_requests() {
+        let mut q = RequestQueue::new(Some(1), None);
+        assert!(q.has_room());
+        q.push_back(req(0));
+        assert!(!q.has_room());
+        assert!(RequestQueue::new(Some(0), None).has_room() == false);
+    }
+}

@@ -1,0 +1,128 @@
+//! The human table: platforms side by side, each figure with its 95% CI across seeds.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, Table};
+
+use crate::experiment::{PlatformSummary, RunReport};
+use crate::metrics::Stat;
+
+/// `12,345.67` — two decimals with thousands separators.
+pub fn money(x: f64) -> String {
+    let cents = (x.abs() * 100.0).round() as u128;
+    let (whole, frac) = (cents / 100, cents % 100);
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if x < 0.0 && cents > 0 { "-" } else { "" };
+    format!("{sign}{grouped}.{frac:02}")
+}
+
+/// Seconds with four significant digits (or ms below one second).
+pub fn seconds(x: f64) -> String {
+    if x == 0.0 {
+        "0 s".into()
+    } else if x.abs() < 1.0 {
+        format!("{} ms", sig4(x * 1e3))
+    } else {
+        format!("{} s", sig4(x))
+    }
+}
+
+fn sig4(x: f64) -> String {
+    let digits = (3 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{x:.digits$}")
+}
+
+/// A share as a percentage with one decimal.
+pub fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// `mean ± ci95` in the unit `fmt` gives, or `—` when there is nothing to show.
+fn with_ci(stat: Option<Stat>, fmt: fn(f64) -> String) -> String {
+    match stat {
+        None => "—".into(),
+        Some(s) => match s.ci95 {
+            Some(ci) => format!("{} ± {}", fmt(s.mean), fmt(ci)),
+            None => fmt(s.mean),
+        },
+    }
+}
+
+type Row = (&'static str, fn(&PlatformSummary) -> String);
+
+const ROWS: &[Row] = &[
+    ("type", |p| p.kind.clone()),
+    ("cost / month (USD)", |p| {
+        with_ci(p.cost_usd_per_month, money)
+    }),
+    ("cost / 1M requests (USD)", |p| {
+        with_ci(p.cost_usd_per_million_requests, money)
+    }),
+    ("p50 latency", |p| with_ci(p.p50_latency_s, seconds)),
+    ("p99 latency", |p| with_ci(p.p99_latency_s, seconds)),
+    ("cold-start fraction", |p| {
+        with_ci(p.cold_start_fraction, percent)
+    }),
+    ("GPU utilization", |p| with_ci(p.gpu_utilization, percent)),
+    ("SLO attainment", |p| with_ci(p.slo_attainment, percent)),
+    ("requests completed", |p| {
+        with_ci(p.requests.completed, |x| format!("{x:.0}"))
+    }),
+    ("cost: startup / busy / idle", |p| {
+        let b = &p.cost_breakdown_usd;
+        let m = |s: Option<Stat>| s.map_or("—".into(), |s| money(s.mean));
+        format!("{} / {} / {}", m(b.startup), m(b.busy), m(b.idle))
+    }),
+];
+
+/// The side-by-side table of a run, with a header line naming the scenario.
+pub fn run_table(report: &RunReport) -> String {
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED).force_no_tty();
+    let mut header = vec![String::new()];
+    header.extend(report.platforms.iter().map(|p| p.name.clone()));
+    table.set_header(header);
+    for (label, cell) in ROWS {
+        let mut row = vec![label.to_string()];
+        row.extend(report.platforms.iter().map(cell));
+        table.add_row(row);
+    }
+    for column in table.column_iter_mut().skip(1) {
+        column.set_cell_alignment(CellAlignment::Right);
+    }
+    let days = report.horizon_s / 86_400.0;
+    format!(
+        "{}: {:.4} days, {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds\n{table}\n",
+        report.scenario,
+        days,
+        report.seeds,
+        if report.seeds == 1 { "" } else { "s" },
+        report.seed
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(2843.424), "2,843.42");
+        assert_eq!(money(0.004), "0.00");
+        assert_eq!(money(1_234_567.891), "1,234,567.89");
+        assert_eq!(money(-12.5), "-12.50");
+    }
+
+    #[test]
+    fn seconds_keep_four_significant_digits() {
+        assert_eq!(seconds(0.123456), "123.5 ms");
+        assert_eq!(seconds(12.3456), "12.35 s");
+        assert_eq!(seconds(0.0), "0 s");
+    }
+}

@@ -1,0 +1,249 @@
+//! Scenario files: JSON → a validated, typed `Scenario`, with every error of a file
+//! reported at once, each naming the file and the JSON path (SPEC §1.1, §6).
+//!
+//! Deliberately runs nothing.
+
+mod platform;
+pub mod reader;
+mod workload;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::billing::PriceSheet;
+use crate::platform::PlatformModel;
+use crate::time::SimDuration;
+use crate::workload::Workload;
+pub use reader::FieldError;
+use reader::{Errors, Obj, Range, any_string, array, count, count32, duration, string};
+
+/// The scenario `servsim run` uses without a file: the article's H100 comparison.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/continuous-inference.json");
+/// How the default scenario is named in messages.
+pub const DEFAULT_ORIGIN: &str = "<default scenario: continuous-inference>";
+
+/// One platform: its price-free model and its prices.
+#[derive(Clone, Debug)]
+pub struct PlatformSpec {
+    pub name: String,
+    pub model: PlatformModel,
+    pub prices: PriceSheet,
+}
+
+/// A validated scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub horizon: SimDuration,
+    pub seeds: u32,
+    pub seed: u64,
+    pub slo: Option<SimDuration>,
+    pub workload: Workload,
+    pub platforms: Vec<PlatformSpec>,
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}:{column}: invalid JSON: {message}")]
+    Syntax {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}", Invalid(.file, .errors))]
+    Invalid {
+        file: String,
+        errors: Vec<FieldError>,
+    },
+}
+
+struct Invalid<'a>(&'a String, &'a Vec<FieldError>);
+
+impl fmt::Display for Invalid<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.1.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            let path = if e.path.is_empty() {
+                "(top level)"
+            } else {
+                &e.path
+            };
+            write!(f, "{}: {}: {}", self.0, path, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl ScenarioError {
+    /// How many distinct problems this error reports.
+    pub fn count(&self) -> usize {
+        match self {
+            ScenarioError::Invalid { errors, .. } => errors.len(),
+            _ => 1,
+        }
+    }
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        Scenario::from_slice(&bytes, &file)
+    }
+
+    /// The embedded default scenario.
+    pub fn default_scenario() -> Scenario {
+        Scenario::from_slice(DEFAULT_SCENARIO.as_bytes(), DEFAULT_ORIGIN)
+            .expect("the embedded default scenario is valid")
+    }
+
+    /// Parses JSON text; `file` names it in errors.
+    pub fn from_slice(bytes: &[u8], file: &str) -> Result<Scenario, ScenarioError> {
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| ScenarioError::Syntax {
+            file: file.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        })?;
+        Scenario::from_value(&value, file)
+    }
+
+    /// Validates a JSON document (e.g. one a sweep has edited); `file` names it in errors.
+    pub fn from_value(value: &Value, file: &str) -> Result<Scenario, ScenarioError> {
+        let mut errs = Errors::default();
+        let scenario = scenario(value, &mut errs);
+        match scenario {
+            Some(s) if errs.0.is_empty() => Ok(s),
+            _ => {
+                if errs.0.is_empty() {
+                    errs.push("", "invalid scenario");
+                }
+                Err(ScenarioError::Invalid {
+                    file: file.to_string(),
+                    errors: errs.0,
+                })
+            }
+        }
+    }
+
+    /// Where relative paths in the file are resolved (SPEC §2.4).
+    pub fn base_dir(file: &Path) -> PathBuf {
+        file.parent().map(Path::to_path_buf).unwrap_or_default()
+    }
+}
+
+fn scenario(v: &Value, errs: &mut Errors) -> Option<Scenario> {
+    let mut o = Obj::new(v, "", errs)?;
+    let name = o.req("name", errs, string);
+    let description = o.or("description", String::new(), errs, any_string);
+    let horizon = o.req("horizon", errs, duration(Range::Positive));
+    let seeds = o.or("seeds", 8, errs, count32(1));
+    let seed = o.or("seed", 1, errs, count(0));
+    let slo = o.opt("slo", errs, slo);
+    let workload = o.req("workload", errs, workload::workload);
+    let platforms = o.req("platforms", errs, |v, p, e| {
+        array(v, p, e, platform::platform)
+    });
+    let platforms_path = o.at("platforms");
+    o.finish(errs);
+    let platforms = platforms?;
+    let mut seen = HashSet::new();
+    for (i, p) in platforms.iter().enumerate() {
+        if !seen.insert(p.name.as_str()) {
+            errs.push(
+                &reader::join(&reader::index(&platforms_path, i), "name"),
+                format!(
+                    "expected a unique platform name, found \"{}\" again",
+                    p.name
+                ),
+            );
+        }
+    }
+    Some(Scenario {
+        name: name?,
+        description,
+        horizon: SimDuration::from_secs_f64(horizon?),
+        seeds,
+        seed,
+        slo: slo.ok()?,
+        workload: workload?,
+        platforms,
+    })
+}
+
+fn slo(v: &Value, path: &str, errs: &mut Errors) -> Option<SimDuration> {
+    let mut o = Obj::new(v, path, errs)?;
+    let latency = o.req("latency_s", errs, duration(Range::Positive));
+    o.finish(errs);
+    latency.map(SimDuration::from_secs_f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_scenario_loads() {
+        let s = Scenario::default_scenario();
+        assert!(s.platforms.len() >= 3);
+    }
+
+    #[test]
+    fn all_errors_of_a_file_are_reported_with_paths() {
+        let text = r#"{
+            "name": "x", "horizon": "2 fortnights", "seeds": 0, "colour": 1,
+            "workload": {"arrivals": {"process": "poisson", "rate_per_s": -2},
+                         "service": {"dist": "lognormal", "mean_s": 1}},
+            "platforms": [
+                {"name": "a", "type": "serverless", "gpu_usd_per_s": 0.001,
+                 "cold_start": {"dist": "constant", "value_s": 1},
+                 "min_containers": 5, "max_containers": 2, "scaledown_window_s": "abc"},
+                {"name": "a", "type": "dedicated", "usd_per_hour": 2.4, "instancs": 2}
+            ]
+        }"#;
+        let err = Scenario::from_slice(text.as_bytes(), "bad.json").unwrap_err();
+        let msg = err.to_string();
+        for needle in [
+            "bad.json: horizon: expected seconds (a number) or a duration",
+            "bad.json: seeds: expected a whole number in [1, ",
+            "bad.json: colour: unknown key",
+            "bad.json: workload.arrivals.rate_per_s: expected a number > 0, found -2",
+            "bad.json: workload.service.cv: missing required key",
+            "bad.json: platforms[0].min_containers: expected min_containers ≤ max_containers (2), found 5",
+            "bad.json: platforms[0].scaledown_window_s: expected seconds",
+            "bad.json: platforms[1].instancs: unknown key",
+            "bad.json: platforms[1].name: expected a unique platform name, found \"a\" again",
+        ] {
+            assert!(msg.contains(needle), "missing {needle:?} in:\n{msg}");
+        }
+        assert_eq!(err.count(), 9, "{msg}");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let err = Scenario::from_slice(b"{\n  \"name\": \"x\",,\n}", "s.json").unwrap_err();
+        assert!(err.to_string().starts_with("s.json:2:"), "{err}");
+    }
+}

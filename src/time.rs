@@ -1,0 +1,151 @@
+//! Simulated time as integer nanoseconds: the only place f64 seconds become time and back.
+//!
+//! Deliberately knows nothing else: no clocks, no calendars beyond the day length the
+//! rate profiles need.
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+
+/// Nanoseconds in one second.
+pub const NANOS_PER_S: u64 = 1_000_000_000;
+/// Nanoseconds in one hour.
+pub const NANOS_PER_HOUR: u64 = 3_600 * NANOS_PER_S;
+/// Nanoseconds in one day.
+pub const NANOS_PER_DAY: u64 = 24 * NANOS_PER_HOUR;
+/// The month used for `per_month` figures: 30 days.
+pub const NANOS_PER_MONTH: u64 = 30 * NANOS_PER_DAY;
+
+/// An instant of simulated time, in nanoseconds since the start of the replica.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimTime(pub u64);
+
+/// A span of simulated time, in nanoseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimDuration(pub u64);
+
+impl SimTime {
+    pub const ZERO: SimTime = SimTime(0);
+    pub const MAX: SimTime = SimTime(u64::MAX);
+
+    pub fn from_secs_f64(s: f64) -> SimTime {
+        SimTime(secs_to_nanos(s))
+    }
+
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / NANOS_PER_S as f64
+    }
+
+    /// Time elapsed since `earlier`; zero if `earlier` is later.
+    pub fn since(self, earlier: SimTime) -> SimDuration {
+        SimDuration(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl SimDuration {
+    pub const ZERO: SimDuration = SimDuration(0);
+
+    pub fn from_secs_f64(s: f64) -> SimDuration {
+        SimDuration(secs_to_nanos(s))
+    }
+
+    pub fn from_secs(s: u64) -> SimDuration {
+        SimDuration(s.saturating_mul(NANOS_PER_S))
+    }
+
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / NANOS_PER_S as f64
+    }
+
+    /// Rounds up to a whole number of `granularity` (no rounding when it is zero).
+    pub fn round_up_to(self, granularity: SimDuration) -> SimDuration {
+        if granularity.0 == 0 {
+            return self;
+        }
+        SimDuration(self.0.div_ceil(granularity.0).saturating_mul(granularity.0))
+    }
+}
+
+/// Seconds to nanoseconds, rounded to the nearest nanosecond and saturating at the ends
+/// (negative and NaN give 0), so that no sampled value can wrap the clock.
+fn secs_to_nanos(s: f64) -> u64 {
+    let ns = (s * NANOS_PER_S as f64).round();
+    if ns.is_nan() || ns <= 0.0 {
+        0
+    } else if ns >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        ns as u64
+    }
+}
+
+impl Add<SimDuration> for SimTime {
+    type Output = SimTime;
+    fn add(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(d.0))
+    }
+}
+
+impl AddAssign<SimDuration> for SimTime {
+    fn add_assign(&mut self, d: SimDuration) {
+        self.0 = self.0.saturating_add(d.0);
+    }
+}
+
+impl Sub<SimTime> for SimTime {
+    type Output = SimDuration;
+    fn sub(self, earlier: SimTime) -> SimDuration {
+        self.since(earlier)
+    }
+}
+
+impl Add for SimDuration {
+    type Output = SimDuration;
+    fn add(self, d: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(d.0))
+    }
+}
+
+impl AddAssign for SimDuration {
+    fn add_assign(&mut self, d: SimDuration) {
+        self.0 = self.0.saturating_add(d.0);
+    }
+}
+
+impl Sub for SimDuration {
+    type Output = SimDuration;
+    fn sub(self, d: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_sub(d.0))
+    }
+}
+
+impl fmt::Display for SimTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}s", self.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_round_to_the_nearest_nanosecond() {
+        assert_eq!(
+            SimDuration::from_secs_f64(3.0000000000004).0,
+            3 * NANOS_PER_S
+        );
+        assert_eq!(SimDuration::from_secs_f64(1.5e-9).0, 2);
+        assert_eq!(SimDuration::from_secs_f64(-1.0).0, 0);
+        assert_eq!(SimDuration::from_secs_f64(f64::NAN).0, 0);
+        assert_eq!(SimDuration::from_secs_f64(1e300).0, u64::MAX);
+    }
+
+    #[test]
+    fn rounding_up_is_exact_integer_arithmetic() {
+        let g = SimDuration::from_secs(60);
+        assert_eq!(SimDuration(1).round_up_to(g), g);
+        assert_eq!(g.round_up_to(g), g);
+        assert_eq!(SimDuration(g.0 + 1).round_up_to(g).0, 2 * g.0);
+        assert_eq!(SimDuration(7).round_up_to(SimDuration::ZERO).0, 7);
+    }
+}
