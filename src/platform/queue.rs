@@ -104,6 +104,6 @@ mod tests {
         assert!(q.has_room());
         q.push_back(req(0));
         assert!(!q.has_room());
-        assert!(RequestQueue::new(Some(0), None).has_room() == false);
+        assert!(!RequestQueue::new(Some(0), None).has_room());
     }
 }

@@ -187,7 +187,7 @@ fn scenario(v: &Value, errs: &mut Errors) -> Option<Scenario> {
         horizon: SimDuration::from_secs_f64(horizon?),
         seeds,
         seed,
-        slo: slo.ok()?,
+        slo: slo?,
         workload: workload?,
         platforms,
     })

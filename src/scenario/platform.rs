@@ -65,9 +65,7 @@ fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShe
         errs,
         duration(Range::Positive),
     );
-    let billing = o
-        .opt("billing", errs, |v, p, e| billing(v, p, e, true, 1.0))
-        .ok()?;
+    let billing = o.opt("billing", errs, |v, p, e| billing(v, p, e, true, 1.0))?;
 
     if dispatch == "per_request" {
         errs.push(&dispatch_path, "expected \"queue\", found \"per_request\" (per_request dispatch is not implemented yet)");
@@ -78,7 +76,7 @@ fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShe
             format!("expected min_containers ≤ max_containers ({max_containers}), found {min_containers}"),
         );
     }
-    let target_inputs = target_inputs.ok()?.unwrap_or(max_inputs);
+    let target_inputs = target_inputs?.unwrap_or(max_inputs);
     if target_inputs > max_inputs {
         errs.push(
             &o.at("target_inputs"),
@@ -100,7 +98,7 @@ fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShe
         max_inputs,
         target_inputs,
         pick,
-        queue_limit: queue_limit.ok()?,
+        queue_limit: queue_limit?,
         execution_timeout: SimDuration::from_secs_f64(execution_timeout_s),
         billing: billing.unwrap_or(rule(BillingMode::Lifetime, 1.0, 0.0)),
     };
@@ -162,11 +160,9 @@ fn dedicated(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShee
     let gpus_per_instance = o.or("gpus_per_instance", 1, errs, count32(1));
     let max_inputs = o.or("max_inputs", 1, errs, count32(1));
     let usd_per_hour = o.req("usd_per_hour", errs, number(Range::NonNegative));
-    let billing = o
-        .opt("billing", errs, |v, p, e| billing(v, p, e, false, 3600.0))
-        .ok()?;
+    let billing = o.opt("billing", errs, |v, p, e| billing(v, p, e, false, 3600.0))?;
     let queue_limit = o.opt("queue_limit", errs, count(0));
-    let spot = o.opt("spot", errs, spot).ok()?;
+    let spot = o.opt("spot", errs, spot)?;
     if (instances as u64) * (gpus_per_instance as u64) > 1 << 24 {
         errs.push(&o.at("instances"), format!("expected at most 16,777,216 GPUs in a fleet, found {instances} × {gpus_per_instance}"));
         return None;
@@ -175,7 +171,7 @@ fn dedicated(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShee
         instances,
         gpus_per_instance,
         max_inputs,
-        queue_limit: queue_limit.ok()?,
+        queue_limit: queue_limit?,
         billing: billing.unwrap_or(rule(BillingMode::Lifetime, 3600.0, 0.0)),
     };
     let price_per_hour = spot.unwrap_or(usd_per_hour?);
@@ -199,7 +195,7 @@ fn spot(v: &Value, path: &str, errs: &mut Errors) -> Option<f64> {
         o.at("interruptions_per_month"),
     );
     o.finish(errs);
-    match (per_hour.ok()?, per_month.ok()?) {
+    match (per_hour?, per_month?) {
         (Some(_), Some(_)) => {
             errs.push(
                 path,

@@ -122,17 +122,17 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// An optional key: `Ok(None)` when absent, `Err(())` when present but invalid.
+    /// An optional key: `Some(None)` when absent, `None` when present but invalid.
     pub fn opt<T>(
         &mut self,
         key: &'static str,
         errs: &mut Errors,
         parse: impl FnOnce(&'a Value, &str, &mut Errors) -> Option<T>,
-    ) -> Result<Option<T>, ()> {
+    ) -> Option<Option<T>> {
         let path = self.at(key);
         match self.get(key) {
-            None => Ok(None),
-            Some(v) => parse(v, &path, errs).map(Some).ok_or(()),
+            None => Some(None),
+            Some(v) => parse(v, &path, errs).map(Some),
         }
     }
 
@@ -145,7 +145,7 @@ impl<'a> Obj<'a> {
         errs: &mut Errors,
         parse: impl FnOnce(&'a Value, &str, &mut Errors) -> Option<T>,
     ) -> T {
-        self.opt(key, errs, parse).ok().flatten().unwrap_or(default)
+        self.opt(key, errs, parse).flatten().unwrap_or(default)
     }
 
     pub fn has(&self, key: &str) -> bool {

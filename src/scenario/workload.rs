@@ -20,9 +20,9 @@ pub fn workload(v: &Value, path: &str, errs: &mut Errors) -> Option<Workload> {
     o.finish(errs);
     Some(Workload {
         arrivals: arrivals?,
-        rate_profile: rate_profile.ok()?,
+        rate_profile: rate_profile?,
         service: service?,
-        timeout: timeout.ok()?.map(SimDuration::from_secs_f64),
+        timeout: timeout?.map(SimDuration::from_secs_f64),
     })
 }
 

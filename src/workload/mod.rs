@@ -89,10 +89,10 @@ impl Iterator for RequestStream {
         // Earliest head; ties go to the process listed first.
         let mut best: Option<usize> = None;
         for (i, (t, _)) in self.streams.iter().enumerate() {
-            if let Some(t) = t {
-                if best.is_none_or(|b| Some(*t) < self.streams[b].0) {
-                    best = Some(i);
-                }
+            if let Some(t) = t
+                && best.is_none_or(|b| Some(*t) < self.streams[b].0)
+            {
+                best = Some(i);
             }
         }
         let i = best?;
