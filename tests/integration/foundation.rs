@@ -1,0 +1,1 @@
+//! The foundation's oracles: article figures, queueing theory, billing identities.
