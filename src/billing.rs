@@ -4,6 +4,8 @@
 //! per container or instance and it accumulates billed time exactly, in integer
 //! nanoseconds; dollars appear only when a price sheet is applied at the end.
 
+use serde::{Deserialize, Serialize};
+
 use crate::time::{SimDuration, SimTime};
 
 /// What part of a container's life is billed (SPEC §3.1).
@@ -41,7 +43,7 @@ pub struct UsageSpan {
 }
 
 /// Billed time by kind, in unit-nanoseconds (busy in GPU-nanoseconds).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BilledTime {
     pub total: u128,
     pub startup: u128,
@@ -113,7 +115,7 @@ pub struct PriceSheet {
 }
 
 /// A platform's cost in one replica.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Bill {
     pub total_usd: f64,
     pub startup_usd: f64,

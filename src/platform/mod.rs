@@ -12,11 +12,13 @@ pub use dedicated::{Dedicated, DedicatedConfig, DedicatedEvent};
 pub use pool::Pick;
 pub use serverless::{Serverless, ServerlessConfig, ServerlessEvent};
 
+use serde::{Deserialize, Serialize};
+
 use crate::billing::BilledTime;
 use crate::metrics::Recorder;
 
 /// Container (serverless) or GPU (dedicated) counts over one replica (SPEC §4).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerStats {
     pub started: u64,
     /// Time-average live (starting included).
@@ -26,8 +28,9 @@ pub struct ContainerStats {
     pub max: u64,
 }
 
-/// What one platform did in one replica, before prices.
-#[derive(Clone, Debug)]
+/// What one platform did in one replica, before prices. Serializable because shards
+/// carry it to `servsim merge`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PlatformOutcome {
     pub recorder: Recorder,
     pub billed: BilledTime,

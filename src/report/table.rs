@@ -1,7 +1,7 @@
 //! The human table: platforms side by side, each figure with its 95% CI across seeds.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{CellAlignment, Table};
+use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
+use comfy_table::{CellAlignment, Table, TableStyle};
 
 use crate::experiment::{PlatformSummary, RunReport};
 use crate::metrics::Stat;
@@ -44,7 +44,7 @@ pub fn percent(x: f64) -> String {
 }
 
 /// `mean ± ci95` in the unit `fmt` gives, or `—` when there is nothing to show.
-fn with_ci(stat: Option<Stat>, fmt: fn(f64) -> String) -> String {
+pub fn with_ci(stat: Option<Stat>, fmt: fn(f64) -> String) -> String {
     match stat {
         None => "—".into(),
         Some(s) => match s.ci95 {
@@ -83,8 +83,17 @@ const ROWS: &[Row] = &[
 
 /// The side-by-side table of a run, with a header line naming the scenario.
 pub fn run_table(report: &RunReport) -> String {
+    format!("{}\n{}\n", run_header(report), platform_table(report, UTF8_FULL_CONDENSED))
+}
+
+/// The same as a Markdown paragraph and table.
+pub fn run_markdown(report: &RunReport) -> String {
+    format!("{}\n\n{}\n", run_header(report), platform_table(report, ASCII_MARKDOWN))
+}
+
+fn platform_table(report: &RunReport, preset: TableStyle) -> Table {
     let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED).force_no_tty();
+    table.load_style(preset).force_no_tty();
     let mut header = vec![String::new()];
     header.extend(report.platforms.iter().map(|p| p.name.clone()));
     table.set_header(header);
@@ -96,9 +105,13 @@ pub fn run_table(report: &RunReport) -> String {
     for column in table.column_iter_mut().skip(1) {
         column.set_cell_alignment(CellAlignment::Right);
     }
+    table
+}
+
+fn run_header(report: &RunReport) -> String {
     let days = report.horizon_s / 86_400.0;
     format!(
-        "{}: {:.4} days, {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds\n{table}\n",
+        "{}: {:.4} days, {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds",
         report.scenario,
         days,
         report.seeds,

@@ -1,0 +1,235 @@
+//! SVG plots drawn with plotters: monthly cost against the swept parameter, one line per
+//! platform with its 95% CI band and the break-even crossing marked; and latency CDFs of
+//! a run, one per platform, from the merged histograms.
+//!
+//! Text is laid out with plotters' built-in font metrics (no system fonts), so the same
+//! report gives the same bytes on every machine.
+
+use std::collections::BTreeMap;
+
+use plotters::prelude::*;
+use serde_json::Value;
+
+use crate::experiment::{PlatformSummary, RunReport};
+use crate::sweep::{BreakEvenReport, Crossing, PointReport, SweepReport};
+
+const SIZE: (u32, u32) = (960, 560);
+
+/// One line of a cost plot: (x, mean, mean − ci95, mean + ci95).
+struct Series {
+    name: String,
+    points: Vec<(f64, f64, f64, f64)>,
+}
+
+/// The x axis of a cost plot: numeric values, or categories placed at 0, 1, 2 …
+struct Axis {
+    label: String,
+    ticks: Option<Vec<String>>,
+}
+
+type PlotResult = Result<String, String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("cannot draw the plot: {e:?}")
+}
+
+/// `sweep --plot`: cost per month against the first parameter, a line per platform (and
+/// per combination of the other parameters' values).
+pub fn cost_plot(report: &SweepReport) -> PlotResult {
+    let title = format!("{}: cost per month", report.scenario);
+    let (series, axis) = series_of(&report.points, &report.parameters);
+    draw_costs(&title, &series, &axis, None)
+}
+
+/// `breakeven --plot`: the two cost curves, their CI bands, and the crossing with its CI.
+pub fn breakeven_plot(report: &BreakEvenReport) -> PlotResult {
+    let title = format!("{}: {} vs {}", report.scenario, report.between[0], report.between[1]);
+    let (series, axis) = series_of(&report.points, std::slice::from_ref(&report.parameter));
+    draw_costs(&title, &series, &axis, report.crossing)
+}
+
+fn as_number(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+/// Lines of a grid: x from the first parameter, one line per platform × the values of
+/// the other parameters.
+fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axis) {
+    let firsts: Vec<&Value> = points.iter().filter_map(|p| p.values.0.first().map(|(_, v)| v)).collect();
+    let numeric = firsts.iter().all(|v| as_number(v).is_some());
+    let mut categories: Vec<String> = Vec::new();
+    for v in &firsts {
+        let t = v.to_string();
+        if !categories.contains(&t) {
+            categories.push(t);
+        }
+    }
+    let x_of = |v: &Value| match (numeric, as_number(v)) {
+        (true, Some(x)) => x,
+        _ => categories.iter().position(|c| *c == v.to_string()).unwrap_or(0) as f64,
+    };
+    let mut order: Vec<String> = Vec::new();
+    let mut lines: BTreeMap<String, Series> = BTreeMap::new();
+    for point in points {
+        let x = point.values.0.first().map_or(0.0, |(_, v)| x_of(v));
+        let rest: Vec<String> = point.values.0.iter().skip(1).map(|(k, v)| format!("{k}={v}")).collect();
+        for p in &point.platforms {
+            let Some(cost) = p.cost_usd_per_month else { continue };
+            let name = if rest.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, rest.join(", ")) };
+            let ci = cost.ci95.unwrap_or(0.0);
+            if !order.contains(&name) {
+                order.push(name.clone());
+            }
+            lines
+                .entry(name.clone())
+                .or_insert_with(|| Series { name, points: Vec::new() })
+                .points
+                .push((x, cost.mean, cost.mean - ci, cost.mean + ci));
+        }
+    }
+    let series = order.iter().filter_map(|n| lines.remove(n)).collect();
+    let axis = Axis {
+        label: parameters.first().cloned().unwrap_or_else(|| "point".into()),
+        ticks: (!numeric).then_some(categories),
+    };
+    (series, axis)
+}
+
+fn span(lo: f64, hi: f64) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite()) {
+        (0.0, 1.0)
+    } else if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 1.0, hi + 1.0)
+    }
+}
+
+fn draw_costs(title: &str, series: &[Series], axis: &Axis, crossing: Option<Crossing>) -> PlotResult {
+    let all = series.iter().flat_map(|s| &s.points);
+    let (x0, x1) = span(
+        all.clone().map(|p| p.0).fold(f64::INFINITY, f64::min),
+        all.clone().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max),
+    );
+    let y_hi = all.clone().map(|p| p.3).fold(f64::NEG_INFINITY, f64::max);
+    let y_lo = all.map(|p| p.2).fold(f64::INFINITY, f64::min).min(0.0);
+    let (y0, y1) = span(y_lo, y_hi + (y_hi - y_lo).abs() * 0.08);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 22))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(84)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        let ticks = axis.ticks.clone();
+        let x_fmt = move |x: &f64| match &ticks {
+            Some(t) => t.get(x.round() as usize).cloned().unwrap_or_default(),
+            None => format!("{x}"),
+        };
+        chart
+            .configure_mesh()
+            .x_desc(axis.label.as_str())
+            .y_desc("USD per month (mean, 95% CI band)")
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .draw()
+            .map_err(err)?;
+        if let Some(c) = crossing {
+            draw_crossing(&mut chart, c, (y0, y1))?;
+        }
+        for (k, s) in series.iter().enumerate() {
+            let color = Palette99::pick(k).to_rgba();
+            let mut band: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.3)).collect();
+            band.extend(s.points.iter().rev().map(|p| (p.0, p.2)));
+            chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled()))).map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(s.points.iter().map(|p| (p.0, p.1)), color.stroke_width(2)))
+                .map_err(err)?
+                .label(s.name.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+            chart
+                .draw_series(s.points.iter().map(|p| Circle::new((p.0, p.1), 3, color.filled())))
+                .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+type CostChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+fn draw_crossing(chart: &mut CostChart, c: Crossing, (y0, y1): (f64, f64)) -> Result<(), String> {
+    if let Some([lo, hi]) = c.ci95 {
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(lo, y0), (hi, y1)], BLACK.mix(0.1).filled())))
+            .map_err(err)?;
+    }
+    let label = match c.ci95 {
+        Some([lo, hi]) => format!("crossing {:.3} (95% CI {:.3} to {:.3})", c.value, lo, hi),
+        None => format!("crossing {:.3}", c.value),
+    };
+    chart
+        .draw_series(LineSeries::new([(c.value, y0), (c.value, y1)], BLACK.stroke_width(2)))
+        .map_err(err)?
+        .label(label)
+        .legend(|(x, y)| PathElement::new(vec![(x, y - 6), (x, y + 6)], BLACK.stroke_width(2)));
+    Ok(())
+}
+
+/// `run --plot`: the latency CDF of each platform (merged over seeds), log-scaled time.
+pub fn latency_cdf_plot(report: &RunReport) -> PlotResult {
+    let drawn: Vec<&PlatformSummary> = report.platforms.iter().filter(|p| !p.latency_cdf.is_empty()).collect();
+    let xs = drawn.iter().flat_map(|p| p.latency_cdf.iter().map(|q| q.0)).filter(|x| *x > 0.0);
+    let lo = xs.clone().fold(f64::INFINITY, f64::min);
+    let hi = xs.fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() { (lo / 1.5, hi * 1.5) } else { (1e-3, 1.0) };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{}: latency CDF ({} seeds merged)", report.scenario, report.seeds), ("sans-serif", 22))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("latency (s), log scale")
+            .y_desc("fraction of completed requests")
+            .x_label_formatter(&|x| format!("{x:.3}"))
+            .draw()
+            .map_err(err)?;
+        for (k, p) in drawn.iter().enumerate() {
+            let color = Palette99::pick(k).to_rgba();
+            let mut steps = vec![(p.latency_cdf[0].0.max(lo), 0.0)];
+            steps.extend(p.latency_cdf.iter().map(|&(x, q)| (x.max(lo), q)));
+            chart
+                .draw_series(LineSeries::new(steps, color.stroke_width(2)))
+                .map_err(err)?
+                .label(p.name.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
