@@ -3,6 +3,7 @@
 //! (`cost_usd_per_month.mean`, `latency_s.p99`), so keys added to the summary appear
 //! without changes here. Empty cells are nulls.
 
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::experiment::{PlatformSummary, RunReport};
@@ -14,24 +15,80 @@ struct Row {
     summary: Vec<(String, String)>,
 }
 
-fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+/// A JSON tree that keeps keys in the order they were written (serde_json's `Value`
+/// sorts them), so columns come in the summary's own order.
+enum Node {
+    Leaf(String),
+    Map(Vec<(String, Node)>),
+    Seq(Vec<Node>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Leaf(v.to_string()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::Leaf(v.to_string()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Leaf(v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        // The same digits as the JSON output.
+        Ok(Node::Leaf(serde_json::Number::from_f64(v).map_or(String::new(), |n| n.to_string())))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Leaf(v.to_string()))
+    }
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Leaf(String::new()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((k, v)) = map.next_entry::<String, Node>()? {
+            entries.push((k, v));
+        }
+        Ok(Node::Map(entries))
+    }
+}
+
+fn flatten(prefix: &str, node: &Node, out: &mut Vec<(String, String)>) {
     let key = |k: &str| {
         if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") }
     };
-    match v {
-        Value::Object(map) => {
-            for (k, child) in map {
+    match node {
+        Node::Map(entries) if !entries.is_empty() => {
+            for (k, child) in entries {
                 flatten(&key(k), child, out);
             }
         }
-        Value::Array(items) => {
+        Node::Seq(items) if !items.is_empty() => {
             for (i, child) in items.iter().enumerate() {
                 flatten(&key(&i.to_string()), child, out);
             }
         }
-        Value::Null => out.push((prefix.to_string(), String::new())),
-        Value::String(s) => out.push((prefix.to_string(), s.clone())),
-        other => out.push((prefix.to_string(), other.to_string())),
+        Node::Leaf(text) => out.push((prefix.to_string(), text.clone())),
+        _ => out.push((prefix.to_string(), String::new())),
     }
 }
 
@@ -44,13 +101,16 @@ fn cell(v: &Value) -> String {
 }
 
 fn summary_cells(p: &PlatformSummary) -> Vec<(String, String)> {
-    let mut out = vec![("platform".to_string(), p.name.clone()), ("type".to_string(), p.kind.clone())];
-    let mut v = serde_json::to_value(p).expect("summaries serialize");
-    if let Value::Object(map) = &mut v {
-        map.remove("name");
-        map.remove("type");
+    let text = serde_json::to_string(p).expect("summaries serialize");
+    let node: Node = serde_json::from_str(&text).expect("JSON just written reads back");
+    let mut out = Vec::new();
+    flatten("", &node, &mut out);
+    for (k, _) in out.iter_mut().take(2) {
+        // `name` and `type` lead every summary; as columns they say whose row it is.
+        if k == "name" {
+            *k = "platform".into();
+        }
     }
-    flatten("", &v, &mut out);
     out
 }
 

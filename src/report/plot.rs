@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use plotters::coord::combinators::BindKeyPoints;
 use plotters::prelude::*;
 use serde_json::Value;
 
@@ -95,6 +96,32 @@ fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axi
     (series, axis)
 }
 
+/// 1, 2, 5, 10, 20, 50 … within [lo, hi].
+fn one_two_five(lo: f64, hi: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut decade = lo;
+    while decade <= hi * 1.000_001 && out.len() < 60 {
+        for m in [1.0, 2.0, 5.0] {
+            if decade * m <= hi * 1.000_001 {
+                out.push(decade * m);
+            }
+        }
+        decade *= 10.0;
+    }
+    out
+}
+
+/// A tick label: at most three significant digits, no trailing zeros.
+fn short(x: f64) -> String {
+    let digits = if x == 0.0 { 0 } else { (2 - x.abs().log10().floor() as i32).clamp(0, 9) as usize };
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 fn span(lo: f64, hi: f64) -> (f64, f64) {
     if !(lo.is_finite() && hi.is_finite()) {
         (0.0, 1.0)
@@ -128,12 +155,13 @@ fn draw_costs(title: &str, series: &[Series], axis: &Axis, crossing: Option<Cros
         let ticks = axis.ticks.clone();
         let x_fmt = move |x: &f64| match &ticks {
             Some(t) => t.get(x.round() as usize).cloned().unwrap_or_default(),
-            None => format!("{x}"),
+            None => short(*x),
         };
         chart
             .configure_mesh()
             .x_desc(axis.label.as_str())
             .y_desc("USD per month (mean, 95% CI band)")
+            .light_line_style(TRANSPARENT)
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&|y| format!("{y:.0}"))
             .draw()
@@ -193,7 +221,12 @@ pub fn latency_cdf_plot(report: &RunReport) -> PlotResult {
     let xs = drawn.iter().flat_map(|p| p.latency_cdf.iter().map(|q| q.0)).filter(|x| *x > 0.0);
     let lo = xs.clone().fold(f64::INFINITY, f64::min);
     let hi = xs.fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if lo.is_finite() && hi.is_finite() { (lo / 1.5, hi * 1.5) } else { (1e-3, 1.0) };
+    // Whole decades, so the log axis gets labels all the way.
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        (10f64.powf((lo / 1.2).log10().floor()), 10f64.powf((hi * 1.2).log10().ceil()))
+    } else {
+        (1e-3, 1.0)
+    };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -203,13 +236,15 @@ pub fn latency_cdf_plot(report: &RunReport) -> PlotResult {
             .margin(16)
             .x_label_area_size(48)
             .y_label_area_size(70)
-            .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0)
+            .build_cartesian_2d((lo..hi).log_scale().with_key_points(one_two_five(lo, hi)), 0.0..1.0)
             .map_err(err)?;
         chart
             .configure_mesh()
             .x_desc("latency (s), log scale")
             .y_desc("fraction of completed requests")
-            .x_label_formatter(&|x| format!("{x:.3}"))
+            .light_line_style(TRANSPARENT)
+            .x_labels(12)
+            .x_label_formatter(&|x| short(*x))
             .draw()
             .map_err(err)?;
         for (k, p) in drawn.iter().enumerate() {
