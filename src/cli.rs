@@ -147,7 +147,8 @@ fn load_document(path: Option<&Path>) -> Result<(Value, String), CliError> {
         return Ok((v, DEFAULT_ORIGIN.to_string()));
     };
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| CliError::Invalid(format!("{file}: cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::Invalid(format!("{file}: cannot read: {e}")))?;
     match serde_json::from_slice(&bytes) {
         Ok(v) => Ok((v, file)),
         Err(_) => match Scenario::from_slice(&bytes, &file) {
@@ -178,7 +179,10 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let scenario = load(args.scenario.as_deref())?;
     let c = &args.common;
     let opts = c.options(&scenario);
-    let progress = Progress::new((scenario.platforms.len() as u64) * opts.seeds as u64, c.quiet);
+    let progress = Progress::new(
+        (scenario.platforms.len() as u64) * opts.seeds as u64,
+        c.quiet,
+    );
     let results = run_with_progress(&scenario, opts, &|| progress.tick()).map_err(threads_error)?;
     progress.finish();
     let report = RunReport::from_results(&scenario, opts.seed, &results);

@@ -82,7 +82,12 @@ pub fn run_with_progress(
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<Vec<ReplicaResult>>, rayon::ThreadPoolBuildError> {
     let jobs: Vec<Job> = (0..s.platforms.len())
-        .flat_map(|p| (0..opts.seeds).map(move |r| Job { platform: p, seed: r }))
+        .flat_map(|p| {
+            (0..opts.seeds).map(move |r| Job {
+                platform: p,
+                seed: r,
+            })
+        })
         .collect();
     let flat = Workers::new(opts.threads)?.install(|| run_jobs(s, &jobs, opts.seed, tick));
     let mut grouped: Vec<Vec<ReplicaResult>> = Vec::with_capacity(s.platforms.len());
@@ -238,7 +243,10 @@ pub fn cost_usd_per_month(s: &Scenario, r: &ReplicaResult) -> f64 {
     r.bill.total_usd * (NANOS_PER_MONTH as f64 / s.horizon.0 as f64)
 }
 
-fn merged(rs: &[ReplicaResult], pick: fn(&ReplicaResult) -> &DurationHistogram) -> DurationHistogram {
+fn merged(
+    rs: &[ReplicaResult],
+    pick: fn(&ReplicaResult) -> &DurationHistogram,
+) -> DurationHistogram {
     let mut h = DurationHistogram::default();
     for r in rs {
         h.merge(pick(r));

@@ -50,7 +50,7 @@ pub mod metrics;
 pub mod platform;
 pub mod random;
 pub mod report;
-pub mod sweep;
 pub mod scenario;
+pub mod sweep;
 pub mod time;
 pub mod workload;

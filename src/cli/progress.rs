@@ -14,8 +14,10 @@ impl Progress {
             return Progress(None);
         }
         let bar = ProgressBar::with_draw_target(Some(replicas), ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template("{bar:40} {pos}/{len} replicas  {elapsed} elapsed, ~{eta} left  {msg}")
-            .expect("a valid progress template");
+        let style = ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} replicas  {elapsed} elapsed, ~{eta} left  {msg}",
+        )
+        .expect("a valid progress template");
         bar.set_style(style);
         Progress(Some(bar))
     }

@@ -98,17 +98,25 @@ impl clap::FromArgMatches for Axes {
             }
         }
         flags.sort_by_key(|f| f.0);
-        let bad = |msg: String| clap::Error::raw(clap::error::ErrorKind::ArgumentConflict, format!("{msg}\n"));
+        let bad = |msg: String| {
+            clap::Error::raw(clap::error::ErrorKind::ArgumentConflict, format!("{msg}\n"))
+        };
         let mut axes = Vec::new();
         let mut it = flags.into_iter().peekable();
         while let Some((_, id, text)) = it.next() {
             if id != "param" {
-                return Err(bad(format!("--{id} {text} must follow the --param it belongs to")));
+                return Err(bad(format!(
+                    "--{id} {text} must follow the --param it belongs to"
+                )));
             }
             match it.next() {
                 Some((_, "values", v)) => axes.push((text, AxisValues::List(v))),
                 Some((_, "range", v)) => axes.push((text, AxisValues::Range(v))),
-                _ => return Err(bad(format!("--param {text} needs --values a,b,… or --range start:end:step right after it"))),
+                _ => {
+                    return Err(bad(format!(
+                        "--param {text} needs --values a,b,… or --range start:end:step right after it"
+                    )));
+                }
             }
         }
         Ok(Axes(axes))
@@ -163,7 +171,9 @@ fn params(axes: &Axes) -> Result<Vec<Param>, CliError> {
         .map(|(path, values)| {
             let path = ParamPath::parse(path).map_err(invalid)?;
             let values = match values {
-                AxisValues::List(v) => parse_values(v).map_err(|e| invalid(format!("--values {v}: {e}")))?,
+                AxisValues::List(v) => {
+                    parse_values(v).map_err(|e| invalid(format!("--values {v}: {e}")))?
+                }
                 AxisValues::Range(r) => Range::parse(r, None)
                     .and_then(|r| r.values())
                     .map_err(|e| invalid(format!("--range {r}: {e}")))?,
@@ -217,16 +227,25 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
     let (doc, file) = load_document(Some(&args.scenario))?;
     let [a, b] = [&args.between[0], &args.between[1]];
     if a == b {
-        return Err(invalid(format!("--between: expected two different platforms, found {a:?} twice")));
+        return Err(invalid(format!(
+            "--between: expected two different platforms, found {a:?} twice"
+        )));
     }
     let range = Range::parse(&args.range, Some(args.points.unwrap_or(13) as usize))
         .map_err(|e| invalid(format!("--range {}: {e}", args.range)))?;
     if args.points.is_some() && args.range.matches(':').count() == 2 {
-        return Err(invalid("--points: give either --points or a step in --range, not both"));
+        return Err(invalid(
+            "--points: give either --points or a step in --range, not both",
+        ));
     }
     let xs: Vec<f64> = (0..range.len()).map(|i| range.value(i)).collect();
-    let values = range.values().map_err(|e| invalid(format!("--range {}: {e}", args.range)))?;
-    let param = Param { path: ParamPath::parse(&args.param).map_err(invalid)?, values };
+    let values = range
+        .values()
+        .map_err(|e| invalid(format!("--range {}: {e}", args.range)))?;
+    let param = Param {
+        path: ParamPath::parse(&args.param).map_err(invalid)?,
+        values,
+    };
     let mut study = Study::new(doc, &file, vec![param])?;
     study.retain_platforms(&[a, b])?;
     let c = &args.common;
@@ -305,9 +324,13 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
     let mut parts = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| invalid(format!("{name}: cannot read: {e}")))?;
-        let part: ShardFile = serde_json::from_slice(&bytes)
-            .map_err(|e| invalid(format!("{name}: expected a servsim shard file (from --shard K/N): {e}")))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| invalid(format!("{name}: cannot read: {e}")))?;
+        let part: ShardFile = serde_json::from_slice(&bytes).map_err(|e| {
+            invalid(format!(
+                "{name}: expected a servsim shard file (from --shard K/N): {e}"
+            ))
+        })?;
         parts.push((name, part));
     }
     let c = &args.common;

@@ -35,10 +35,12 @@ impl TryFrom<HistogramRecord> for DurationHistogram {
     type Error = String;
 
     fn try_from(r: HistogramRecord) -> Result<DurationHistogram, String> {
-        let sum_ns = r
-            .sum_ns
-            .parse::<u128>()
-            .map_err(|_| format!("expected a whole number of nanoseconds, found {:?}", r.sum_ns))?;
+        let sum_ns = r.sum_ns.parse::<u128>().map_err(|_| {
+            format!(
+                "expected a whole number of nanoseconds, found {:?}",
+                r.sum_ns
+            )
+        })?;
         let bytes = STANDARD
             .decode(r.hdr_v2.as_bytes())
             .map_err(|e| format!("expected base64 HdrHistogram V2 data: {e}"))?;

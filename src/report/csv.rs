@@ -48,7 +48,9 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
     fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
         // The same digits as the JSON output.
-        Ok(Node::Leaf(serde_json::Number::from_f64(v).map_or(String::new(), |n| n.to_string())))
+        Ok(Node::Leaf(
+            serde_json::Number::from_f64(v).map_or(String::new(), |n| n.to_string()),
+        ))
     }
     fn visit_str<E>(self, v: &str) -> Result<Node, E> {
         Ok(Node::Leaf(v.to_string()))
@@ -74,7 +76,11 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
 fn flatten(prefix: &str, node: &Node, out: &mut Vec<(String, String)>) {
     let key = |k: &str| {
-        if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") }
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
     };
     match node {
         Node::Map(entries) if !entries.is_empty() => {
@@ -142,7 +148,11 @@ fn write(rows: &[Row]) -> String {
     w.write_record(&header).expect("in-memory CSV");
     for r in rows {
         let find = |fields: &[(String, String)], c: &str| {
-            fields.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone()).unwrap_or_default()
+            fields
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
         };
         let record: Vec<String> = lead_cols
             .iter()
@@ -172,14 +182,26 @@ pub fn run_csv(report: &RunReport) -> String {
     write(&rows)
 }
 
-fn point_rows(points: &[PointReport], lead: impl Fn(usize, usize) -> Vec<(String, String)>) -> Vec<Row> {
+fn point_rows(
+    points: &[PointReport],
+    lead: impl Fn(usize, usize) -> Vec<(String, String)>,
+) -> Vec<Row> {
     let mut rows = Vec::new();
     for (i, point) in points.iter().enumerate() {
         for (k, p) in point.platforms.iter().enumerate() {
             let mut l = vec![("point".to_string(), i.to_string())];
-            l.extend(point.values.0.iter().map(|(path, v)| (path.clone(), cell(v))));
+            l.extend(
+                point
+                    .values
+                    .0
+                    .iter()
+                    .map(|(path, v)| (path.clone(), cell(v))),
+            );
             l.extend(lead(i, k));
-            rows.push(Row { lead: l, summary: summary_cells(p) });
+            rows.push(Row {
+                lead: l,
+                summary: summary_cells(p),
+            });
         }
     }
     rows
@@ -190,7 +212,10 @@ fn point_rows(points: &[PointReport], lead: impl Fn(usize, usize) -> Vec<(String
 pub fn sweep_csv(report: &SweepReport) -> String {
     let rows = point_rows(&report.points, |i, k| match &report.best {
         Some(best) => {
-            let is_best = best.get(k).and_then(|b| b.as_ref()).is_some_and(|b| b.point == i);
+            let is_best = best
+                .get(k)
+                .and_then(|b| b.as_ref())
+                .is_some_and(|b| b.point == i);
             vec![("best".to_string(), is_best.to_string())]
         }
         None => vec![],
@@ -205,8 +230,14 @@ pub fn breakeven_csv(report: &BreakEvenReport) -> String {
     let rows = point_rows(&report.points, |_, _| {
         vec![
             ("crossing_value".to_string(), num(c.map(|c| c.value))),
-            ("crossing_ci95_lo".to_string(), num(c.and_then(|c| c.ci95).map(|ci| ci[0]))),
-            ("crossing_ci95_hi".to_string(), num(c.and_then(|c| c.ci95).map(|ci| ci[1]))),
+            (
+                "crossing_ci95_lo".to_string(),
+                num(c.and_then(|c| c.ci95).map(|ci| ci[0])),
+            ),
+            (
+                "crossing_ci95_hi".to_string(),
+                num(c.and_then(|c| c.ci95).map(|ci| ci[1])),
+            ),
         ]
     });
     write(&rows)

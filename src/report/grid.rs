@@ -117,15 +117,39 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn best_text(report: &SweepReport, best: &[Option<crate::sweep::Best>], slo: f64, style: Style) -> String {
-    let mut t = new_table(style, vec!["platform".into(), "cheapest point".into(), "$/month".into(), "p99".into()]);
+fn best_text(
+    report: &SweepReport,
+    best: &[Option<crate::sweep::Best>],
+    slo: f64,
+    style: Style,
+) -> String {
+    let mut t = new_table(
+        style,
+        vec![
+            "platform".into(),
+            "cheapest point".into(),
+            "$/month".into(),
+            "p99".into(),
+        ],
+    );
     let names = report.points.first().map(|p| &p.platforms);
     for (k, b) in best.iter().enumerate() {
-        let name = names.and_then(|ps| ps.get(k)).map_or(String::new(), |p| p.name.clone());
+        let name = names
+            .and_then(|ps| ps.get(k))
+            .map_or(String::new(), |p| p.name.clone());
         let row = match b {
             Some(b) => vec![
                 b.platform.clone(),
-                format!("#{} {}", b.point, b.values.0.iter().map(|(k, v)| format!("{k} = {}", value_text(v))).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "#{} {}",
+                    b.point,
+                    b.values
+                        .0
+                        .iter()
+                        .map(|(k, v)| format!("{k} = {}", value_text(v)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 with_ci(Some(b.cost_usd_per_month), money),
                 seconds(b.p99_latency_s),
             ],
@@ -154,7 +178,11 @@ pub fn breakeven_text(report: &BreakEvenReport, style: Style) -> String {
         for p in &point.platforms {
             row.push(with_ci(p.cost_usd_per_month, money));
         }
-        let diff: Vec<f64> = point.seed_costs[0].iter().zip(&point.seed_costs[1]).map(|(x, y)| x - y).collect();
+        let diff: Vec<f64> = point.seed_costs[0]
+            .iter()
+            .zip(&point.seed_costs[1])
+            .map(|(x, y)| x - y)
+            .collect();
         row.push(with_ci(Stat::of(&diff), money));
         t.add_row(row);
     }

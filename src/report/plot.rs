@@ -44,7 +44,10 @@ pub fn cost_plot(report: &SweepReport) -> PlotResult {
 
 /// `breakeven --plot`: the two cost curves, their CI bands, and the crossing with its CI.
 pub fn breakeven_plot(report: &BreakEvenReport) -> PlotResult {
-    let title = format!("{}: {} vs {}", report.scenario, report.between[0], report.between[1]);
+    let title = format!(
+        "{}: {} vs {}",
+        report.scenario, report.between[0], report.between[1]
+    );
     let (series, axis) = series_of(&report.points, std::slice::from_ref(&report.parameter));
     draw_costs(&title, &series, &axis, report.crossing)
 }
@@ -56,7 +59,10 @@ fn as_number(v: &Value) -> Option<f64> {
 /// Lines of a grid: x from the first parameter, one line per platform × the values of
 /// the other parameters.
 fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axis) {
-    let firsts: Vec<&Value> = points.iter().filter_map(|p| p.values.0.first().map(|(_, v)| v)).collect();
+    let firsts: Vec<&Value> = points
+        .iter()
+        .filter_map(|p| p.values.0.first().map(|(_, v)| v))
+        .collect();
     let numeric = firsts.iter().all(|v| as_number(v).is_some());
     let mut categories: Vec<String> = Vec::new();
     for v in &firsts {
@@ -67,30 +73,51 @@ fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axi
     }
     let x_of = |v: &Value| match (numeric, as_number(v)) {
         (true, Some(x)) => x,
-        _ => categories.iter().position(|c| *c == v.to_string()).unwrap_or(0) as f64,
+        _ => categories
+            .iter()
+            .position(|c| *c == v.to_string())
+            .unwrap_or(0) as f64,
     };
     let mut order: Vec<String> = Vec::new();
     let mut lines: BTreeMap<String, Series> = BTreeMap::new();
     for point in points {
         let x = point.values.0.first().map_or(0.0, |(_, v)| x_of(v));
-        let rest: Vec<String> = point.values.0.iter().skip(1).map(|(k, v)| format!("{k}={v}")).collect();
+        let rest: Vec<String> = point
+            .values
+            .0
+            .iter()
+            .skip(1)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         for p in &point.platforms {
-            let Some(cost) = p.cost_usd_per_month else { continue };
-            let name = if rest.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, rest.join(", ")) };
+            let Some(cost) = p.cost_usd_per_month else {
+                continue;
+            };
+            let name = if rest.is_empty() {
+                p.name.clone()
+            } else {
+                format!("{} ({})", p.name, rest.join(", "))
+            };
             let ci = cost.ci95.unwrap_or(0.0);
             if !order.contains(&name) {
                 order.push(name.clone());
             }
             lines
                 .entry(name.clone())
-                .or_insert_with(|| Series { name, points: Vec::new() })
+                .or_insert_with(|| Series {
+                    name,
+                    points: Vec::new(),
+                })
                 .points
                 .push((x, cost.mean, cost.mean - ci, cost.mean + ci));
         }
     }
     let series = order.iter().filter_map(|n| lines.remove(n)).collect();
     let axis = Axis {
-        label: parameters.first().cloned().unwrap_or_else(|| "point".into()),
+        label: parameters
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "point".into()),
         ticks: (!numeric).then_some(categories),
     };
     (series, axis)
@@ -113,7 +140,11 @@ fn one_two_five(lo: f64, hi: f64) -> Vec<f64> {
 
 /// A tick label: at most three significant digits, no trailing zeros.
 fn short(x: f64) -> String {
-    let digits = if x == 0.0 { 0 } else { (2 - x.abs().log10().floor() as i32).clamp(0, 9) as usize };
+    let digits = if x == 0.0 {
+        0
+    } else {
+        (2 - x.abs().log10().floor() as i32).clamp(0, 9) as usize
+    };
     let s = format!("{x:.digits$}");
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -132,7 +163,12 @@ fn span(lo: f64, hi: f64) -> (f64, f64) {
     }
 }
 
-fn draw_costs(title: &str, series: &[Series], axis: &Axis, crossing: Option<Crossing>) -> PlotResult {
+fn draw_costs(
+    title: &str,
+    series: &[Series],
+    axis: &Axis,
+    crossing: Option<Crossing>,
+) -> PlotResult {
     let all = series.iter().flat_map(|s| &s.points);
     let (x0, x1) = span(
         all.clone().map(|p| p.0).fold(f64::INFINITY, f64::min),
@@ -173,14 +209,25 @@ fn draw_costs(title: &str, series: &[Series], axis: &Axis, crossing: Option<Cros
             let color = Palette99::pick(k).to_rgba();
             let mut band: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.3)).collect();
             band.extend(s.points.iter().rev().map(|p| (p.0, p.2)));
-            chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled()))).map_err(err)?;
             chart
-                .draw_series(LineSeries::new(s.points.iter().map(|p| (p.0, p.1)), color.stroke_width(2)))
+                .draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))
+                .map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(
+                    s.points.iter().map(|p| (p.0, p.1)),
+                    color.stroke_width(2),
+                ))
                 .map_err(err)?
                 .label(s.name.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
             chart
-                .draw_series(s.points.iter().map(|p| Circle::new((p.0, p.1), 3, color.filled())))
+                .draw_series(
+                    s.points
+                        .iter()
+                        .map(|p| Circle::new((p.0, p.1), 3, color.filled())),
+                )
                 .map_err(err)?;
         }
         chart
@@ -195,12 +242,19 @@ fn draw_costs(title: &str, series: &[Series], axis: &Axis, crossing: Option<Cros
     Ok(svg)
 }
 
-type CostChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+type CostChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
 
 fn draw_crossing(chart: &mut CostChart, c: Crossing, (y0, y1): (f64, f64)) -> Result<(), String> {
     if let Some([lo, hi]) = c.ci95 {
         chart
-            .draw_series(std::iter::once(Rectangle::new([(lo, y0), (hi, y1)], BLACK.mix(0.1).filled())))
+            .draw_series(std::iter::once(Rectangle::new(
+                [(lo, y0), (hi, y1)],
+                BLACK.mix(0.1).filled(),
+            )))
             .map_err(err)?;
     }
     let label = match c.ci95 {
@@ -208,7 +262,10 @@ fn draw_crossing(chart: &mut CostChart, c: Crossing, (y0, y1): (f64, f64)) -> Re
         None => format!("crossing {:.3}", c.value),
     };
     chart
-        .draw_series(LineSeries::new([(c.value, y0), (c.value, y1)], BLACK.stroke_width(2)))
+        .draw_series(LineSeries::new(
+            [(c.value, y0), (c.value, y1)],
+            BLACK.stroke_width(2),
+        ))
         .map_err(err)?
         .label(label)
         .legend(|(x, y)| PathElement::new(vec![(x, y - 6), (x, y + 6)], BLACK.stroke_width(2)));
@@ -217,13 +274,23 @@ fn draw_crossing(chart: &mut CostChart, c: Crossing, (y0, y1): (f64, f64)) -> Re
 
 /// `run --plot`: the latency CDF of each platform (merged over seeds), log-scaled time.
 pub fn latency_cdf_plot(report: &RunReport) -> PlotResult {
-    let drawn: Vec<&PlatformSummary> = report.platforms.iter().filter(|p| !p.latency_cdf.is_empty()).collect();
-    let xs = drawn.iter().flat_map(|p| p.latency_cdf.iter().map(|q| q.0)).filter(|x| *x > 0.0);
+    let drawn: Vec<&PlatformSummary> = report
+        .platforms
+        .iter()
+        .filter(|p| !p.latency_cdf.is_empty())
+        .collect();
+    let xs = drawn
+        .iter()
+        .flat_map(|p| p.latency_cdf.iter().map(|q| q.0))
+        .filter(|x| *x > 0.0);
     let lo = xs.clone().fold(f64::INFINITY, f64::min);
     let hi = xs.fold(f64::NEG_INFINITY, f64::max);
     // Whole decades, so the log axis gets labels all the way.
     let (lo, hi) = if lo.is_finite() && hi.is_finite() {
-        (10f64.powf((lo / 1.2).log10().floor()), 10f64.powf((hi * 1.2).log10().ceil()))
+        (
+            10f64.powf((lo / 1.2).log10().floor()),
+            10f64.powf((hi * 1.2).log10().ceil()),
+        )
     } else {
         (1e-3, 1.0)
     };
@@ -232,11 +299,20 @@ pub fn latency_cdf_plot(report: &RunReport) -> PlotResult {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(format!("{}: latency CDF ({} seeds merged)", report.scenario, report.seeds), ("sans-serif", 22))
+            .caption(
+                format!(
+                    "{}: latency CDF ({} seeds merged)",
+                    report.scenario, report.seeds
+                ),
+                ("sans-serif", 22),
+            )
             .margin(16)
             .x_label_area_size(48)
             .y_label_area_size(70)
-            .build_cartesian_2d((lo..hi).log_scale().with_key_points(one_two_five(lo, hi)), 0.0..1.0)
+            .build_cartesian_2d(
+                (lo..hi).log_scale().with_key_points(one_two_five(lo, hi)),
+                0.0..1.0,
+            )
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -255,7 +331,9 @@ pub fn latency_cdf_plot(report: &RunReport) -> PlotResult {
                 .draw_series(LineSeries::new(steps, color.stroke_width(2)))
                 .map_err(err)?
                 .label(p.name.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
         }
         chart
             .configure_series_labels()

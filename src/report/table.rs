@@ -83,12 +83,20 @@ const ROWS: &[Row] = &[
 
 /// The side-by-side table of a run, with a header line naming the scenario.
 pub fn run_table(report: &RunReport) -> String {
-    format!("{}\n{}\n", run_header(report), platform_table(report, UTF8_FULL_CONDENSED))
+    format!(
+        "{}\n{}\n",
+        run_header(report),
+        platform_table(report, UTF8_FULL_CONDENSED)
+    )
 }
 
 /// The same as a Markdown paragraph and table.
 pub fn run_markdown(report: &RunReport) -> String {
-    format!("{}\n\n{}\n", run_header(report), platform_table(report, ASCII_MARKDOWN))
+    format!(
+        "{}\n\n{}\n",
+        run_header(report),
+        platform_table(report, ASCII_MARKDOWN)
+    )
 }
 
 fn platform_table(report: &RunReport, preset: TableStyle) -> Table {

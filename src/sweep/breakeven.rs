@@ -60,7 +60,11 @@ pub fn find(points: &[PointReport], xs: &[f64], a: usize, b: usize) -> BreakEven
     let sign_changes = {
         let signs: Vec<i8> = big_d.iter().map(|&d| sgn(d)).filter(|&s| s != 0).collect();
         let flips = signs.windows(2).filter(|w| w[0] != w[1]).count();
-        if flips == 0 && big_d.contains(&0.0) { 1 } else { flips }
+        if flips == 0 && big_d.contains(&0.0) {
+            1
+        } else {
+            flips
+        }
     };
     let first = (0..big_d.len()).find(|&i| {
         big_d[i] == 0.0 || (i + 1 < big_d.len() && sgn(big_d[i]) * sgn(big_d[i + 1]) < 0)
@@ -80,7 +84,11 @@ pub fn find(points: &[PointReport], xs: &[f64], a: usize, b: usize) -> BreakEven
         };
     };
     // The interval [j, j + 1] the crossing lies in (the last one when it is the last point).
-    let j = if i + 1 < big_d.len() { i } else { i.saturating_sub(1) };
+    let j = if i + 1 < big_d.len() {
+        i
+    } else {
+        i.saturating_sub(1)
+    };
     let (x0, x1) = (xs[j], xs.get(j + 1).copied().unwrap_or(xs[j]));
     let (d0, d1) = (big_d[j], big_d.get(j + 1).copied().unwrap_or(big_d[j]));
     let w = if big_d[i] == 0.0 {
@@ -211,19 +219,33 @@ mod tests {
     fn straight_lines_cross_where_algebra_says() {
         // A = 100 x, B = 1000: crossing at 10, same for every seed (zero-width CI).
         let xs = [0.0, 4.0, 8.0, 12.0, 16.0];
-        let points: Vec<_> = xs.iter().map(|x| point(&[100.0 * x; 3], &[1000.0; 3])).collect();
+        let points: Vec<_> = xs
+            .iter()
+            .map(|x| point(&[100.0 * x; 3], &[1000.0; 3]))
+            .collect();
         let r = find(&points, &xs, 0, 1);
         let c = r.crossing().unwrap();
         assert!((c.value - 10.0).abs() < 1e-12);
         assert_eq!(c.ci95, Some([c.value, c.value]));
-        assert!(matches!(r, BreakEven::Found { a_cheaper_below: true, bracket: [8.0, 12.0], crossings: 1, .. }));
+        assert!(matches!(
+            r,
+            BreakEven::Found {
+                a_cheaper_below: true,
+                bracket: [8.0, 12.0],
+                crossings: 1,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn the_interval_is_the_seed_spread_over_the_slope() {
         // Seeds differ by a constant offset ±5 in A; slope of D is 100 per unit.
         let xs = [0.0, 10.0];
-        let points = vec![point(&[-5.0, 5.0], &[500.0, 500.0]), point(&[995.0, 1005.0], &[500.0, 500.0])];
+        let points = vec![
+            point(&[-5.0, 5.0], &[500.0, 500.0]),
+            point(&[995.0, 1005.0], &[500.0, 500.0]),
+        ];
         let c = find(&points, &xs, 0, 1).crossing().unwrap();
         assert!((c.value - 5.0).abs() < 1e-12);
         // sd of (-5, 5) is √50; t(0.975, 1) = 12.706204736.
@@ -237,15 +259,28 @@ mod tests {
         let xs = [1.0, 2.0];
         let points = vec![point(&[10.0], &[100.0]), point(&[20.0], &[100.0])];
         let r = find(&points, &xs, 0, 1);
-        assert_eq!(r, BreakEven::NotFound { a_cheaper: Some(true), gap_usd_per_month: [80.0, 90.0] });
+        assert_eq!(
+            r,
+            BreakEven::NotFound {
+                a_cheaper: Some(true),
+                gap_usd_per_month: [80.0, 90.0]
+            }
+        );
         let m = r.message("h", "A", "B", [1.0, 2.0]);
-        assert_eq!(m, "no crossing: A is cheaper than B for every h in [1, 2], by $80.00 to $90.00 per month");
+        assert_eq!(
+            m,
+            "no crossing: A is cheaper than B for every h in [1, 2], by $80.00 to $90.00 per month"
+        );
     }
 
     #[test]
     fn an_exact_tie_at_a_grid_point_is_the_crossing() {
         let xs = [0.0, 1.0, 2.0];
-        let points = vec![point(&[1.0], &[3.0]), point(&[3.0], &[3.0]), point(&[5.0], &[3.0])];
+        let points = vec![
+            point(&[1.0], &[3.0]),
+            point(&[3.0], &[3.0]),
+            point(&[5.0], &[3.0]),
+        ];
         let r = find(&points, &xs, 0, 1);
         assert_eq!(r.crossing().unwrap().value, 1.0);
         assert_eq!(r.crossing().unwrap().ci95, None, "one seed: no interval");

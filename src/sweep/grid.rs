@@ -23,7 +23,9 @@ pub fn parse_values(text: &str) -> Result<Vec<Value>, String> {
         .map(|item| {
             let item = item.trim();
             if item.is_empty() {
-                return Err(format!("expected a comma-separated list of values, found an empty item in {text:?}"));
+                return Err(format!(
+                    "expected a comma-separated list of values, found an empty item in {text:?}"
+                ));
             }
             Ok(serde_json::from_str(item).unwrap_or_else(|_| Value::String(item.to_string())))
         })
@@ -52,26 +54,45 @@ impl Range {
         };
         let (start, end) = match parts.as_slice() {
             [a, b] | [a, b, _] => (number(a)?, number(b)?),
-            _ => return Err(format!("expected start:end:step (or start:end), found {text:?}")),
+            _ => {
+                return Err(format!(
+                    "expected start:end:step (or start:end), found {text:?}"
+                ));
+            }
         };
         if start > end {
             return Err(format!("expected start ≤ end in range {text:?}"));
         }
-        let decimals = parts.iter().map(|p| decimals(p)).try_fold(0, |m, d| d.map(|d| m.max(d)));
+        let decimals = parts
+            .iter()
+            .map(|p| decimals(p))
+            .try_fold(0, |m, d| d.map(|d| m.max(d)));
         let step = match (parts.get(2), points) {
             (Some(s), _) => number(s)?,
             (None, Some(n)) if n >= 2 => {
                 let step = (end - start) / (n - 1) as f64;
                 let whole = start.fract() == 0.0 && step.fract() == 0.0;
                 let decimals = whole.then_some(0);
-                return Ok(Range { start, end, step, decimals });
+                return Ok(Range {
+                    start,
+                    end,
+                    step,
+                    decimals,
+                });
             }
             (None, _) => return Err(format!("expected start:end:step, found {text:?} (no step)")),
         };
         if step <= 0.0 {
-            return Err(format!("expected a step > 0 in range {text:?}, found {step}"));
+            return Err(format!(
+                "expected a step > 0 in range {text:?}, found {step}"
+            ));
         }
-        Ok(Range { start, end, step, decimals })
+        Ok(Range {
+            start,
+            end,
+            step,
+            decimals,
+        })
     }
 
     /// How many values: every `start + i × step` ≤ `end` (with a hair of tolerance).
@@ -102,7 +123,9 @@ impl Range {
     pub fn values(&self) -> Result<Vec<Value>, String> {
         let n = self.len();
         if n > MAX_RANGE_POINTS {
-            return Err(format!("expected at most {MAX_RANGE_POINTS} values in a range, found {n}"));
+            return Err(format!(
+                "expected at most {MAX_RANGE_POINTS} values in a range, found {n}"
+            ));
         }
         Ok((0..n)
             .map(|i| {
@@ -168,7 +191,10 @@ mod tests {
 
     #[test]
     fn values_are_json_when_they_can_be_and_strings_otherwise() {
-        assert_eq!(parse_values("1, 2.5,true,30s,\"x\"").unwrap(), vec![json!(1), json!(2.5), json!(true), json!("30s"), json!("x")]);
+        assert_eq!(
+            parse_values("1, 2.5,true,30s,\"x\"").unwrap(),
+            vec![json!(1), json!(2.5), json!(true), json!("30s"), json!("x")]
+        );
         assert!(parse_values("1,,2").is_err());
     }
 
@@ -179,7 +205,10 @@ mod tests {
         assert_eq!(r.value(3), 0.3);
         assert_eq!(r.values().unwrap()[10], json!(1.0));
         let r = Range::parse("1:24:1", None).unwrap();
-        assert_eq!(r.values().unwrap(), (1..=24).map(|i| json!(i)).collect::<Vec<_>>());
+        assert_eq!(
+            r.values().unwrap(),
+            (1..=24).map(|i| json!(i)).collect::<Vec<_>>()
+        );
         let r = Range::parse("0:24", Some(13)).unwrap();
         assert_eq!(r.len(), 13);
         assert_eq!(r.value(12), 24.0);
@@ -207,10 +236,15 @@ mod tests {
             path: ParamPath::parse(name).unwrap(),
             values: (0..n).map(|i| json!(i)).collect(),
         };
-        let g = Grid { params: vec![p("a", 2), p("b", 3)] };
+        let g = Grid {
+            params: vec![p("a", 2), p("b", 3)],
+        };
         assert_eq!(g.len(), 6);
         assert_eq!(g.indices(4), vec![1, 1]);
-        assert_eq!(g.values(5), vec![("a".to_string(), json!(1)), ("b".to_string(), json!(2))]);
+        assert_eq!(
+            g.values(5),
+            vec![("a".to_string(), json!(1)), ("b".to_string(), json!(2))]
+        );
         assert_eq!(Grid { params: vec![] }.len(), 1);
     }
 }

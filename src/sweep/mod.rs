@@ -72,7 +72,10 @@ impl Study {
                 SweepError::Point(if grid.params.is_empty() {
                     e.to_string()
                 } else {
-                    format!("at grid point {i} ({}):\n{e}", describe_values(&grid.values(i)))
+                    format!(
+                        "at grid point {i} ({}):\n{e}",
+                        describe_values(&grid.values(i))
+                    )
                 })
             })?;
             points.push(scenario);
@@ -87,7 +90,11 @@ impl Study {
 
     /// Keeps only the named platforms, in the order given (break-even runs just two).
     pub fn retain_platforms(&mut self, names: &[&str]) -> Result<(), SweepError> {
-        let known: Vec<String> = self.points[0].platforms.iter().map(|p| p.name.clone()).collect();
+        let known: Vec<String> = self.points[0]
+            .platforms
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
         for name in names {
             if !known.iter().any(|k| k == name) {
                 return Err(SweepError::Platform(format!(
@@ -114,14 +121,21 @@ impl Study {
     pub fn jobs(&self, i: usize, seeds: u32, shard: Option<Shard>) -> Vec<Job> {
         let platforms = self.points[i].platforms.len();
         (0..platforms)
-            .flat_map(|p| (0..seeds).map(move |r| Job { platform: p, seed: r }))
+            .flat_map(|p| {
+                (0..seeds).map(move |r| Job {
+                    platform: p,
+                    seed: r,
+                })
+            })
             .filter(|j| shard.is_none_or(|s| s.owns(i, j.seed, seeds)))
             .collect()
     }
 
     /// How many replicas a (sharded) run of the whole grid has.
     pub fn replica_count(&self, seeds: u32, shard: Option<Shard>) -> usize {
-        (0..self.points.len()).map(|i| self.jobs(i, seeds, shard).len()).sum()
+        (0..self.points.len())
+            .map(|i| self.jobs(i, seeds, shard).len())
+            .sum()
     }
 
     /// Runs the grid point by point (replicas of a point in parallel), calling `tick` after
@@ -221,7 +235,12 @@ impl SweepReport {
             scenario: study.points[0].name.clone(),
             seed,
             seeds,
-            parameters: study.grid.params.iter().map(|p| p.path.to_string()).collect(),
+            parameters: study
+                .grid
+                .params
+                .iter()
+                .map(|p| p.path.to_string())
+                .collect(),
             points: Vec::new(),
             slo_p99_s,
             best: slo_p99_s.map(|_| Vec::new()),

@@ -58,11 +58,13 @@ impl ParamPath {
             }
             let mut rest = brackets;
             while !rest.is_empty() {
-                let close = rest.find(']').ok_or_else(|| err(format!("expected ] in {piece:?}")))?;
+                let close = rest
+                    .find(']')
+                    .ok_or_else(|| err(format!("expected ] in {piece:?}")))?;
                 let inner = &rest[1..close];
-                let i = inner
-                    .parse::<usize>()
-                    .map_err(|_| err(format!("expected an array index in [..], found {inner:?}")))?;
+                let i = inner.parse::<usize>().map_err(|_| {
+                    err(format!("expected an array index in [..], found {inner:?}"))
+                })?;
                 steps.push(Step::Index(i));
                 rest = &rest[close + 1..];
                 if !rest.is_empty() && !rest.starts_with('[') {
@@ -102,8 +104,17 @@ impl ParamPath {
         }
     }
 
-    fn child<'v>(&self, at: &'v mut Value, step: &Step, walked: &str) -> Result<&'v mut Value, PathError> {
-        let place = if walked.is_empty() { "the top level".to_string() } else { walked.to_string() };
+    fn child<'v>(
+        &self,
+        at: &'v mut Value,
+        step: &Step,
+        walked: &str,
+    ) -> Result<&'v mut Value, PathError> {
+        let place = if walked.is_empty() {
+            "the top level".to_string()
+        } else {
+            walked.to_string()
+        };
         let reason = match (at, step) {
             (Value::Object(map), Step::Key(k)) => {
                 let keys: Vec<String> = map.keys().cloned().collect();
@@ -116,20 +127,32 @@ impl ParamPath {
                 let keys: Vec<String> = map.keys().cloned().collect();
                 match map.get_mut(&i.to_string()) {
                     Some(v) => return Ok(v),
-                    None => format!("{place} is an object with keys {}, not an array", keys.join(", ")),
+                    None => format!(
+                        "{place} is an object with keys {}, not an array",
+                        keys.join(", ")
+                    ),
                 }
             }
             (Value::Array(items), Step::Index(i)) => {
                 let n = items.len();
                 match items.get_mut(*i) {
                     Some(v) => return Ok(v),
-                    None => format!("{place} has {n} item{}, so there is no index {i}", if n == 1 { "" } else { "s" }),
+                    None => format!(
+                        "{place} has {n} item{}, so there is no index {i}",
+                        if n == 1 { "" } else { "s" }
+                    ),
                 }
             }
             (Value::Array(items), Step::Key(k)) => {
-                format!("{place} is an array of {} items, found key {k:?} where an index was expected", items.len())
+                format!(
+                    "{place} is an array of {} items, found key {k:?} where an index was expected",
+                    items.len()
+                )
             }
-            (other, _) => format!("{place} is {}, which has nothing inside", crate::scenario::reader::describe(other)),
+            (other, _) => format!(
+                "{place} is {}, which has nothing inside",
+                crate::scenario::reader::describe(other)
+            ),
         };
         Err(PathError {
             path: self.text.clone(),
@@ -161,36 +184,71 @@ mod tests {
 
     #[test]
     fn dotted_and_bracketed_indices_reach_the_same_place() {
-        for text in ["workload.rate_profile.windows.0.end_h", "workload.rate_profile.windows[0].end_h"] {
+        for text in [
+            "workload.rate_profile.windows.0.end_h",
+            "workload.rate_profile.windows[0].end_h",
+        ] {
             let mut d = doc();
-            ParamPath::parse(text).unwrap().apply(&mut d, json!(14.5)).unwrap();
-            assert_eq!(d["workload"]["rate_profile"]["windows"][0]["end_h"], json!(14.5));
+            ParamPath::parse(text)
+                .unwrap()
+                .apply(&mut d, json!(14.5))
+                .unwrap();
+            assert_eq!(
+                d["workload"]["rate_profile"]["windows"][0]["end_h"],
+                json!(14.5)
+            );
         }
     }
 
     #[test]
     fn a_missing_last_key_is_added_for_validation_to_judge() {
         let mut d = doc();
-        ParamPath::parse("platforms[0].min_containers").unwrap().apply(&mut d, json!(3)).unwrap();
+        ParamPath::parse("platforms[0].min_containers")
+            .unwrap()
+            .apply(&mut d, json!(3))
+            .unwrap();
         assert_eq!(d["platforms"][0]["min_containers"], json!(3));
-        ParamPath::parse("platforms.1.min_containers").unwrap().apply(&mut d, json!(2)).unwrap();
+        ParamPath::parse("platforms.1.min_containers")
+            .unwrap()
+            .apply(&mut d, json!(2))
+            .unwrap();
         assert_eq!(d["platforms"][1]["min_containers"], json!(2));
     }
 
     #[test]
     fn bad_paths_say_what_is_there() {
         let cases = [
-            ("platforms.5.min_containers", "platforms has 2 items, so there is no index 5"),
-            ("workload.rate_profil.windows.0.end_h", "workload has no key \"rate_profil\" (it has: rate_profile)"),
-            ("platforms.name", "platforms is an array of 2 items, found key \"name\""),
-            ("platforms[0].name.x", "platforms[0].name is \"a\", which has nothing inside"),
+            (
+                "platforms.5.min_containers",
+                "platforms has 2 items, so there is no index 5",
+            ),
+            (
+                "workload.rate_profil.windows.0.end_h",
+                "workload has no key \"rate_profil\" (it has: rate_profile)",
+            ),
+            (
+                "platforms.name",
+                "platforms is an array of 2 items, found key \"name\"",
+            ),
+            (
+                "platforms[0].name.x",
+                "platforms[0].name is \"a\", which has nothing inside",
+            ),
             ("workload..x", "found an empty step"),
-            ("platforms[x].name", "expected an array index in [..], found \"x\""),
+            (
+                "platforms[x].name",
+                "expected an array index in [..], found \"x\"",
+            ),
         ];
         for (text, needle) in cases {
-            let e = ParamPath::parse(text).and_then(|p| p.apply(&mut doc(), json!(1))).unwrap_err();
+            let e = ParamPath::parse(text)
+                .and_then(|p| p.apply(&mut doc(), json!(1)))
+                .unwrap_err();
             assert!(e.to_string().contains(needle), "{text}: {e}");
-            assert!(e.to_string().starts_with(&format!("--param {text}: ")), "{e}");
+            assert!(
+                e.to_string().starts_with(&format!("--param {text}: ")),
+                "{e}"
+            );
         }
     }
 }

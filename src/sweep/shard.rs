@@ -32,7 +32,10 @@ impl FromStr for Shard {
     fn from_str(text: &str) -> Result<Shard, String> {
         let bad = || format!("expected K/N with 1 ≤ K ≤ N (like 2/8), found {text:?}");
         let (k, n) = text.split_once('/').ok_or_else(bad)?;
-        let (index, count) = (k.trim().parse::<u32>().map_err(|_| bad())?, n.trim().parse::<u32>().map_err(|_| bad())?);
+        let (index, count) = (
+            k.trim().parse::<u32>().map_err(|_| bad())?,
+            n.trim().parse::<u32>().map_err(|_| bad())?,
+        );
         if index == 0 || index > count {
             return Err(bad());
         }
@@ -96,7 +99,14 @@ pub struct ShardFile {
 
 impl ShardFile {
     /// An empty shard of `study`, to which finished points are added.
-    pub fn new(study: &Study, command: ShardCommand, shard: Shard, seed: u64, seeds: u32, slo_p99_s: Option<f64>) -> ShardFile {
+    pub fn new(
+        study: &Study,
+        command: ShardCommand,
+        shard: Shard,
+        seed: u64,
+        seeds: u32,
+        slo_p99_s: Option<f64>,
+    ) -> ShardFile {
         ShardFile {
             servsim_shard: SHARD_FORMAT,
             servsim_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -108,7 +118,10 @@ impl ShardFile {
                 .grid
                 .params
                 .iter()
-                .map(|p| ParamRecord { path: p.path.to_string(), values: p.values.clone() })
+                .map(|p| ParamRecord {
+                    path: p.path.to_string(),
+                    values: p.values.clone(),
+                })
                 .collect(),
             seed,
             seeds,
@@ -166,14 +179,18 @@ pub fn merge(mut parts: Vec<(String, ShardFile)>) -> Result<Merged, SweepError> 
     if first.servsim_shard != SHARD_FORMAT || first.servsim_version != env!("CARGO_PKG_VERSION") {
         return bad(format!(
             "{first_name}: made by servsim {} (shard format {}), this is servsim {} (format {SHARD_FORMAT}); merge with the version that ran the shards",
-            first.servsim_version, first.servsim_shard, env!("CARGO_PKG_VERSION")
+            first.servsim_version,
+            first.servsim_shard,
+            env!("CARGO_PKG_VERSION")
         ));
     }
     let header = first.header();
     for (name, part) in &parts[1..] {
         for ((field, want), (_, got)) in header.iter().zip(part.header()) {
             if *want != got {
-                return bad(format!("{name} does not belong with {first_name}: their {field} differ"));
+                return bad(format!(
+                    "{name} does not belong with {first_name}: their {field} differ"
+                ));
             }
         }
     }
@@ -182,7 +199,12 @@ pub fn merge(mut parts: Vec<(String, ShardFile)>) -> Result<Merged, SweepError> 
     let params = first
         .parameters
         .iter()
-        .map(|p| Ok(Param { path: ParamPath::parse(&p.path)?, values: p.values.clone() }))
+        .map(|p| {
+            Ok(Param {
+                path: ParamPath::parse(&p.path)?,
+                values: p.values.clone(),
+            })
+        })
         .collect::<Result<Vec<_>, SweepError>>()?;
     let study = Study::new(first.scenario.clone(), &first.scenario_file, params)?;
     let (command, seed, seeds, slo) = (first.command, first.seed, first.seeds, first.slo_p99_s);
@@ -190,7 +212,13 @@ pub fn merge(mut parts: Vec<(String, ShardFile)>) -> Result<Merged, SweepError> 
     for (name, part) in &mut parts {
         check_complete(name, part, &study)?;
         for r in std::mem::take(&mut part.replicas) {
-            by_point[r.point].push((Job { platform: r.platform, seed: r.seed }, r.result));
+            by_point[r.point].push((
+                Job {
+                    platform: r.platform,
+                    seed: r.seed,
+                },
+                r.result,
+            ));
         }
     }
     let mut sweep = SweepReport::new(&study, seed, seeds, slo);
@@ -200,12 +228,18 @@ pub fn merge(mut parts: Vec<(String, ShardFile)>) -> Result<Merged, SweepError> 
             .map(|(job, v)| {
                 serde_json::from_value::<ReplicaResult>(v)
                     .map(|r| (job, r))
-                    .map_err(|e| SweepError::Shard(format!("point {i}, platform {}, seed {}: unreadable replica result: {e}", job.platform, job.seed)))
+                    .map_err(|e| {
+                        SweepError::Shard(format!(
+                            "point {i}, platform {}, seed {}: unreadable replica result: {e}",
+                            job.platform, job.seed
+                        ))
+                    })
             })
             .collect::<Result<Vec<_>, _>>()?;
         if command == ShardCommand::Run {
             let s = &study.points[0];
-            let mut grouped: Vec<Vec<ReplicaResult>> = s.platforms.iter().map(|_| Vec::new()).collect();
+            let mut grouped: Vec<Vec<ReplicaResult>> =
+                s.platforms.iter().map(|_| Vec::new()).collect();
             let mut results = results;
             results.sort_by_key(|(j, _)| (j.platform, j.seed));
             for (j, r) in results {
@@ -225,7 +259,10 @@ fn check_shard_indices(parts: &[(String, ShardFile)]) -> Result<(), SweepError> 
     for (name, part) in parts {
         let slot = &mut seen[(part.shard.index - 1) as usize];
         if let Some(other) = slot {
-            return Err(SweepError::Shard(format!("shard {} is given twice: {other} and {name}", part.shard)));
+            return Err(SweepError::Shard(format!(
+                "shard {} is given twice: {other} and {name}",
+                part.shard
+            )));
         }
         *slot = Some(name);
     }
@@ -234,7 +271,11 @@ fn check_shard_indices(parts: &[(String, ShardFile)]) -> Result<(), SweepError> 
         .map(|k| format!("{k}/{n}"))
         .collect();
     if !missing.is_empty() {
-        return Err(SweepError::Shard(format!("missing shard{} {}", if missing.len() == 1 { "" } else { "s" }, missing.join(", "))));
+        return Err(SweepError::Shard(format!(
+            "missing shard{} {}",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", ")
+        )));
     }
     Ok(())
 }
@@ -242,11 +283,23 @@ fn check_shard_indices(parts: &[(String, ShardFile)]) -> Result<(), SweepError> 
 /// A part holds exactly the replicas its shard owns (a run that died leaves fewer).
 fn check_complete(name: &str, part: &ShardFile, study: &Study) -> Result<(), SweepError> {
     let expected: BTreeSet<(usize, usize, u32)> = (0..study.points.len())
-        .flat_map(|i| study.jobs(i, part.seeds, Some(part.shard)).into_iter().map(move |j| (i, j.platform, j.seed)))
+        .flat_map(|i| {
+            study
+                .jobs(i, part.seeds, Some(part.shard))
+                .into_iter()
+                .map(move |j| (i, j.platform, j.seed))
+        })
         .collect();
-    let got: BTreeSet<(usize, usize, u32)> = part.replicas.iter().map(|r| (r.point, r.platform, r.seed)).collect();
+    let got: BTreeSet<(usize, usize, u32)> = part
+        .replicas
+        .iter()
+        .map(|r| (r.point, r.platform, r.seed))
+        .collect();
     if got.len() != part.replicas.len() || !got.is_subset(&expected) {
-        return Err(SweepError::Shard(format!("{name}: holds replicas that are not shard {}'s, or some twice", part.shard)));
+        return Err(SweepError::Shard(format!(
+            "{name}: holds replicas that are not shard {}'s, or some twice",
+            part.shard
+        )));
     }
     if got.len() < expected.len() {
         return Err(SweepError::Shard(format!(
@@ -276,7 +329,10 @@ mod tests {
 
     #[test]
     fn shard_specs_are_k_of_n() {
-        assert_eq!("2/8".parse::<Shard>().unwrap(), Shard { index: 2, count: 8 });
+        assert_eq!(
+            "2/8".parse::<Shard>().unwrap(),
+            Shard { index: 2, count: 8 }
+        );
         for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }

@@ -4,5 +4,8 @@
 mod support;
 
 mod cli;
+mod exports;
 mod foundation;
 mod invalid;
+mod slurm;
+mod sweep;
