@@ -17,7 +17,7 @@ use crate::report::{
 use crate::sweep::shard::{Merged, ShardCommand, merge};
 use crate::sweep::{
     BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, Study, SweepError, SweepReport,
-    breakeven, parse_values,
+    parse_values,
 };
 
 impl From<SweepError> for CliError {
@@ -223,7 +223,8 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     emit(&render_sweep(&report, c.format.into()), c)
 }
 
-pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
+/// The one-parameter study of `breakeven` (only A and B run) and its x values.
+fn breakeven_study(args: &BreakevenArgs) -> Result<(Study, Vec<f64>), CliError> {
     let (doc, file) = load_document(Some(&args.scenario))?;
     let [a, b] = [&args.between[0], &args.between[1]];
     if a == b {
@@ -231,50 +232,36 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
             "--between: expected two different platforms, found {a:?} twice"
         )));
     }
-    let range = Range::parse(&args.range, Some(args.points.unwrap_or(13) as usize))
-        .map_err(|e| invalid(format!("--range {}: {e}", args.range)))?;
     if args.points.is_some() && args.range.matches(':').count() == 2 {
         return Err(invalid(
             "--points: give either --points or a step in --range, not both",
         ));
     }
-    let xs: Vec<f64> = (0..range.len()).map(|i| range.value(i)).collect();
-    let values = range
-        .values()
-        .map_err(|e| invalid(format!("--range {}: {e}", args.range)))?;
+    let bad_range = |e: String| invalid(format!("--range {}: {e}", args.range));
+    let range =
+        Range::parse(&args.range, Some(args.points.unwrap_or(13) as usize)).map_err(bad_range)?;
     let param = Param {
         path: ParamPath::parse(&args.param).map_err(invalid)?,
-        values,
+        values: range.values().map_err(bad_range)?,
     };
     let mut study = Study::new(doc, &file, vec![param])?;
     study.retain_platforms(&[a, b])?;
+    Ok((study, (0..range.len()).map(|i| range.value(i)).collect()))
+}
+
+pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
+    let (study, xs) = breakeven_study(&args)?;
+    let [a, b] = [&args.between[0], &args.between[1]];
     let c = &args.common;
     let opts = options(&study, c);
-    let mut report = BreakEvenReport {
-        servsim_version: env!("CARGO_PKG_VERSION"),
-        scenario: study.points[0].name.clone(),
-        seed: opts.seed,
-        seeds: opts.seeds,
-        parameter: args.param.clone(),
-        between: [a.clone(), b.clone()],
-        crossing: None,
-        bracket: None,
-        message: String::new(),
-        points: Vec::new(),
-    };
+    let between = [a.clone(), b.clone()];
+    let scenario = study.points[0].name.clone();
+    let mut report = BreakEvenReport::new(&scenario, opts.seed, opts.seeds, &args.param, between);
     let progress = Progress::new(study.replica_count(opts.seeds, None) as u64, c.quiet);
     let mut saved = Ok(());
     study
         .run(opts, None, &|| progress.tick(), |i, results| {
-            report.points.push(study.point_report(i, results));
-            let found = breakeven::find(&report.points, &xs[..report.points.len()], 0, 1);
-            report.crossing = found.crossing();
-            report.bracket = match &found {
-                crate::sweep::BreakEven::Found { bracket, .. } => Some(*bracket),
-                _ => None,
-            };
-            let last = xs[report.points.len() - 1];
-            report.message = found.message(&args.param, a, b, [xs[0], last]);
+            report.push(study.point_report(i, results), &xs);
             if saved.is_ok() {
                 saved = checkpoint(c, &render_breakeven(&report, c.format.into()));
             }

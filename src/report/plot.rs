@@ -5,8 +5,6 @@
 //! Text is laid out with plotters' built-in font metrics (no system fonts), so the same
 //! report gives the same bytes on every machine.
 
-use std::collections::BTreeMap;
-
 use plotters::coord::combinators::BindKeyPoints;
 use plotters::prelude::*;
 use serde_json::Value;
@@ -52,42 +50,55 @@ pub fn breakeven_plot(report: &BreakEvenReport) -> PlotResult {
     draw_costs(&title, &series, &axis, report.crossing)
 }
 
-fn as_number(v: &Value) -> Option<f64> {
-    v.as_f64()
+/// A parameter value as a label: strings without their quotes.
+fn label(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Where each point sits on the x axis: its first parameter's value when every value is
+/// a number, else the position of its (first-seen) category.
+fn x_positions(points: &[PointReport]) -> (Vec<f64>, Option<Vec<String>>) {
+    let firsts: Vec<Option<&Value>> = points
+        .iter()
+        .map(|p| p.values.0.first().map(|(_, v)| v))
+        .collect();
+    if firsts.iter().all(|v| v.is_some_and(Value::is_number)) {
+        let xs = firsts
+            .iter()
+            .map(|v| v.and_then(Value::as_f64).unwrap_or(0.0))
+            .collect();
+        return (xs, None);
+    }
+    let mut categories: Vec<String> = Vec::new();
+    let xs = firsts
+        .iter()
+        .map(|v| {
+            let t = v.map(label).unwrap_or_default();
+            let at = categories.iter().position(|c| *c == t).unwrap_or_else(|| {
+                categories.push(t);
+                categories.len() - 1
+            });
+            at as f64
+        })
+        .collect();
+    (xs, Some(categories))
 }
 
 /// Lines of a grid: x from the first parameter, one line per platform × the values of
 /// the other parameters.
 fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axis) {
-    let firsts: Vec<&Value> = points
-        .iter()
-        .filter_map(|p| p.values.0.first().map(|(_, v)| v))
-        .collect();
-    let numeric = firsts.iter().all(|v| as_number(v).is_some());
-    let mut categories: Vec<String> = Vec::new();
-    for v in &firsts {
-        let t = v.to_string();
-        if !categories.contains(&t) {
-            categories.push(t);
-        }
-    }
-    let x_of = |v: &Value| match (numeric, as_number(v)) {
-        (true, Some(x)) => x,
-        _ => categories
-            .iter()
-            .position(|c| *c == v.to_string())
-            .unwrap_or(0) as f64,
-    };
-    let mut order: Vec<String> = Vec::new();
-    let mut lines: BTreeMap<String, Series> = BTreeMap::new();
-    for point in points {
-        let x = point.values.0.first().map_or(0.0, |(_, v)| x_of(v));
+    let (xs, ticks) = x_positions(points);
+    let mut lines: Vec<Series> = Vec::new();
+    for (point, &x) in points.iter().zip(&xs) {
         let rest: Vec<String> = point
             .values
             .0
             .iter()
             .skip(1)
-            .map(|(k, v)| format!("{k}={v}"))
+            .map(|(k, v)| format!("{k}={}", label(v)))
             .collect();
         for p in &point.platforms {
             let Some(cost) = p.cost_usd_per_month else {
@@ -99,28 +110,45 @@ fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axi
                 format!("{} ({})", p.name, rest.join(", "))
             };
             let ci = cost.ci95.unwrap_or(0.0);
-            if !order.contains(&name) {
-                order.push(name.clone());
-            }
-            lines
-                .entry(name.clone())
-                .or_insert_with(|| Series {
-                    name,
-                    points: Vec::new(),
-                })
+            let at = lines
+                .iter()
+                .position(|l| l.name == name)
+                .unwrap_or_else(|| {
+                    lines.push(Series {
+                        name,
+                        points: Vec::new(),
+                    });
+                    lines.len() - 1
+                });
+            lines[at]
                 .points
                 .push((x, cost.mean, cost.mean - ci, cost.mean + ci));
         }
     }
-    let series = order.iter().filter_map(|n| lines.remove(n)).collect();
     let axis = Axis {
         label: parameters
             .first()
             .cloned()
             .unwrap_or_else(|| "point".into()),
-        ticks: (!numeric).then_some(categories),
+        ticks,
     };
-    (series, axis)
+    (lines, axis)
+}
+
+/// Whole decades around every CDF's latencies, so the log axis is labelled all the way.
+fn decades(drawn: &[&PlatformSummary]) -> (f64, f64) {
+    let xs = drawn
+        .iter()
+        .flat_map(|p| p.latency_cdf.iter().map(|q| q.0))
+        .filter(|x| *x > 0.0);
+    let lo = xs.clone().fold(f64::INFINITY, f64::min);
+    let hi = xs.fold(f64::NEG_INFINITY, f64::max);
+    if lo.is_finite() && hi.is_finite() {
+        let floor = 10f64.powf((lo / 1.2).log10().floor());
+        (floor, 10f64.powf((hi * 1.2).log10().ceil()))
+    } else {
+        (1e-3, 1.0)
+    }
 }
 
 /// 1, 2, 5, 10, 20, 50 … within [lo, hi].
@@ -169,14 +197,7 @@ fn draw_costs(
     axis: &Axis,
     crossing: Option<Crossing>,
 ) -> PlotResult {
-    let all = series.iter().flat_map(|s| &s.points);
-    let (x0, x1) = span(
-        all.clone().map(|p| p.0).fold(f64::INFINITY, f64::min),
-        all.clone().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max),
-    );
-    let y_hi = all.clone().map(|p| p.3).fold(f64::NEG_INFINITY, f64::max);
-    let y_lo = all.map(|p| p.2).fold(f64::INFINITY, f64::min).min(0.0);
-    let (y0, y1) = span(y_lo, y_hi + (y_hi - y_lo).abs() * 0.08);
+    let ((x0, x1), (y0, y1)) = cost_bounds(series);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -206,29 +227,7 @@ fn draw_costs(
             draw_crossing(&mut chart, c, (y0, y1))?;
         }
         for (k, s) in series.iter().enumerate() {
-            let color = Palette99::pick(k).to_rgba();
-            let mut band: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.3)).collect();
-            band.extend(s.points.iter().rev().map(|p| (p.0, p.2)));
-            chart
-                .draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))
-                .map_err(err)?;
-            chart
-                .draw_series(LineSeries::new(
-                    s.points.iter().map(|p| (p.0, p.1)),
-                    color.stroke_width(2),
-                ))
-                .map_err(err)?
-                .label(s.name.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                });
-            chart
-                .draw_series(
-                    s.points
-                        .iter()
-                        .map(|p| Circle::new((p.0, p.1), 3, color.filled())),
-                )
-                .map_err(err)?;
+            draw_cost_series(&mut chart, Palette99::pick(k).to_rgba(), s)?;
         }
         chart
             .configure_series_labels()
@@ -247,6 +246,43 @@ type CostChart<'a, 'b> = ChartContext<
     SVGBackend<'b>,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
+
+/// The x and y spans of cost lines and their bands (y from 0 unless costs go negative).
+fn cost_bounds(series: &[Series]) -> ((f64, f64), (f64, f64)) {
+    let all = series.iter().flat_map(|s| &s.points);
+    let x = span(
+        all.clone().map(|p| p.0).fold(f64::INFINITY, f64::min),
+        all.clone().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max),
+    );
+    let y_hi = all.clone().map(|p| p.3).fold(f64::NEG_INFINITY, f64::max);
+    let y_lo = all.map(|p| p.2).fold(f64::INFINITY, f64::min).min(0.0);
+    (x, span(y_lo, y_hi + (y_hi - y_lo).abs() * 0.08))
+}
+
+/// One platform's CI band, mean line (in the legend) and point markers.
+fn draw_cost_series(chart: &mut CostChart, color: RGBAColor, s: &Series) -> Result<(), String> {
+    let mut band: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.3)).collect();
+    band.extend(s.points.iter().rev().map(|p| (p.0, p.2)));
+    chart
+        .draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            s.points.iter().map(|p| (p.0, p.1)),
+            color.stroke_width(2),
+        ))
+        .map_err(err)?
+        .label(s.name.as_str())
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+    chart
+        .draw_series(
+            s.points
+                .iter()
+                .map(|p| Circle::new((p.0, p.1), 3, color.filled())),
+        )
+        .map_err(err)?;
+    Ok(())
+}
 
 fn draw_crossing(chart: &mut CostChart, c: Crossing, (y0, y1): (f64, f64)) -> Result<(), String> {
     if let Some([lo, hi]) = c.ci95 {
@@ -279,21 +315,7 @@ pub fn latency_cdf_plot(report: &RunReport) -> PlotResult {
         .iter()
         .filter(|p| !p.latency_cdf.is_empty())
         .collect();
-    let xs = drawn
-        .iter()
-        .flat_map(|p| p.latency_cdf.iter().map(|q| q.0))
-        .filter(|x| *x > 0.0);
-    let lo = xs.clone().fold(f64::INFINITY, f64::min);
-    let hi = xs.fold(f64::NEG_INFINITY, f64::max);
-    // Whole decades, so the log axis gets labels all the way.
-    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
-        (
-            10f64.powf((lo / 1.2).log10().floor()),
-            10f64.powf((hi * 1.2).log10().ceil()),
-        )
-    } else {
-        (1e-3, 1.0)
-    };
+    let (lo, hi) = decades(&drawn);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();

@@ -45,77 +45,76 @@ pub enum BreakEven {
 
 /// Finds the crossing of platforms `a` and `b` (indices in each point) along `xs`.
 pub fn find(points: &[PointReport], xs: &[f64], a: usize, b: usize) -> BreakEven {
+    // Per point, each seed's cost difference A − B (paired by the common random numbers).
     let diffs: Vec<Vec<f64>> = points
         .iter()
         .map(|p| {
-            p.seed_costs[a]
-                .iter()
-                .zip(&p.seed_costs[b])
-                .map(|(ca, cb)| ca - cb)
-                .collect()
+            let pairs = p.seed_costs[a].iter().zip(&p.seed_costs[b]);
+            pairs.map(|(ca, cb)| ca - cb).collect()
         })
         .collect();
-    let mean = |d: &Vec<f64>| d.iter().sum::<f64>() / d.len() as f64;
-    let big_d: Vec<f64> = diffs.iter().map(mean).collect();
-    let sign_changes = {
-        let signs: Vec<i8> = big_d.iter().map(|&d| sgn(d)).filter(|&s| s != 0).collect();
-        let flips = signs.windows(2).filter(|w| w[0] != w[1]).count();
-        if flips == 0 && big_d.contains(&0.0) {
-            1
-        } else {
-            flips
-        }
-    };
+    let big_d: Vec<f64> = diffs
+        .iter()
+        .map(|d| d.iter().sum::<f64>() / d.len() as f64)
+        .collect();
     let first = (0..big_d.len()).find(|&i| {
         big_d[i] == 0.0 || (i + 1 < big_d.len() && sgn(big_d[i]) * sgn(big_d[i + 1]) < 0)
     });
-    let Some(i) = first else {
-        let gaps: Vec<f64> = big_d.iter().map(|d| d.abs()).collect();
-        let lo = gaps.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = gaps.iter().copied().fold(0.0, f64::max);
-        let a_cheaper = match big_d.first() {
-            Some(d) if *d < 0.0 => Some(true),
-            Some(d) if *d > 0.0 => Some(false),
-            _ => None,
-        };
-        return BreakEven::NotFound {
-            a_cheaper,
-            gap_usd_per_month: [lo, hi],
-        };
+    match first {
+        None => not_found(&big_d),
+        Some(i) => found(&diffs, &big_d, xs, i),
+    }
+}
+
+fn not_found(big_d: &[f64]) -> BreakEven {
+    let gaps = big_d.iter().map(|d| d.abs());
+    let lo = gaps.clone().fold(f64::INFINITY, f64::min);
+    let hi = gaps.fold(0.0, f64::max);
+    let a_cheaper = match big_d.first() {
+        Some(d) if *d < 0.0 => Some(true),
+        Some(d) if *d > 0.0 => Some(false),
+        _ => None,
     };
+    BreakEven::NotFound {
+        a_cheaper,
+        gap_usd_per_month: [lo, hi],
+    }
+}
+
+/// The crossing at point `i` (D = 0 there) or between `i` and `i + 1` (D changes sign).
+fn found(diffs: &[Vec<f64>], big_d: &[f64], xs: &[f64], i: usize) -> BreakEven {
     // The interval [j, j + 1] the crossing lies in (the last one when it is the last point).
     let j = if i + 1 < big_d.len() {
         i
     } else {
         i.saturating_sub(1)
     };
-    let (x0, x1) = (xs[j], xs.get(j + 1).copied().unwrap_or(xs[j]));
-    let (d0, d1) = (big_d[j], big_d.get(j + 1).copied().unwrap_or(big_d[j]));
-    let w = if big_d[i] == 0.0 {
-        if i == j { 0.0 } else { 1.0 }
-    } else {
-        d0 / (d0 - d1)
+    let k = (j + 1).min(big_d.len() - 1);
+    let (x0, x1, d0, d1) = (xs[j], xs[k], big_d[j], big_d[k]);
+    let w = match (big_d[i] == 0.0, i == j) {
+        (true, true) => 0.0,
+        (true, false) => 1.0,
+        (false, _) => d0 / (d0 - d1),
     };
     let value = x0 + w * (x1 - x0);
     let slope = if x1 > x0 { (d1 - d0) / (x1 - x0) } else { 0.0 };
+    // Each seed's difference interpolated at the crossing: their mean is 0 there.
     let at_crossing: Vec<f64> = diffs[j]
         .iter()
-        .zip(diffs.get(j + 1).unwrap_or(&diffs[j]))
+        .zip(&diffs[k])
         .map(|(e0, e1)| (1.0 - w) * e0 + w * e1)
         .collect();
     let ci95 = Stat::of(&at_crossing)
         .and_then(|s| s.ci95)
         .filter(|_| slope != 0.0)
-        .map(|half| {
-            let h = half / slope.abs();
-            [value - h, value + h]
-        });
-    let a_cheaper_below = if d0 != 0.0 { d0 < 0.0 } else { d1 > 0.0 };
+        .map(|half| [value - half / slope.abs(), value + half / slope.abs()]);
+    let signs: Vec<i8> = big_d.iter().map(|&d| sgn(d)).filter(|&s| s != 0).collect();
+    let flips = signs.windows(2).filter(|w| w[0] != w[1]).count();
     BreakEven::Found {
         crossing: Crossing { value, ci95 },
         bracket: [x0, x1],
-        a_cheaper_below,
-        crossings: sign_changes.max(1),
+        a_cheaper_below: if d0 != 0.0 { d0 < 0.0 } else { d1 > 0.0 },
+        crossings: flips.max(1),
     }
 }
 
@@ -200,6 +199,45 @@ pub struct BreakEvenReport {
     pub bracket: Option<[f64; 2]>,
     pub message: String,
     pub points: Vec<PointReport>,
+}
+
+impl BreakEvenReport {
+    /// An empty report comparing `between` along `parameter`.
+    pub fn new(
+        scenario: &str,
+        seed: u64,
+        seeds: u32,
+        parameter: &str,
+        between: [String; 2],
+    ) -> BreakEvenReport {
+        BreakEvenReport {
+            servsim_version: env!("CARGO_PKG_VERSION"),
+            scenario: scenario.to_string(),
+            seed,
+            seeds,
+            parameter: parameter.to_string(),
+            between,
+            crossing: None,
+            bracket: None,
+            message: String::new(),
+            points: Vec::new(),
+        }
+    }
+
+    /// Adds the next finished point (`xs` are the values of every grid point) and searches
+    /// the curves so far again.
+    pub fn push(&mut self, point: PointReport, xs: &[f64]) {
+        self.points.push(point);
+        let n = self.points.len();
+        let found = find(&self.points, &xs[..n], 0, 1);
+        self.crossing = found.crossing();
+        self.bracket = match &found {
+            BreakEven::Found { bracket, .. } => Some(*bracket),
+            BreakEven::NotFound { .. } => None,
+        };
+        let [a, b] = &self.between;
+        self.message = found.message(&self.parameter, a, b, [xs[0], xs[n - 1]]);
+    }
 }
 
 #[cfg(test)]

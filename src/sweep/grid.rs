@@ -69,17 +69,7 @@ impl Range {
             .try_fold(0, |m, d| d.map(|d| m.max(d)));
         let step = match (parts.get(2), points) {
             (Some(s), _) => number(s)?,
-            (None, Some(n)) if n >= 2 => {
-                let step = (end - start) / (n - 1) as f64;
-                let whole = start.fract() == 0.0 && step.fract() == 0.0;
-                let decimals = whole.then_some(0);
-                return Ok(Range {
-                    start,
-                    end,
-                    step,
-                    decimals,
-                });
-            }
+            (None, Some(n)) if n >= 2 => return Ok(Range::evenly(start, end, n)),
             (None, _) => return Err(format!("expected start:end:step, found {text:?} (no step)")),
         };
         if step <= 0.0 {
@@ -93,6 +83,19 @@ impl Range {
             step,
             decimals,
         })
+    }
+
+    /// `n` values from `start` to `end`, both included.
+    fn evenly(start: f64, end: f64, n: usize) -> Range {
+        let step = (end - start) / (n - 1) as f64;
+        let whole = start.fract() == 0.0 && step.fract() == 0.0;
+        Range {
+            start,
+            end,
+            step,
+            // Ten decimals hide float noise like 0.30000000000000004 in printed grids.
+            decimals: Some(if whole { 0 } else { 10 }),
+        }
     }
 
     /// How many values: every `start + i × step` ≤ `end` (with a hair of tolerance).

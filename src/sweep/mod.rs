@@ -157,15 +157,11 @@ impl Study {
     }
 
     /// The summary of point `i` from all its replicas (any order in, seed order used).
-    pub fn point_report(&self, i: usize, mut results: Vec<(Job, ReplicaResult)>) -> PointReport {
-        results.sort_by_key(|(j, _)| (j.platform, j.seed));
+    pub fn point_report(&self, i: usize, results: Vec<(Job, ReplicaResult)>) -> PointReport {
         let s = &self.points[i];
         let mut platforms = Vec::with_capacity(s.platforms.len());
         let mut seed_costs = Vec::with_capacity(s.platforms.len());
-        let mut groups: Vec<Vec<ReplicaResult>> = s.platforms.iter().map(|_| Vec::new()).collect();
-        for (j, r) in results {
-            groups[j.platform].push(r);
-        }
+        let groups = group_by_platform(s.platforms.len(), results);
         for (spec, rs) in s.platforms.iter().zip(&groups) {
             seed_costs.push(rs.iter().map(|r| cost_usd_per_month(s, r)).collect());
             platforms.push(summarize(spec, s, rs));
@@ -176,6 +172,20 @@ impl Study {
             seed_costs,
         }
     }
+}
+
+/// Replica results grouped by platform, each group in seed order (whatever order they
+/// finished or were merged in).
+pub fn group_by_platform(
+    platforms: usize,
+    mut results: Vec<(Job, ReplicaResult)>,
+) -> Vec<Vec<ReplicaResult>> {
+    results.sort_by_key(|(j, _)| (j.platform, j.seed));
+    let mut groups: Vec<Vec<ReplicaResult>> = (0..platforms).map(|_| Vec::new()).collect();
+    for (j, r) in results {
+        groups[j.platform].push(r);
+    }
+    groups
 }
 
 /// `a = 1, b = "x"`.

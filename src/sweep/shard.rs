@@ -13,7 +13,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Param, ParamPath, Study, SweepError, SweepReport};
+use super::{Param, ParamPath, Study, SweepError, SweepReport, group_by_platform};
 use crate::experiment::{Job, ReplicaResult, RunReport};
 
 /// Version of the shard file layout.
@@ -172,16 +172,42 @@ pub enum Merged {
 /// Merges shard files (each with the name it is reported under) into the report the
 /// unsharded command would have printed.
 pub fn merge(mut parts: Vec<(String, ShardFile)>) -> Result<Merged, SweepError> {
+    check_belong_together(&parts)?;
+    check_shard_indices(&parts)?;
+    let first = &parts[0].1;
+    let (command, seed, seeds, slo) = (first.command, first.seed, first.seeds, first.slo_p99_s);
+    let study = rebuild_study(first)?;
+    let mut by_point: Vec<Vec<ShardReplica>> = study.points.iter().map(|_| Vec::new()).collect();
+    for (name, part) in &mut parts {
+        check_complete(name, part, &study)?;
+        for r in std::mem::take(&mut part.replicas) {
+            by_point[r.point].push(r);
+        }
+    }
+    if command == ShardCommand::Run {
+        let results = decode(by_point.pop().unwrap_or_default())?;
+        let s = &study.points[0];
+        let grouped = group_by_platform(s.platforms.len(), results);
+        return Ok(Merged::Run(RunReport::from_results(s, seed, &grouped)));
+    }
+    let mut sweep = SweepReport::new(&study, seed, seeds, slo);
+    for (i, raw) in by_point.into_iter().enumerate() {
+        sweep.push(study.point_report(i, decode(raw)?));
+    }
+    Ok(Merged::Sweep(sweep))
+}
+
+/// Same servsim, same shard format, same study: only the shard index may differ.
+fn check_belong_together(parts: &[(String, ShardFile)]) -> Result<(), SweepError> {
     let bad = |m: String| Err(SweepError::Shard(m));
     let Some((first_name, first)) = parts.first() else {
         return bad("expected at least one shard file".into());
     };
-    if first.servsim_shard != SHARD_FORMAT || first.servsim_version != env!("CARGO_PKG_VERSION") {
+    let version = env!("CARGO_PKG_VERSION");
+    if first.servsim_shard != SHARD_FORMAT || first.servsim_version != version {
         return bad(format!(
-            "{first_name}: made by servsim {} (shard format {}), this is servsim {} (format {SHARD_FORMAT}); merge with the version that ran the shards",
-            first.servsim_version,
-            first.servsim_shard,
-            env!("CARGO_PKG_VERSION")
+            "{first_name}: made by servsim {} (shard format {}), this is servsim {version} (format {SHARD_FORMAT}); merge with the version that ran the shards",
+            first.servsim_version, first.servsim_shard
         ));
     }
     let header = first.header();
@@ -194,9 +220,12 @@ pub fn merge(mut parts: Vec<(String, ShardFile)>) -> Result<Merged, SweepError> 
             }
         }
     }
-    check_shard_indices(&parts)?;
-    let first = &parts[0].1;
-    let params = first
+    Ok(())
+}
+
+/// The study exactly as the shards ran it (same document, same grid, validated again).
+fn rebuild_study(part: &ShardFile) -> Result<Study, SweepError> {
+    let params = part
         .parameters
         .iter()
         .map(|p| {
@@ -206,50 +235,26 @@ pub fn merge(mut parts: Vec<(String, ShardFile)>) -> Result<Merged, SweepError> 
             })
         })
         .collect::<Result<Vec<_>, SweepError>>()?;
-    let study = Study::new(first.scenario.clone(), &first.scenario_file, params)?;
-    let (command, seed, seeds, slo) = (first.command, first.seed, first.seeds, first.slo_p99_s);
-    let mut by_point: Vec<Vec<(Job, Value)>> = study.points.iter().map(|_| Vec::new()).collect();
-    for (name, part) in &mut parts {
-        check_complete(name, part, &study)?;
-        for r in std::mem::take(&mut part.replicas) {
-            by_point[r.point].push((
-                Job {
-                    platform: r.platform,
-                    seed: r.seed,
-                },
-                r.result,
-            ));
-        }
-    }
-    let mut sweep = SweepReport::new(&study, seed, seeds, slo);
-    for (i, raw) in by_point.into_iter().enumerate() {
-        let results = raw
-            .into_iter()
-            .map(|(job, v)| {
-                serde_json::from_value::<ReplicaResult>(v)
-                    .map(|r| (job, r))
-                    .map_err(|e| {
-                        SweepError::Shard(format!(
-                            "point {i}, platform {}, seed {}: unreadable replica result: {e}",
-                            job.platform, job.seed
-                        ))
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        if command == ShardCommand::Run {
-            let s = &study.points[0];
-            let mut grouped: Vec<Vec<ReplicaResult>> =
-                s.platforms.iter().map(|_| Vec::new()).collect();
-            let mut results = results;
-            results.sort_by_key(|(j, _)| (j.platform, j.seed));
-            for (j, r) in results {
-                grouped[j.platform].push(r);
-            }
-            return Ok(Merged::Run(RunReport::from_results(s, seed, &grouped)));
-        }
-        sweep.push(study.point_report(i, results));
-    }
-    Ok(Merged::Sweep(sweep))
+    Study::new(part.scenario.clone(), &part.scenario_file, params)
+}
+
+fn decode(raw: Vec<ShardReplica>) -> Result<Vec<(Job, ReplicaResult)>, SweepError> {
+    raw.into_iter()
+        .map(|r| {
+            let job = Job {
+                platform: r.platform,
+                seed: r.seed,
+            };
+            serde_json::from_value::<ReplicaResult>(r.result)
+                .map(|res| (job, res))
+                .map_err(|e| {
+                    SweepError::Shard(format!(
+                        "point {}, platform {}, seed {}: unreadable replica result: {e}",
+                        r.point, r.platform, r.seed
+                    ))
+                })
+        })
+        .collect()
 }
 
 /// Every shard 1..=N exactly once.

@@ -7,5 +7,7 @@ mod cli;
 mod exports;
 mod foundation;
 mod invalid;
+mod plots;
+mod shards;
 mod slurm;
 mod sweep;
