@@ -12,11 +12,12 @@
 //! runs one replica per (platform, seed) with rayon; a replica is a `Simulation` (the
 //! `engine`) of one `platform` model fed by the lazy request stream of the `workload`.
 //! Platforms record outcomes into `metrics` and usage spans into `billing` meters;
-//! `experiment` prices them and summarises across seeds; `report` renders; `cli` does I/O.
+//! `experiment` prices them and summarises across seeds; `sweep` runs grids of scenario
+//! variants, break-even searches and shards; `report` renders; `cli` does I/O.
 //! Modules only use modules in earlier layers:
 //!
 //! `time`, `random` ▸ `engine` ▸ `workload` ▸ `metrics`, `billing` ▸ `platform` ▸
-//! `scenario` ▸ `experiment` ▸ `report` ▸ `cli`
+//! `scenario` ▸ `experiment` ▸ `sweep` ▸ `report` ▸ `cli`
 //!
 //! | module | owns |
 //! |---|---|
@@ -29,8 +30,9 @@
 //! | `platform` | serverless and dedicated state machines |
 //! | `scenario` | JSON → validated `Scenario`, every error with file and JSON path |
 //! | `experiment` | replicas in parallel, results in replica order, summaries |
-//! | `report` | table and JSON output as text |
-//! | `cli` | clap, file I/O, exit codes |
+//! | `sweep` | grids by index, break-even search, SLO-constrained best point, shards |
+//! | `report` | table, JSON, CSV, Markdown and SVG output as bytes |
+//! | `cli` | clap, file I/O, progress bar, exit codes |
 //!
 //! ## Glossary
 //!

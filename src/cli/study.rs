@@ -209,7 +209,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     study
         .run(opts, None, &|| progress.tick(), |i, results| {
             report.push(study.point_report(i, results));
-            progress.note(format!("point {} of {} done", i + 1, study.points.len()));
+            progress.note(format!("point {}/{} done", i + 1, study.points.len()));
             if saved.is_ok() {
                 saved = checkpoint(c, &render_sweep(&report, c.format.into()));
             }
