@@ -15,7 +15,7 @@ impl Progress {
         }
         let bar = ProgressBar::with_draw_target(Some(replicas), ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} replicas  {elapsed} elapsed, ~{eta} left  {msg}",
+            "{bar:30} {pos}/{len} replicas, {elapsed} (~{eta} left) {msg}",
         )
         .expect("a valid progress template");
         bar.set_style(style);
