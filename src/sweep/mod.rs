@@ -59,6 +59,15 @@ impl Study {
     /// Applies every grid point to `base` and validates it; the first invalid point is an
     /// error naming the file, the point's values and the JSON path.
     pub fn new(base: Value, file: &str, params: Vec<Param>) -> Result<Study, SweepError> {
+        for p in &params {
+            let path = p.path.to_string();
+            if path == "seed" || path == "seeds" {
+                return Err(SweepError::Path(PathError {
+                    path,
+                    reason: "every point runs the same seeds (that is what pairs them); use --seed or --seeds".into(),
+                }));
+            }
+        }
         let grid = Grid { params };
         let mut points = Vec::with_capacity(grid.len());
         for i in 0..grid.len() {

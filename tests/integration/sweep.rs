@@ -307,6 +307,11 @@ fn bad_paths_and_values_are_exit_2_errors_naming_them() {
         e.contains("platforms[0].scaledown_window_s: expected"),
         "{e}"
     );
+    let e = invalid_stderr(&["sweep", s(&path), "--param", "seeds", "--values", "2,4"]);
+    assert!(
+        e.contains("--param seeds: every point runs the same seeds"),
+        "{e}"
+    );
     let e = invalid_stderr(&["sweep", s(&path), "--param", "platforms.0.min_containers"]);
     assert!(
         e.contains("needs --values a,b,… or --range start:end:step"),
