@@ -5,7 +5,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -14,7 +14,13 @@ use servsim::scenario::Scenario;
 
 /// Simulates M/M/c until `horizon_ns`; returns the number of arrivals (and a checksum so
 /// the work cannot be optimised away).
-pub fn bare_mmc(rate_per_s: f64, mean_service_s: f64, servers: u32, horizon_ns: u64, seed: u64) -> (u64, u64) {
+pub fn bare_mmc(
+    rate_per_s: f64,
+    mean_service_s: f64,
+    servers: u32,
+    horizon_ns: u64,
+    seed: u64,
+) -> (u64, u64) {
     let mut arrivals = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut services = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5555);
     let inter = Exp::new(rate_per_s).unwrap();
@@ -40,7 +46,9 @@ pub fn bare_mmc(rate_per_s: f64, mean_service_s: f64, servers: u32, horizon_ns: 
             match queue.pop_front() {
                 Some(arrived) => {
                     checksum = checksum.wrapping_add(done - arrived);
-                    heap.push(Reverse(done + (service.sample(&mut services) * 1e9).round() as u64));
+                    heap.push(Reverse(
+                        done + (service.sample(&mut services) * 1e9).round() as u64,
+                    ));
                 }
                 None => free += 1,
             }
@@ -51,7 +59,9 @@ pub fn bare_mmc(rate_per_s: f64, mean_service_s: f64, servers: u32, horizon_ns: 
         n += 1;
         if free > 0 {
             free -= 1;
-            heap.push(Reverse(next_arrival + (service.sample(&mut services) * 1e9).round() as u64));
+            heap.push(Reverse(
+                next_arrival + (service.sample(&mut services) * 1e9).round() as u64,
+            ));
         } else {
             queue.push_back(next_arrival);
         }
@@ -67,12 +77,16 @@ fn side_by_side(c: &mut Criterion) {
     g.sample_size(10);
     let (n, _) = bare_mmc(36.0, 0.1, 4, day_ns, 1);
     g.throughput(Throughput::Elements(n));
-    g.bench_function("bare_mmc_baseline/M-M-4-rho0.9", |b| b.iter(|| bare_mmc(36.0, 0.1, 4, day_ns, 1)));
+    g.bench_function("bare_mmc_baseline/M-M-4-rho0.9", |b| {
+        b.iter(|| bare_mmc(36.0, 0.1, 4, day_ns, 1))
+    });
     for s in [&dedicated, &serverless] {
         let p = &s.platforms[0];
         let requests = run_replica(s, p, 1, 0).outcome.recorder.counts.arrived;
         g.throughput(Throughput::Elements(requests));
-        g.bench_function(format!("servsim/{}", s.name), |b| b.iter(|| run_replica(s, p, 1, 0)));
+        g.bench_function(format!("servsim/{}", s.name), |b| {
+            b.iter(|| run_replica(s, p, 1, 0))
+        });
     }
     g.finish();
 }
