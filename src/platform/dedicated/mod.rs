@@ -322,3 +322,6 @@ impl Model for Dedicated {
         self.arrive(ctx, req)
     }
 }
+
+#[cfg(test)]
+mod tests;
