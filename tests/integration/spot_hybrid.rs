@@ -299,8 +299,8 @@ fn an_on_demand_fallback_costs_more_and_cuts_p99_on_every_seed() {
     for seed in ["1", "2", "3", "4"] {
         let report = run_json(&path, &["--seed", seed]);
         let (wait, od) = (platform(&report, "wait"), platform(&report, "on-demand"));
-        let cost = |p: &Value| stat(p, "cost_usd", "mean");
-        let p99 = |p: &Value| stat(p, "p99_latency_s", "mean");
+        let cost = |p: &Value| mean(p, "cost_usd");
+        let p99 = |p: &Value| mean(p, "p99_latency_s");
         eprintln!(
             "seed {seed}: wait ${:.2} p99 {:.1} s; on_demand ${:.2} (fallback ${:.2}) p99 {:.1} s",
             cost(wait),
@@ -402,6 +402,73 @@ fn a_hybrid_absorbs_bursts_and_overflows_nothing_under_a_huge_threshold() {
         stat(ded, "cost_usd", "mean")
     );
     assert_eq!(stat(never, "parts.overflow.cost_usd", "max"), 0.0);
+}
+
+/// Routes 10 simultaneous 10-second requests through a hybrid whose base has two GPUs;
+/// returns how many overflowed.
+fn overflowed_of_ten(when: Value, mean_service_s: Option<f64>) -> u64 {
+    use servsim::engine::Simulation;
+    use servsim::platform::{Hybrid, PlatformModel};
+    use servsim::random::Seeds;
+    use servsim::time::{SimDuration, SimTime};
+    use servsim::workload::Request;
+    let json = scenario(
+        "1h",
+        1,
+        json!({"arrivals": {"process": "poisson", "rate_per_s": 1}, "service": {"dist": "constant", "value_s": 10}}),
+        vec![
+            json!({"name": "h", "type": "hybrid", "base": {"instances": 2, "usd_per_hour": 1},
+                    "overflow": modal(), "overflow_when": when}),
+        ],
+    );
+    let s = Scenario::from_value(&json, "routing").unwrap();
+    let PlatformModel::Hybrid(cfg) = s.platforms[0].model.clone() else {
+        panic!("a hybrid")
+    };
+    let mut sim = Simulation::new(Hybrid::new(
+        cfg,
+        Seeds::new(1, 0),
+        None,
+        None,
+        mean_service_s,
+    ));
+    sim.init(|m, ctx| m.start(ctx));
+    let service = SimDuration::from_secs(10);
+    let arrivals = (0..10).map(|i| {
+        (
+            SimTime(i),
+            Request {
+                arrival: SimTime(i),
+                service,
+            },
+        )
+    });
+    sim.run_until(SimTime::from_secs_f64(3600.0), arrivals);
+    let outcome = sim.into_model().finish(SimTime::from_secs_f64(3600.0));
+    assert_eq!(
+        outcome.base.recorder.counts.arrived + outcome.overflowed,
+        10
+    );
+    outcome.overflowed
+}
+
+#[test]
+fn hybrid_routing_follows_the_expected_wait_and_queue_length_rules() {
+    // Two run at once; then the k-th waiting one expects (k + 1) × 10 s / 2 GPUs:
+    // 5, 10, 15, 20, 25 s stay (25 is not above 25), the next three overflow.
+    assert_eq!(
+        overflowed_of_ten(json!({"queue_wait_s": 25}), Some(10.0)),
+        3
+    );
+    assert_eq!(
+        overflowed_of_ten(json!({"queue_wait_s": 24.9}), Some(10.0)),
+        4
+    );
+    // A running mean of the demands seen so far gives the same routes here.
+    assert_eq!(overflowed_of_ten(json!({"queue_wait_s": 25}), None), 3);
+    // queue_length N: overflow once N are already waiting.
+    assert_eq!(overflowed_of_ten(json!({"queue_length": 3}), None), 5);
+    assert_eq!(overflowed_of_ten(json!({"queue_length": 0}), None), 10);
 }
 
 // ---------------------------------------------------------------- validation
