@@ -74,34 +74,8 @@ fn spot(v: &Value, path: &str, errs: &mut Errors) -> Option<ParsedSpot> {
     let replacement_delay = required_if(&mut o, "replacement_delay", possible, why, errs);
     let model_load = required_if(&mut o, "model_load", possible, why, errs);
     let on_interrupt = o.opt("on_interrupt", errs, choice(&["requeue", "fail"]));
-    let fallback = o.opt("fallback", errs, choice(&["wait", "on_demand"]));
-    let on_demand = fallback == Some(Some("on_demand"));
-    let fallback_delay_path = o.at("fallback_delay");
-    let fallback_delay = required_if(
-        &mut o,
-        "fallback_delay",
-        on_demand,
-        "required with fallback \"on_demand\"",
-        errs,
-    );
+    let fallback = fallback(&mut o, errs);
     o.finish(errs);
-    if !on_demand && fallback.is_some() && matches!(fallback_delay, Some(Some(_))) {
-        let found = match fallback {
-            Some(Some(f)) => format!("fallback \"{f}\""),
-            _ => "no fallback (the default is \"wait\")".to_string(),
-        };
-        errs.push(
-            &fallback_delay_path,
-            format!("expected fallback_delay only with fallback \"on_demand\", found {found}"),
-        );
-        return None;
-    }
-    let fallback = match fallback? {
-        Some("on_demand") => Fallback::OnDemand {
-            delay: fallback_delay??,
-        },
-        _ => Fallback::Wait,
-    };
     let on_interrupt = match on_interrupt? {
         Some("fail") => OnInterrupt::Fail,
         _ => OnInterrupt::Requeue,
@@ -114,9 +88,34 @@ fn spot(v: &Value, path: &str, errs: &mut Errors) -> Option<ParsedSpot> {
             replacement_delay: replacement_delay?.unwrap_or(Dist::constant(0.0)),
             model_load: model_load?.unwrap_or(Dist::constant(0.0)),
             on_interrupt,
-            fallback,
+            fallback: fallback?,
         },
     })
+}
+
+/// `fallback` and its `fallback_delay`, which goes with `on_demand` and only with it.
+fn fallback(o: &mut Obj, errs: &mut Errors) -> Option<Fallback> {
+    let fallback = o.opt("fallback", errs, choice(&["wait", "on_demand"]));
+    let on_demand = fallback == Some(Some("on_demand"));
+    let delay_path = o.at("fallback_delay");
+    let why = "required with fallback \"on_demand\"";
+    let delay = required_if(o, "fallback_delay", on_demand, why, errs);
+    let fallback = fallback?;
+    if !on_demand && matches!(delay, Some(Some(_))) {
+        let found = match fallback {
+            Some(f) => format!("fallback \"{f}\""),
+            None => "no fallback (the default is \"wait\")".to_string(),
+        };
+        errs.push(
+            &delay_path,
+            format!("expected fallback_delay only with fallback \"on_demand\", found {found}"),
+        );
+        return None;
+    }
+    match delay? {
+        Some(delay) => Some(Fallback::OnDemand { delay }),
+        None => Some(Fallback::Wait),
+    }
 }
 
 /// `interruptions_per_hour` or `interruptions_per_month` (exactly one), per hour.

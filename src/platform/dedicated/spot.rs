@@ -124,6 +124,26 @@ impl Dedicated {
         vm
     }
 
+    /// The n-th interruption's delays: until the replacement serves, and until the
+    /// fallback serves (if there is one).
+    fn outage_delays(&self, n: u64) -> (SimDuration, Option<SimDuration>) {
+        let cfg = self
+            .cfg
+            .spot
+            .as_ref()
+            .expect("spot events only on spot fleets");
+        let rng = |role| self.seeds.rng(role, n);
+        let replacement = cfg.replacement_delay.sample(&mut rng(Stream::Replacement))
+            + cfg.model_load.sample(&mut rng(Stream::ModelLoad));
+        let fallback = match &cfg.fallback {
+            Fallback::Wait => None,
+            Fallback::OnDemand { delay } => Some(delay.sample(&mut rng(Stream::Fallback))),
+        };
+        (replacement, fallback)
+    }
+
+    /// A spot instance is told it will go: it stops taking work, and its replacement
+    /// (and fallback) start provisioning now, billed from now (SPEC §10.11).
     pub(super) fn on_notice<E: From<DedicatedEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -136,39 +156,21 @@ impl Dedicated {
             return;
         };
         let now = ctx.now();
-        let cfg = self
+        let (replacement, fallback) = self.outage_delays(self.spot_state_ref().interruptions);
+        let notice = self
             .cfg
             .spot
             .as_ref()
-            .expect("spot role implies a spot config");
-        let n = self.spot_state_ref().interruptions;
-        let provision = cfg
-            .replacement_delay
-            .sample(&mut self.seeds.rng(Stream::Replacement, n))
-            + cfg
-                .model_load
-                .sample(&mut self.seeds.rng(Stream::ModelLoad, n));
-        let fallback = match &cfg.fallback {
-            Fallback::Wait => None,
-            Fallback::OnDemand { delay } => {
-                Some(delay.sample(&mut self.seeds.rng(Stream::Fallback, n)))
-            }
-        };
-        let notice = cfg.notice;
+            .map_or(SimDuration::ZERO, |s| s.notice);
         self.fleet.leave_service(vm, VmState::Notice);
-        ctx.schedule(
-            now + notice,
-            DedicatedEvent::SpotInterrupted { vm, epoch }.into(),
-        );
+        let interrupted = DedicatedEvent::SpotInterrupted { vm, epoch };
+        ctx.schedule(now + notice, interrupted.into());
         let st = self.spot_state();
         st.interruptions += 1;
-        debug_assert!(
-            st.slots[slot as usize].fallback.is_none(),
-            "one outage per slot at a time"
-        );
-        st.slots[slot as usize].outage_since.get_or_insert(now);
-        // Provisioning starts at the notice, and so does billing (SPEC §10.11).
-        self.launch(ctx, Role::Spot { slot }, now + provision);
+        let s = &mut st.slots[slot as usize];
+        debug_assert!(s.fallback.is_none(), "one outage per slot at a time");
+        s.outage_since.get_or_insert(now);
+        self.launch(ctx, Role::Spot { slot }, now + replacement);
         if let Some(delay) = fallback {
             let f = self.launch(ctx, Role::Fallback { slot }, now + delay);
             self.spot_state().slots[slot as usize].fallback = Some(f);
