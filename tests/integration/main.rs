@@ -10,4 +10,5 @@ mod invalid;
 mod plots;
 mod shards;
 mod slurm;
+mod spot_hybrid;
 mod sweep;

@@ -59,6 +59,22 @@ fn shards_merge_into_output_byte_identical_to_the_unsharded_run() {
 }
 
 #[test]
+fn spot_fleets_and_hybrids_merge_byte_identically_too() {
+    // Their replicas carry spot figures and a hybrid's two parts through the shard files.
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["spot-failover", "hybrid-overflow"] {
+        let path = project_dir().join(format!("scenarios/{name}.json"));
+        let run = ["run", s(&path), "--seeds", "2"];
+        let whole = stdout_of(&[&run[..], &["--format", "json"]].concat());
+        assert_eq!(
+            sharded(dir.path(), &run, 2, &["--format", "json"]),
+            whole,
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn merge_refuses_parts_that_are_missing_foreign_incomplete_or_garbage() {
     let (dir, path) = scenario_file(&small_scenario());
     let d = dir.path();
