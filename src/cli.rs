@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::experiment::{RunOptions, run_report};
+use crate::experiment::{RunError, RunOptions, run_report};
 use crate::report::{Format, render_run};
 use crate::scenario::Scenario;
 
@@ -120,8 +120,10 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         seed: c.seed.unwrap_or(scenario.seed),
         threads: c.threads.map(usize::from),
     };
-    let report = run_report(&scenario, opts)
-        .map_err(|e| anyhow::anyhow!("cannot start worker threads: {e}"))?;
+    let report = run_report(&scenario, opts).map_err(|e| match e {
+        RunError::Trace(_) => CliError::Invalid(e.to_string()),
+        RunError::Threads(_) => CliError::Other(e.into()),
+    })?;
     emit(&render_run(&report, c.format.into()), c)
 }
 

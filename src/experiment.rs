@@ -15,6 +15,7 @@ use crate::platform::{Dedicated, PlatformModel, PlatformOutcome, Serverless};
 use crate::random::Seeds;
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::time::{NANOS_PER_MONTH, SimTime};
+use crate::workload::TraceError;
 
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug)]
@@ -43,38 +44,53 @@ pub struct ReplicaResult {
     pub bill: Bill,
 }
 
+/// Why a run could not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    /// A trace validated at load time could not be replayed (it changed or vanished).
+    #[error("{0} (the trace changed after it was validated)")]
+    Trace(#[from] TraceError),
+}
+
 /// Runs one replica: a pure function of (scenario, platform, master seed, replica index).
-pub fn run_replica(s: &Scenario, p: &PlatformSpec, master: u64, replica: u32) -> ReplicaResult {
+pub fn run_replica(
+    s: &Scenario,
+    p: &PlatformSpec,
+    master: u64,
+    replica: u32,
+) -> Result<ReplicaResult, TraceError> {
     let seeds = Seeds::new(master, replica as u64);
     let horizon = SimTime(s.horizon.0);
-    let requests = s.workload.requests(seeds);
+    let mut requests = s.workload.requests(seeds);
     let (timeout, slo) = (s.workload.timeout, s.slo);
     let outcome = match &p.model {
         PlatformModel::Serverless(cfg) => {
             let mut sim = Simulation::new(Serverless::new(cfg.clone(), seeds, timeout, slo));
             sim.init(|m, ctx| m.start(ctx));
-            sim.run_until(horizon, requests);
+            sim.run_until(horizon, &mut requests);
             sim.into_model().finish(horizon)
         }
         PlatformModel::Dedicated(cfg) => {
             let mut sim = Simulation::new(Dedicated::new(cfg.clone(), timeout, slo));
-            sim.run_until(horizon, requests);
+            sim.run_until(horizon, &mut requests);
             sim.into_model().finish(horizon)
         }
     };
+    if let Some(fault) = requests.fault() {
+        return Err(fault.clone());
+    }
     let bill = Bill::price(&outcome.billed, &p.prices);
-    ReplicaResult { outcome, bill }
+    Ok(ReplicaResult { outcome, bill })
 }
 
 /// Runs every platform × seed. Results are grouped by platform, in seed order.
-pub fn run(
-    s: &Scenario,
-    opts: RunOptions,
-) -> Result<Vec<Vec<ReplicaResult>>, rayon::ThreadPoolBuildError> {
+pub fn run(s: &Scenario, opts: RunOptions) -> Result<Vec<Vec<ReplicaResult>>, RunError> {
     let jobs: Vec<(usize, u32)> = (0..s.platforms.len())
         .flat_map(|p| (0..opts.seeds).map(move |r| (p, r)))
         .collect();
-    let work = || -> Vec<ReplicaResult> {
+    let work = || -> Vec<Result<ReplicaResult, TraceError>> {
         jobs.par_iter()
             .map(|&(p, r)| run_replica(s, &s.platforms[p], opts.seed, r))
             .collect()
@@ -87,6 +103,7 @@ pub fn run(
         None => work(),
     };
     let mut grouped: Vec<Vec<ReplicaResult>> = Vec::with_capacity(s.platforms.len());
+    let flat = flat.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut it = flat.into_iter();
     for _ in &s.platforms {
         grouped.push(it.by_ref().take(opts.seeds as usize).collect());
@@ -277,10 +294,7 @@ pub struct RunReport {
 }
 
 /// Runs a scenario and summarises every platform.
-pub fn run_report(
-    s: &Scenario,
-    opts: RunOptions,
-) -> Result<RunReport, rayon::ThreadPoolBuildError> {
+pub fn run_report(s: &Scenario, opts: RunOptions) -> Result<RunReport, RunError> {
     let results = run(s, opts)?;
     let platforms = s
         .platforms

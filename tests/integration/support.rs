@@ -30,8 +30,18 @@ pub fn scenario_file(json: &Value) -> (tempfile::TempDir, PathBuf) {
 
 /// Runs `servsim run FILE --format json ARGS…`, expects success, returns the JSON.
 pub fn run_json(path: &Path, args: &[&str]) -> Value {
-    let out = servsim().arg("run").arg(path).args(["--format", "json"]).args(args).output().unwrap();
-    assert!(out.status.success(), "servsim failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = servsim()
+        .arg("run")
+        .arg(path)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "servsim failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("run prints JSON")
 }
 
@@ -47,7 +57,9 @@ pub fn platform<'a>(report: &'a Value, name: &str) -> &'a Value {
 
 /// `platform[key].mean` as f64.
 pub fn mean(p: &Value, key: &str) -> f64 {
-    p[key]["mean"].as_f64().unwrap_or_else(|| panic!("{key}.mean missing in {p}"))
+    p[key]["mean"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key}.mean missing in {p}"))
 }
 
 /// Asserts arrived = completed + rejected + timed_out + failed + in_flight_at_end in every
@@ -55,6 +67,13 @@ pub fn mean(p: &Value, key: &str) -> f64 {
 pub fn assert_conserved(p: &Value) {
     let r = &p["requests"];
     let get = |k: &str| r[k]["mean"].as_f64().unwrap();
-    let sum = get("completed") + get("rejected") + get("timed_out") + get("failed") + get("in_flight_at_end");
-    assert!((get("arrived") - sum).abs() < 1e-6, "conservation broken: {r}");
+    let sum = get("completed")
+        + get("rejected")
+        + get("timed_out")
+        + get("failed")
+        + get("in_flight_at_end");
+    assert!(
+        (get("arrived") - sum).abs() < 1e-6,
+        "conservation broken: {r}"
+    );
 }
