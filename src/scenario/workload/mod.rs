@@ -163,3 +163,6 @@ fn bursts(o: &mut Obj, errs: &mut Errors) -> Option<ArrivalProcess> {
         spacing: SimDuration::from_secs_f64(spacing),
     }))
 }
+
+#[cfg(test)]
+mod tests;
