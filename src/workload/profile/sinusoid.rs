@@ -1,27 +1,38 @@
 //! A sinusoidal multiplier m(t) = 1 + a·cos(2π(t − peak)/P): mean 1, so the base rate is
 //! the long-run rate. Λ is closed-form; its inverse is found by a safeguarded Newton
-//! iteration on the monotone Λ (bisection whenever Newton would leave the bracket).
+//! iteration on the monotone Λ (bisection whenever Newton would leave the bracket),
+//! started inside a bracket found on a precomputed grid of Λ, so that it converges in a
+//! couple of steps.
 
 use std::f64::consts::TAU;
+use std::sync::Arc;
 
 /// Newton stops once a step is below this (0.1 ns): finer than the clock's resolution.
 const TOLERANCE_S: f64 = 1e-10;
+/// Grid points per period for the initial bracket.
+const GRID: usize = 1024;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sinusoid {
     period_s: f64,
     amplitude: f64,
     peak_s: f64,
+    /// Λ within the period at i·P/GRID, i = 0..=GRID.
+    grid: Arc<[f64]>,
 }
 
 impl Sinusoid {
     /// `amplitude` in [0, 1] (so m ≥ 0) and `peak_h` in [0, period), both validated.
     pub fn new(period_s: f64, amplitude: f64, peak_h: f64) -> Sinusoid {
-        Sinusoid {
+        let mut s = Sinusoid {
             period_s,
             amplitude,
             peak_s: peak_h * 3600.0,
-        }
+            grid: Arc::from([]),
+        };
+        let step = period_s / GRID as f64;
+        s.grid = (0..=GRID).map(|i| s.within(i as f64 * step)).collect();
+        s
     }
 
     pub fn period_s(&self) -> f64 {
@@ -51,10 +62,20 @@ impl Sinusoid {
     pub fn inverse(&self, u: f64) -> f64 {
         let periods = (u / self.period_s).floor();
         let rem = u - periods * self.period_s;
-        let (mut lo, mut hi) = (0.0, self.period_s);
-        let mut x = rem;
-        for _ in 0..200 {
+        let step = self.period_s / GRID as f64;
+        let i = self.grid.partition_point(|g| *g <= rem).clamp(1, GRID) - 1;
+        let (g0, g1) = (self.grid[i], self.grid[i + 1]);
+        let (mut lo, mut hi) = (i as f64 * step, (i + 1) as f64 * step);
+        let mut x = if g1 > g0 {
+            lo + (rem - g0) / (g1 - g0) * step
+        } else {
+            lo
+        };
+        for _ in 0..100 {
             let f = self.within(x) - rem;
+            if f == 0.0 {
+                break;
+            }
             if f > 0.0 {
                 hi = x;
             } else {
@@ -62,14 +83,16 @@ impl Sinusoid {
             }
             let slope = self.multiplier(x);
             let newton = x - f / slope;
-            let next = if slope > 0.0 && newton > lo && newton < hi {
+            // A Newton step that lands on the bracket's edge is a converged one, not a
+            // reason to bisect.
+            let next = if slope > 0.0 && newton >= lo && newton <= hi {
                 newton
             } else {
                 (lo + hi) / 2.0
             };
-            let step = (next - x).abs();
+            let moved = (next - x).abs();
             x = next;
-            if step < TOLERANCE_S || hi - lo < TOLERANCE_S {
+            if moved < TOLERANCE_S || hi - lo < TOLERANCE_S {
                 break;
             }
         }
