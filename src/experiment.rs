@@ -42,6 +42,9 @@ impl RunOptions {
 pub struct ReplicaResult {
     pub outcome: PlatformOutcome,
     pub bill: Bill,
+    /// Set when a trace validated at load time could not be replayed (it changed or
+    /// vanished since): the outcome is then incomplete and `run` reports an error.
+    pub trace_fault: Option<TraceError>,
 }
 
 /// Why a run could not complete.
@@ -55,12 +58,7 @@ pub enum RunError {
 }
 
 /// Runs one replica: a pure function of (scenario, platform, master seed, replica index).
-pub fn run_replica(
-    s: &Scenario,
-    p: &PlatformSpec,
-    master: u64,
-    replica: u32,
-) -> Result<ReplicaResult, TraceError> {
+pub fn run_replica(s: &Scenario, p: &PlatformSpec, master: u64, replica: u32) -> ReplicaResult {
     let seeds = Seeds::new(master, replica as u64);
     let horizon = SimTime(s.horizon.0);
     let mut requests = s.workload.requests(seeds);
@@ -78,11 +76,12 @@ pub fn run_replica(
             sim.into_model().finish(horizon)
         }
     };
-    if let Some(fault) = requests.fault() {
-        return Err(fault.clone());
-    }
     let bill = Bill::price(&outcome.billed, &p.prices);
-    Ok(ReplicaResult { outcome, bill })
+    ReplicaResult {
+        outcome,
+        bill,
+        trace_fault: requests.fault().cloned(),
+    }
 }
 
 /// Runs every platform × seed. Results are grouped by platform, in seed order.
@@ -90,7 +89,7 @@ pub fn run(s: &Scenario, opts: RunOptions) -> Result<Vec<Vec<ReplicaResult>>, Ru
     let jobs: Vec<(usize, u32)> = (0..s.platforms.len())
         .flat_map(|p| (0..opts.seeds).map(move |r| (p, r)))
         .collect();
-    let work = || -> Vec<Result<ReplicaResult, TraceError>> {
+    let work = || -> Vec<ReplicaResult> {
         jobs.par_iter()
             .map(|&(p, r)| run_replica(s, &s.platforms[p], opts.seed, r))
             .collect()
@@ -103,7 +102,9 @@ pub fn run(s: &Scenario, opts: RunOptions) -> Result<Vec<Vec<ReplicaResult>>, Ru
         None => work(),
     };
     let mut grouped: Vec<Vec<ReplicaResult>> = Vec::with_capacity(s.platforms.len());
-    let flat = flat.into_iter().collect::<Result<Vec<_>, _>>()?;
+    if let Some(fault) = flat.iter().find_map(|r| r.trace_fault.clone()) {
+        return Err(RunError::Trace(fault));
+    }
     let mut it = flat.into_iter();
     for _ in &s.platforms {
         grouped.push(it.by_ref().take(opts.seeds as usize).collect());

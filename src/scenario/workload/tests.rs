@@ -229,3 +229,31 @@ fn a_scenario_file_resolves_trace_paths_against_its_own_folder() {
     assert_eq!(t.summary.requests, 2);
     assert_eq!(t.summary.span.as_secs_f64(), 2.5);
 }
+
+#[test]
+fn a_trace_that_changes_after_loading_fails_the_run_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("t.csv");
+    std::fs::write(&trace, "timestamp_s\n0\n1\n2\n").unwrap();
+    let w = json!({"arrivals": {"process": "trace", "format": "csv", "path": "t.csv"},
+                   "service": {"dist": "constant", "value_s": 0.1}});
+    let s = Scenario::from_value_in(&scenario(w), "w.json", dir.path()).unwrap();
+    std::fs::write(&trace, "timestamp_s\n0\n1\nlater\n").unwrap();
+    let opts = crate::experiment::RunOptions {
+        seeds: 2,
+        seed: 1,
+        threads: Some(1),
+    };
+    match crate::experiment::run(&s, opts) {
+        Err(e @ crate::experiment::RunError::Trace(_)) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains(
+                    "t.csv:4: expected a number of seconds in column timestamp_s, found \"later\""
+                ),
+                "{msg}"
+            );
+        }
+        other => panic!("expected a trace error, got {:?}", other.map(|_| ())),
+    }
+}
