@@ -129,19 +129,21 @@ pub struct Bill {
 impl Bill {
     /// Prices a metered total. `idle` is the rest of the bill, so rounding lands there.
     pub fn price(billed: &BilledTime, prices: &PriceSheet) -> Bill {
-        let per_ns = prices.usd_per_unit_s / 1e9;
+        // Seconds first: integer nanoseconds / 1e9 is exact for whole and most decimal
+        // seconds, so a 30 s cold start at $1/s costs exactly $30.
+        let secs = |ns: u128| ns as f64 / 1e9;
         let gpus = prices.gpus_per_unit as f64;
-        let total_usd = billed.total as f64 * per_ns;
-        let startup_usd = billed.startup as f64 * per_ns;
-        let busy_usd = billed.busy_gpu as f64 / gpus * per_ns;
+        let total_usd = secs(billed.total) * prices.usd_per_unit_s;
+        let startup_usd = secs(billed.startup) * prices.usd_per_unit_s;
+        let busy_usd = secs(billed.busy_gpu) / gpus * prices.usd_per_unit_s;
         Bill {
             total_usd,
             startup_usd,
             busy_usd,
             idle_usd: (total_usd - startup_usd - busy_usd).max(0.0),
             fallback_usd: 0.0,
-            billed_gpu_s: billed.total as f64 * gpus / 1e9,
-            busy_gpu_s: billed.busy_gpu as f64 / 1e9,
+            billed_gpu_s: secs(billed.total) * gpus,
+            busy_gpu_s: secs(billed.busy_gpu),
         }
     }
 

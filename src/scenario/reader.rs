@@ -46,6 +46,7 @@ pub fn describe(v: &Value) -> String {
             format!("a string \"{}…\"", s.chars().take(40).collect::<String>())
         }
         Value::String(s) => format!("\"{s}\""),
+        Value::Array(a) if a.len() == 1 => "an array of 1 item".into(),
         Value::Array(a) => format!("an array of {} items", a.len()),
         Value::Object(_) => "an object".into(),
     }

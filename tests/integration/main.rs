@@ -5,4 +5,5 @@ mod support;
 
 mod cli;
 mod foundation;
+mod invalid;
 mod workload;
