@@ -141,7 +141,7 @@ fn profiles_report_their_own_keys() {
             json!({"kind": "piecewise", "period_s": "12h", "points": [[3, 1], [2, 1], [12, 1], [4]]}),
         ),
         &[
-            "workload.rate_profile.points[3]: expected a pair [hour, multiplier], found an array of 1 items",
+            "workload.rate_profile.points[3]: expected a pair [hour, multiplier], found an array of 1 item",
         ],
     );
     assert_errors(
