@@ -28,41 +28,11 @@ pub fn trace(o: &mut Obj, errs: &mut Errors, base: &Path) -> Option<TraceSpec> {
         choice(&["uniform", "poisson", "equidistant"]),
     );
     let filter = o.opt("filter", errs, filter);
-    let (within, filter) = (within?, filter?);
-    let format = match format? {
-        "azure_functions_2019" => TraceFormat::AzureFunctions2019 {
-            within_minute: match within {
-                Some("poisson") => WithinMinute::Poisson,
-                Some("equidistant") => WithinMinute::Equidistant,
-                _ => WithinMinute::Uniform,
-            },
-            filter: filter.unwrap_or_default(),
-        },
-        other => {
-            for (key, given) in [
-                ("within_minute", within.is_some()),
-                ("filter", filter.is_some()),
-            ] {
-                if given {
-                    errs.push(&o.at(key), format!("expected no {key}: it applies to format \"azure_functions_2019\" only, found format \"{other}\""));
-                }
-            }
-            TraceFormat::Records(if other == "csv" {
-                RecordFormat::Csv
-            } else {
-                RecordFormat::AzureLlm
-            })
-        }
-    };
-    let written = path?;
-    let resolved = base.join(&written);
-    let summary = match TraceSpec::summarize(&resolved, &format) {
-        Ok(s) => s,
-        Err(e) => {
-            errs.push(&o.at("path"), e.to_string());
-            return None;
-        }
-    };
+    let format = trace_format(o, errs, format?, within?, filter?);
+    let resolved = base.join(path?);
+    let summary = TraceSpec::summarize(&resolved, &format)
+        .map_err(|e| errs.push(&o.at("path"), e.to_string()))
+        .ok()?;
     let spec = TraceSpec {
         path: resolved,
         format,
@@ -78,6 +48,44 @@ pub fn trace(o: &mut Obj, errs: &mut Errors, base: &Path) -> Option<TraceSpec> {
         return None;
     }
     Some(spec)
+}
+
+/// The format with its options; the per-minute options belong to `azure_functions_2019`.
+fn trace_format(
+    o: &Obj,
+    errs: &mut Errors,
+    name: &str,
+    within: Option<&str>,
+    filter: Option<FunctionFilter>,
+) -> TraceFormat {
+    if name == "azure_functions_2019" {
+        let within_minute = match within {
+            Some("poisson") => WithinMinute::Poisson,
+            Some("equidistant") => WithinMinute::Equidistant,
+            _ => WithinMinute::Uniform,
+        };
+        let filter = filter.unwrap_or_default();
+        return TraceFormat::AzureFunctions2019 {
+            within_minute,
+            filter,
+        };
+    }
+    for (key, given) in [
+        ("within_minute", within.is_some()),
+        ("filter", filter.is_some()),
+    ] {
+        if given {
+            errs.push(
+                &o.at(key),
+                format!("expected no {key}: it applies to format \"azure_functions_2019\" only, found format \"{name}\""),
+            );
+        }
+    }
+    TraceFormat::Records(if name == "csv" {
+        RecordFormat::Csv
+    } else {
+        RecordFormat::AzureLlm
+    })
 }
 
 /// `false` (once), `true` (until the horizon) or the number of plays (≥ 1).

@@ -197,6 +197,20 @@ impl RecordReader {
     }
 
     fn parse(&mut self, line: u64) -> Result<(Clock, Demand), String> {
+        let (clock, demand) = self.fields()?;
+        if let Some((prev, prev_line)) = self.previous
+            && clock < prev
+        {
+            return Err(format!(
+                "expected timestamps in non-decreasing order, found {clock} after {prev} (line {prev_line})"
+            ));
+        }
+        self.previous = Some((clock, line));
+        Ok((clock, demand))
+    }
+
+    /// The current record's time and demand.
+    fn fields(&self) -> Result<(Clock, Demand), String> {
         let width = self.layout.width();
         if self.record.len() != width {
             return Err(format!(
@@ -205,15 +219,14 @@ impl RecordReader {
             ));
         }
         let field = |i: usize| std::str::from_utf8(&self.record[i]).unwrap_or("<not UTF-8>");
-        let (clock, demand) = match self.layout {
+        Ok(match self.layout {
             Layout::Csv { time, service } => {
                 let t = seconds(field(time), "timestamp_s", f64::MIN)?;
                 let demand = match service {
-                    Some(i) => Demand::Service(SimDuration::from_secs_f64(seconds(
-                        field(i),
-                        "service_s",
-                        0.0,
-                    )?)),
+                    Some(i) => {
+                        let s = seconds(field(i), "service_s", 0.0)?;
+                        Demand::Service(SimDuration::from_secs_f64(s))
+                    }
                     None => Demand::Draw,
                 };
                 (Clock::Seconds(t), demand)
@@ -230,16 +243,7 @@ impl RecordReader {
                 };
                 (Clock::Nanos(t), demand)
             }
-        };
-        if let Some((prev, prev_line)) = self.previous
-            && clock < prev
-        {
-            return Err(format!(
-                "expected timestamps in non-decreasing order, found {clock} after {prev} (line {prev_line})"
-            ));
-        }
-        self.previous = Some((clock, line));
-        Ok((clock, demand))
+        })
     }
 }
 
