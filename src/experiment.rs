@@ -11,11 +11,14 @@ use serde::Serialize;
 use crate::billing::Bill;
 use crate::engine::Simulation;
 use crate::metrics::{DurationHistogram, Stat};
-use crate::platform::{Dedicated, PlatformModel, PlatformOutcome, Serverless};
+use crate::platform::{PlatformModel, PlatformOutcome, Serverless, SpotOutcome};
 use crate::random::Seeds;
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::time::{NANOS_PER_MONTH, SimTime};
 use crate::workload::TraceError;
+
+mod spot_hybrid;
+pub use spot_hybrid::{HybridParts, PartResult, PartSummary, PartsSummary};
 
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug)]
@@ -40,8 +43,13 @@ impl RunOptions {
 /// One platform × one seed.
 #[derive(Clone, Debug)]
 pub struct ReplicaResult {
+    /// Of a hybrid: both parts together.
     pub outcome: PlatformOutcome,
     pub bill: Bill,
+    /// Spot figures of a spot fleet (or of a hybrid's spot base).
+    pub spot: Option<SpotOutcome>,
+    /// A hybrid's parts, each with its own bill.
+    pub parts: Option<HybridParts>,
     /// Set when a trace validated at load time could not be replayed (it changed or
     /// vanished since): the outcome is then incomplete and `run` reports an error.
     pub trace_fault: Option<TraceError>,
@@ -63,25 +71,28 @@ pub fn run_replica(s: &Scenario, p: &PlatformSpec, master: u64, replica: u32) ->
     let horizon = SimTime(s.horizon.0);
     let mut requests = s.workload.requests(seeds);
     let (timeout, slo) = (s.workload.timeout, s.slo);
-    let outcome = match &p.model {
+    let mut result = match &p.model {
         PlatformModel::Serverless(cfg) => {
             let mut sim = Simulation::new(Serverless::new(cfg.clone(), seeds, timeout, slo));
             sim.init(|m, ctx| m.start(ctx));
             sim.run_until(horizon, &mut requests);
-            sim.into_model().finish(horizon)
+            let outcome = sim.into_model().finish(horizon);
+            let bill = Bill::price(&outcome.billed, &p.prices);
+            ReplicaResult {
+                outcome,
+                bill,
+                spot: None,
+                parts: None,
+                trace_fault: None,
+            }
         }
         PlatformModel::Dedicated(cfg) => {
-            let mut sim = Simulation::new(Dedicated::new(cfg.clone(), timeout, slo));
-            sim.run_until(horizon, &mut requests);
-            sim.into_model().finish(horizon)
+            spot_hybrid::run_dedicated(s, cfg, p, seeds, &mut requests)
         }
+        PlatformModel::Hybrid(cfg) => spot_hybrid::run_hybrid(s, cfg, p, seeds, &mut requests),
     };
-    let bill = Bill::price(&outcome.billed, &p.prices);
-    ReplicaResult {
-        outcome,
-        bill,
-        trace_fault: requests.fault().cloned(),
-    }
+    result.trace_fault = requests.fault().cloned();
+    result
 }
 
 /// Runs every platform × seed. Results are grouped by platform, in seed order.
@@ -192,6 +203,9 @@ pub struct PlatformSummary {
     pub cost_breakdown_usd: CostBreakdown,
     pub spot: Option<SpotStats>,
     pub overflow_fraction: Option<Stat>,
+    /// A hybrid's parts (absent for other platforms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<PartsSummary>,
     /// Per-seed median latency, for the table (not a JSON key).
     #[serde(skip)]
     pub p50_latency_s: Option<Stat>,
@@ -278,8 +292,9 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
             idle: stat_of(rs, |r| r.bill.idle_usd),
             fallback: stat_of(rs, |r| r.bill.fallback_usd),
         },
-        spot: None,
-        overflow_fraction: None,
+        spot: spot_hybrid::spot_stats(rs),
+        overflow_fraction: spot_hybrid::overflow_fraction(rs),
+        parts: spot_hybrid::parts(rs, month),
     }
 }
 

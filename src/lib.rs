@@ -26,7 +26,7 @@
 //! | `workload` | arrival processes, rate profiles, service demand (incl. the LLM token model), traces, request stream |
 //! | `metrics` | per-replica recorder (HdrHistograms, counters, time-averages), `Stat` |
 //! | `billing` | usage spans + rules + price sheets → bills |
-//! | `platform` | serverless and dedicated state machines |
+//! | `platform` | serverless, dedicated (spot included) and hybrid state machines |
 //! | `scenario` | JSON → validated `Scenario`, every error with file and JSON path |
 //! | `experiment` | replicas in parallel, results in replica order, summaries |
 //! | `report` | table and JSON output as text |

@@ -21,6 +21,16 @@ impl Counts {
         self.arrived
             == self.completed + self.rejected + self.timed_out + self.failed + self.in_flight_at_end
     }
+
+    /// Adds another platform part's counts (a hybrid's totals are sums).
+    pub fn add(&mut self, o: &Counts) {
+        self.arrived += o.arrived;
+        self.completed += o.completed;
+        self.rejected += o.rejected;
+        self.timed_out += o.timed_out;
+        self.failed += o.failed;
+        self.in_flight_at_end += o.in_flight_at_end;
+    }
 }
 
 /// Durations in microseconds to 3 significant digits (SPEC §4), plus the exact sum so the
@@ -156,6 +166,16 @@ impl Recorder {
             slo,
             ..Default::default()
         }
+    }
+
+    /// Adds what another part of the same platform recorded (same SLO).
+    pub fn merge(&mut self, other: &Recorder) {
+        self.counts.add(&other.counts);
+        self.latency.merge(&other.latency);
+        self.wait.merge(&other.wait);
+        self.cold_start_wait.merge(&other.cold_start_wait);
+        self.cold_start_arrivals += other.cold_start_arrivals;
+        self.slo_met += other.slo_met;
     }
 
     /// A completed request: latency from arrival to `end`, wait from arrival to `start`.

@@ -4,11 +4,15 @@
 //! platform turns a request stream into a `PlatformOutcome` (recorder + billed time).
 
 pub mod dedicated;
+pub mod hybrid;
 pub mod pool;
 pub mod queue;
 pub mod serverless;
 
-pub use dedicated::{Dedicated, DedicatedConfig, DedicatedEvent};
+pub use dedicated::{
+    Dedicated, DedicatedConfig, DedicatedEvent, Fallback, OnInterrupt, SpotConfig,
+};
+pub use hybrid::{Hybrid, HybridConfig, HybridEvent, HybridOutcome, OverflowWhen};
 pub use pool::Pick;
 pub use serverless::{Serverless, ServerlessConfig, ServerlessEvent};
 
@@ -34,11 +38,26 @@ pub struct PlatformOutcome {
     pub containers: ContainerStats,
 }
 
+/// What spot interruptions did to a dedicated fleet in one replica (SPEC §3.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SpotOutcome {
+    pub interruptions: u64,
+    /// Requests put back in the queue by interruptions (a request requeued twice counts twice).
+    pub requeued: u64,
+    /// GPU-nanoseconds from each notice until a substitute (fallback or replacement) served.
+    pub capacity_lost_gpu_ns: u128,
+    /// Replacement and fallback instances started.
+    pub instances_started: u64,
+    /// Time billed for fallback instances, to be priced at the on-demand price.
+    pub fallback_billed: BilledTime,
+}
+
 /// A platform model without prices.
 #[derive(Clone, Debug)]
 pub enum PlatformModel {
     Serverless(ServerlessConfig),
     Dedicated(DedicatedConfig),
+    Hybrid(HybridConfig),
 }
 
 impl PlatformModel {
@@ -47,6 +66,7 @@ impl PlatformModel {
         match self {
             PlatformModel::Serverless(_) => "serverless",
             PlatformModel::Dedicated(_) => "dedicated",
+            PlatformModel::Hybrid(_) => "hybrid",
         }
     }
 }

@@ -81,6 +81,56 @@ const ROWS: &[Row] = &[
     }),
 ];
 
+/// Whether a platform's spot instances were ever interrupted.
+fn interrupted(p: &PlatformSummary) -> bool {
+    p.spot
+        .and_then(|s| s.interruptions)
+        .is_some_and(|s| s.max > 0.0)
+}
+
+/// Rows shown only when some platform has the figure (interrupted spot fleets, hybrids),
+/// so that tables of other scenarios stay as they were.
+/// A label, whether a platform has the figure, and its cell.
+type OptionalRow = (
+    &'static str,
+    fn(&PlatformSummary) -> bool,
+    fn(&PlatformSummary) -> String,
+);
+
+const OPTIONAL_ROWS: &[OptionalRow] = &[
+    ("spot interruptions", interrupted, |p| {
+        with_ci(p.spot.and_then(|s| s.interruptions), |x| format!("{x:.1}"))
+    }),
+    ("spot capacity lost (GPU-h)", interrupted, |p| {
+        with_ci(p.spot.and_then(|s| s.capacity_s_lost), |x| {
+            format!("{:.2}", x / 3600.0)
+        })
+    }),
+    ("cost: fallback (USD)", interrupted, |p| {
+        with_ci(p.spot.and_then(|s| s.fallback_cost_usd), money)
+    }),
+    (
+        "overflow share",
+        |p| p.overflow_fraction.is_some(),
+        |p| with_ci(p.overflow_fraction, percent),
+    ),
+    (
+        "cost: base / overflow (USD)",
+        |p| p.parts.is_some(),
+        |p| match &p.parts {
+            None => "—".into(),
+            Some(parts) => {
+                let m = |s: Option<Stat>| s.map_or("—".into(), |s| money(s.mean));
+                format!(
+                    "{} / {}",
+                    m(parts.base.cost_usd),
+                    m(parts.overflow.cost_usd)
+                )
+            }
+        },
+    ),
+];
+
 /// The side-by-side table of a run, with a header line naming the scenario.
 pub fn run_table(report: &RunReport) -> String {
     let mut table = Table::new();
@@ -92,6 +142,18 @@ pub fn run_table(report: &RunReport) -> String {
         let mut row = vec![label.to_string()];
         row.extend(report.platforms.iter().map(cell));
         table.add_row(row);
+    }
+    for (label, present, cell) in OPTIONAL_ROWS {
+        if report.platforms.iter().any(present) {
+            let mut row = vec![label.to_string()];
+            row.extend(
+                report
+                    .platforms
+                    .iter()
+                    .map(|p| if present(p) { cell(p) } else { "—".into() }),
+            );
+            table.add_row(row);
+        }
     }
     for column in table.column_iter_mut().skip(1) {
         column.set_cell_alignment(CellAlignment::Right);

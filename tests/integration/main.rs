@@ -6,4 +6,5 @@ mod support;
 mod cli;
 mod foundation;
 mod invalid;
+mod spot_hybrid;
 mod workload;
