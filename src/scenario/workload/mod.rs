@@ -13,8 +13,6 @@ use super::reader::{Errors, Obj, Range, array, duration, index, join, number, ta
 use crate::time::SimDuration;
 use crate::workload::arrivals::{Bursts, MmppState};
 use crate::workload::{ArrivalProcess, Service, Workload};
-// `dist` is for platform readers (single-distribution keys such as spot delays).
-#[allow(unused_imports)]
 pub use dist::{dist, phases};
 
 const PROCESSES: [&str; 6] = ["poisson", "periodic", "gamma", "mmpp", "bursts", "trace"];
