@@ -378,3 +378,21 @@ fn the_shipped_workload_scenarios_validate_and_run_from_any_folder() {
         }
     }
 }
+
+#[test]
+fn trace_and_profile_runs_are_byte_identical_for_any_thread_count() {
+    for name in ["azure-llm-trace.json", "llm-chat-diurnal.json"] {
+        let path = project_dir().join("scenarios").join(name);
+        let out = |threads: &str| {
+            let o = servsim()
+                .arg("run")
+                .arg(&path)
+                .args(["--seeds", "3", "--format", "json", "--threads", threads])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            o.stdout
+        };
+        assert_eq!(out("1"), out("3"), "{name}");
+    }
+}
