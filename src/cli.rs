@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 
-use crate::experiment::{RunOptions, RunReport, run_with_progress};
+use crate::experiment::{RunError, RunOptions, RunReport, run_with_progress};
 use crate::report::{Format, latency_cdf_plot, render_run};
 use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario};
 use crate::sweep::Shard;
@@ -168,8 +168,13 @@ impl CommonArgs {
     }
 }
 
-fn threads_error(e: rayon::ThreadPoolBuildError) -> CliError {
-    CliError::Other(anyhow::anyhow!("cannot start worker threads: {e}"))
+/// A trace that no longer replays as validated is bad input (exit 2); a thread pool that
+/// cannot start is not.
+fn run_error(e: RunError) -> CliError {
+    match e {
+        RunError::Trace(_) => CliError::Invalid(e.to_string()),
+        RunError::Threads(_) => CliError::Other(e.into()),
+    }
 }
 
 fn run_command(args: RunArgs) -> Result<(), CliError> {
@@ -183,7 +188,7 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         (scenario.platforms.len() as u64) * opts.seeds as u64,
         c.quiet,
     );
-    let results = run_with_progress(&scenario, opts, &|| progress.tick()).map_err(threads_error)?;
+    let results = run_with_progress(&scenario, opts, &|| progress.tick()).map_err(run_error)?;
     progress.finish();
     let report = RunReport::from_results(&scenario, opts.seed, &results);
     if let Some(plot) = &c.plot {

@@ -15,6 +15,7 @@ use crate::platform::{PlatformModel, PlatformOutcome, Serverless, SpotOutcome};
 use crate::random::Seeds;
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::time::{NANOS_PER_MONTH, SimTime};
+use crate::workload::TraceError;
 
 mod spot_hybrid;
 pub use spot_hybrid::{HybridParts, PartResult, PartSummary, PartsSummary};
@@ -50,19 +51,33 @@ pub struct ReplicaResult {
     pub spot: Option<SpotOutcome>,
     /// A hybrid's parts, each with its own bill.
     pub parts: Option<HybridParts>,
+    /// Set when a trace validated at load time could not be replayed (it changed or
+    /// vanished since): the outcome is then incomplete and `run` reports an error.
+    #[serde(skip)]
+    pub trace_fault: Option<TraceError>,
+}
+
+/// Why a run could not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    /// A trace validated at load time could not be replayed (it changed or vanished).
+    #[error("{0} (the trace changed after it was validated)")]
+    Trace(#[from] TraceError),
 }
 
 /// Runs one replica: a pure function of (scenario, platform, master seed, replica index).
 pub fn run_replica(s: &Scenario, p: &PlatformSpec, master: u64, replica: u32) -> ReplicaResult {
     let seeds = Seeds::new(master, replica as u64);
     let horizon = SimTime(s.horizon.0);
-    let requests = s.workload.requests(seeds);
+    let mut requests = s.workload.requests(seeds);
     let (timeout, slo) = (s.workload.timeout, s.slo);
-    match &p.model {
+    let mut result = match &p.model {
         PlatformModel::Serverless(cfg) => {
             let mut sim = Simulation::new(Serverless::new(cfg.clone(), seeds, timeout, slo));
             sim.init(|m, ctx| m.start(ctx));
-            sim.run_until(horizon, requests);
+            sim.run_until(horizon, &mut requests);
             let outcome = sim.into_model().finish(horizon);
             let bill = Bill::price(&outcome.billed, &p.prices);
             ReplicaResult {
@@ -70,18 +85,20 @@ pub fn run_replica(s: &Scenario, p: &PlatformSpec, master: u64, replica: u32) ->
                 bill,
                 spot: None,
                 parts: None,
+                trace_fault: None,
             }
         }
-        PlatformModel::Dedicated(cfg) => spot_hybrid::run_dedicated(s, cfg, p, seeds),
-        PlatformModel::Hybrid(cfg) => spot_hybrid::run_hybrid(s, cfg, p, seeds),
-    }
+        PlatformModel::Dedicated(cfg) => {
+            spot_hybrid::run_dedicated(s, cfg, p, seeds, &mut requests)
+        }
+        PlatformModel::Hybrid(cfg) => spot_hybrid::run_hybrid(s, cfg, p, seeds, &mut requests),
+    };
+    result.trace_fault = requests.fault().cloned();
+    result
 }
 
 /// Runs every platform × seed. Results are grouped by platform, in seed order.
-pub fn run(
-    s: &Scenario,
-    opts: RunOptions,
-) -> Result<Vec<Vec<ReplicaResult>>, rayon::ThreadPoolBuildError> {
+pub fn run(s: &Scenario, opts: RunOptions) -> Result<Vec<Vec<ReplicaResult>>, RunError> {
     run_with_progress(s, opts, &|| {})
 }
 
@@ -90,7 +107,7 @@ pub fn run_with_progress(
     s: &Scenario,
     opts: RunOptions,
     tick: &(dyn Fn() + Sync),
-) -> Result<Vec<Vec<ReplicaResult>>, rayon::ThreadPoolBuildError> {
+) -> Result<Vec<Vec<ReplicaResult>>, RunError> {
     let jobs: Vec<Job> = (0..s.platforms.len())
         .flat_map(|p| {
             (0..opts.seeds).map(move |r| Job {
@@ -99,7 +116,7 @@ pub fn run_with_progress(
             })
         })
         .collect();
-    let flat = Workers::new(opts.threads)?.install(|| run_jobs(s, &jobs, opts.seed, tick));
+    let flat = Workers::new(opts.threads)?.install(|| run_jobs(s, &jobs, opts.seed, tick))?;
     let mut grouped: Vec<Vec<ReplicaResult>> = Vec::with_capacity(s.platforms.len());
     let mut it = flat.into_iter();
     for _ in &s.platforms {
@@ -116,19 +133,25 @@ pub struct Job {
 }
 
 /// Runs `jobs` in parallel on the current rayon pool; results come back in `jobs` order.
+/// Fails if a trace could not be replayed as it was validated.
 pub fn run_jobs(
     s: &Scenario,
     jobs: &[Job],
     master: u64,
     tick: &(dyn Fn() + Sync),
-) -> Vec<ReplicaResult> {
-    jobs.par_iter()
+) -> Result<Vec<ReplicaResult>, RunError> {
+    let results: Vec<ReplicaResult> = jobs
+        .par_iter()
         .map(|j| {
             let r = run_replica(s, &s.platforms[j.platform], master, j.seed);
             tick();
             r
         })
-        .collect()
+        .collect();
+    match results.iter().find_map(|r| r.trace_fault.clone()) {
+        Some(fault) => Err(RunError::Trace(fault)),
+        None => Ok(results),
+    }
 }
 
 /// The worker threads replicas run on: a pool of a fixed size, or rayon's global pool.
@@ -355,10 +378,7 @@ pub struct RunReport {
 }
 
 /// Runs a scenario and summarises every platform.
-pub fn run_report(
-    s: &Scenario,
-    opts: RunOptions,
-) -> Result<RunReport, rayon::ThreadPoolBuildError> {
+pub fn run_report(s: &Scenario, opts: RunOptions) -> Result<RunReport, RunError> {
     let results = run(s, opts)?;
     Ok(RunReport::from_results(s, opts.seed, &results))
 }

@@ -24,7 +24,7 @@
 //! | `time` | `SimTime`/`SimDuration` (u64 ns), the only f64-seconds conversions |
 //! | `random` | the named PRNG, one stream per role, seed derivation |
 //! | `engine` | event queue ordered by (time, seq), clock, `run_until` |
-//! | `workload` | arrival processes, rate profiles, service distributions, request stream |
+//! | `workload` | arrival processes, rate profiles, service demand (incl. the LLM token model), traces, request stream |
 //! | `metrics` | per-replica recorder (HdrHistograms, counters, time-averages), `Stat` |
 //! | `billing` | usage spans + rules + price sheets → bills |
 //! | `platform` | serverless, dedicated (spot included) and hybrid state machines |

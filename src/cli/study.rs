@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Arg, ArgAction, ArgMatches, Args};
 
 use super::{
-    CliError, CommonArgs, Progress, emit, load_document, threads_error, write_atomically,
+    CliError, CommonArgs, Progress, emit, load_document, run_error, write_atomically,
     write_plot,
 };
 use crate::experiment::RunOptions;
@@ -214,7 +214,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
                 saved = checkpoint(c, &render_sweep(&report, c.format.into()));
             }
         })
-        .map_err(threads_error)?;
+        .map_err(run_error)?;
     progress.finish();
     saved?;
     if let Some(plot) = &c.plot {
@@ -266,7 +266,7 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
                 saved = checkpoint(c, &render_breakeven(&report, c.format.into()));
             }
         })
-        .map_err(threads_error)?;
+        .map_err(run_error)?;
     progress.finish();
     saved?;
     if let Some(plot) = &c.plot {
@@ -301,7 +301,7 @@ fn write_shard(
                 saved = checkpoint(c, &shard_json(&part));
             }
         })
-        .map_err(threads_error)?;
+        .map_err(run_error)?;
     progress.finish();
     saved?;
     emit(&shard_json(&part), c)

@@ -13,6 +13,7 @@ use crate::platform::{
 use crate::random::Seeds;
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::time::SimTime;
+use crate::workload::RequestStream;
 
 /// One part of a hybrid in one replica, with its own bill.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -35,12 +36,13 @@ pub(super) fn run_dedicated(
     cfg: &DedicatedConfig,
     p: &PlatformSpec,
     seeds: Seeds,
+    requests: &mut RequestStream,
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
     let model = Dedicated::new(cfg.clone(), seeds, s.workload.timeout, s.slo);
     let mut sim = Simulation::new(model);
     sim.init(|m, ctx| m.start(ctx));
-    sim.run_until(horizon, s.workload.requests(seeds));
+    sim.run_until(horizon, requests);
     let (outcome, spot) = sim.into_model().finish(horizon);
     let bill = dedicated_bill(&outcome, spot.as_ref(), p);
     ReplicaResult {
@@ -48,6 +50,7 @@ pub(super) fn run_dedicated(
         bill,
         spot,
         parts: None,
+        trace_fault: None,
     }
 }
 
@@ -68,6 +71,7 @@ pub(super) fn run_hybrid(
     cfg: &HybridConfig,
     p: &PlatformSpec,
     seeds: Seeds,
+    requests: &mut RequestStream,
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
     let mean_service_s = Some(s.workload.mean_service_s());
@@ -80,7 +84,7 @@ pub(super) fn run_hybrid(
     );
     let mut sim = Simulation::new(model);
     sim.init(|m, ctx| m.start(ctx));
-    sim.run_until(horizon, s.workload.requests(seeds));
+    sim.run_until(horizon, requests);
     let h = sim.into_model().finish(horizon);
     let base_bill = dedicated_bill(&h.base, h.base_spot.as_ref(), p);
     let overflow_prices = p
@@ -103,6 +107,7 @@ pub(super) fn run_hybrid(
             },
             overflowed: h.overflowed,
         }),
+        trace_fault: None,
     }
 }
 

@@ -112,7 +112,7 @@ impl Scenario {
             file: file.clone(),
             source,
         })?;
-        Scenario::from_slice(&bytes, &file)
+        Scenario::parse(&bytes, &file, &Scenario::base_dir(path))
     }
 
     /// The embedded default scenario.
@@ -121,8 +121,13 @@ impl Scenario {
             .expect("the embedded default scenario is valid")
     }
 
-    /// Parses JSON text; `file` names it in errors.
+    /// Parses JSON text; `file` names it in errors, and relative trace paths are resolved
+    /// against its folder.
     pub fn from_slice(bytes: &[u8], file: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::parse(bytes, file, &Scenario::base_dir(Path::new(file)))
+    }
+
+    fn parse(bytes: &[u8], file: &str, base: &Path) -> Result<Scenario, ScenarioError> {
         let value: Value = serde_json::from_slice(bytes).map_err(|e| ScenarioError::Syntax {
             file: file.to_string(),
             line: e.line(),
@@ -134,13 +139,23 @@ impl Scenario {
                 .unwrap_or_default()
                 .to_string(),
         })?;
-        Scenario::from_value(&value, file)
+        Scenario::from_value_in(&value, file, base)
     }
 
-    /// Validates a JSON document (e.g. one a sweep has edited); `file` names it in errors.
+    /// Validates a JSON document (e.g. one a sweep has edited); `file` names it in errors,
+    /// and relative trace paths are resolved against its folder.
     pub fn from_value(value: &Value, file: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::from_value_in(value, file, &Scenario::base_dir(Path::new(file)))
+    }
+
+    /// As `from_value`, with relative trace paths resolved against `base`.
+    pub fn from_value_in(
+        value: &Value,
+        file: &str,
+        base: &Path,
+    ) -> Result<Scenario, ScenarioError> {
         let mut errs = Errors::default();
-        let scenario = scenario(value, &mut errs);
+        let scenario = scenario(value, &mut errs, base);
         match scenario {
             Some(s) if errs.0.is_empty() => Ok(s),
             _ => {
@@ -161,7 +176,7 @@ impl Scenario {
     }
 }
 
-fn scenario(v: &Value, errs: &mut Errors) -> Option<Scenario> {
+fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
     let mut o = Obj::new(v, "", errs)?;
     let name = o.req("name", errs, string);
     let description = o.or("description", String::new(), errs, any_string);
@@ -169,7 +184,9 @@ fn scenario(v: &Value, errs: &mut Errors) -> Option<Scenario> {
     let seeds = o.or("seeds", 8, errs, count32(1));
     let seed = o.or("seed", 1, errs, count(0));
     let slo = o.opt("slo", errs, slo);
-    let workload = o.req("workload", errs, workload::workload);
+    let workload = o.req("workload", errs, |v, p, e| {
+        workload::workload(v, p, e, base)
+    });
     let platforms = o.req("platforms", errs, |v, p, e| {
         array(v, p, e, platform::platform)
     });

@@ -23,7 +23,7 @@ pub use path::{ParamPath, PathError};
 pub use shard::{Shard, ShardFile};
 
 use crate::experiment::{
-    Job, PlatformSummary, ReplicaResult, RunOptions, Workers, cost_usd_per_month, run_jobs,
+    Job, PlatformSummary, ReplicaResult, RunError, RunOptions, Workers, cost_usd_per_month, run_jobs,
     summarize,
 };
 use crate::scenario::Scenario;
@@ -155,11 +155,11 @@ impl Study {
         shard: Option<Shard>,
         tick: &(dyn Fn() + Sync),
         mut on_point: impl FnMut(usize, Vec<(Job, ReplicaResult)>),
-    ) -> Result<(), rayon::ThreadPoolBuildError> {
+    ) -> Result<(), RunError> {
         let workers = Workers::new(opts.threads)?;
         for i in 0..self.points.len() {
             let jobs = self.jobs(i, opts.seeds, shard);
-            let results = workers.install(|| run_jobs(&self.points[i], &jobs, opts.seed, tick));
+            let results = workers.install(|| run_jobs(&self.points[i], &jobs, opts.seed, tick))?;
             on_point(i, jobs.into_iter().zip(results).collect());
         }
         Ok(())

@@ -3,8 +3,10 @@
 //!
 //! Deliberately does not parse anything; `scenario` builds these from validated numbers.
 
+use std::sync::Arc;
+
 use rand::Rng;
-use rand_distr::{Distribution, Exp, LogNormal};
+use rand_distr::{Distribution, Exp, Gamma, LogNormal};
 
 use crate::random::SimRng;
 use crate::time::SimDuration;
@@ -12,9 +14,31 @@ use crate::time::SimDuration;
 /// A distribution over non-negative values (seconds, or counts for tokens).
 #[derive(Clone, Debug)]
 pub enum Dist {
-    Constant { value: f64 },
-    Exponential { mean: f64, exp: Exp<f64> },
-    LogNormal { mean: f64, dist: LogNormal<f64> },
+    Constant {
+        value: f64,
+    },
+    Exponential {
+        mean: f64,
+        exp: Exp<f64>,
+    },
+    LogNormal {
+        mean: f64,
+        dist: LogNormal<f64>,
+    },
+    Gamma {
+        mean: f64,
+        dist: Gamma<f64>,
+    },
+    /// Uniform on [min, max].
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    /// Resamples the given values uniformly (the bootstrap of a measured sample).
+    Empirical {
+        mean: f64,
+        samples: Arc<[f64]>,
+    },
 }
 
 impl Dist {
@@ -46,11 +70,42 @@ impl Dist {
         }
     }
 
+    /// Gamma from its mean (> 0) and coefficient of variation: shape 1/cv², scale
+    /// mean·cv². A zero cv is the constant `mean`.
+    pub fn gamma_mean_cv(mean: f64, cv: f64) -> Dist {
+        if cv == 0.0 {
+            return Dist::constant(mean);
+        }
+        let shape = 1.0 / (cv * cv);
+        Dist::Gamma {
+            mean,
+            dist: Gamma::new(shape, mean / shape).expect("mean and cv validated > 0"),
+        }
+    }
+
+    /// Uniform on [min, max] (validated 0 ≤ min ≤ max).
+    pub fn uniform(min: f64, max: f64) -> Dist {
+        Dist::Uniform { min, max }
+    }
+
+    /// Uniform resampling of `samples` (validated non-empty, each ≥ 0).
+    pub fn empirical(samples: &[f64]) -> Dist {
+        let mean = samples.iter().sum::<f64>() / samples.len() as f64;
+        Dist::Empirical {
+            mean,
+            samples: samples.into(),
+        }
+    }
+
     /// The expected value.
     pub fn mean(&self) -> f64 {
         match self {
             Dist::Constant { value } => *value,
-            Dist::Exponential { mean, .. } | Dist::LogNormal { mean, .. } => *mean,
+            Dist::Uniform { min, max } => (min + max) / 2.0,
+            Dist::Exponential { mean, .. }
+            | Dist::LogNormal { mean, .. }
+            | Dist::Gamma { mean, .. }
+            | Dist::Empirical { mean, .. } => *mean,
         }
     }
 
@@ -61,6 +116,9 @@ impl Dist {
             Dist::Constant { value } => *value,
             Dist::Exponential { exp, .. } => exp.sample(rng),
             Dist::LogNormal { dist, .. } => dist.sample(rng),
+            Dist::Gamma { dist, .. } => dist.sample(rng),
+            Dist::Uniform { min, max } => min + (max - min) * unit(rng),
+            Dist::Empirical { samples, .. } => samples[rng.gen_range(0..samples.len())],
         }
     }
 
@@ -133,6 +191,49 @@ mod tests {
         let (mean, cv) = moments(&Dist::exponential(0.1), 1_000_000);
         assert!((mean - 0.1).abs() < 4.0 * 0.1 / 1000.0, "mean {mean}");
         assert!((cv - 1.0).abs() < 0.01, "cv {cv}");
+    }
+
+    #[test]
+    fn gamma_from_mean_and_cv_has_that_mean_and_cv() {
+        // Excess kurtosis of a gamma is 6 cv², so the standard error of the sample cv is
+        // about cv/2 · sqrt((2 + 6 cv²)/n): 0.005 for cv 2 and n = 10^6 (0.25%).
+        for (mean_s, cv) in [(0.5, 0.3), (2.0, 2.0)] {
+            let (mean, got_cv) = moments(&Dist::gamma_mean_cv(mean_s, cv), 1_000_000);
+            let se_mean = mean_s * cv / 1000.0;
+            assert!(
+                (mean - mean_s).abs() < 4.0 * se_mean,
+                "mean {mean} for cv {cv}"
+            );
+            let se_cv = cv / 2.0 * ((2.0 + 6.0 * cv * cv) / 1e6).sqrt();
+            assert!((got_cv - cv).abs() < 4.0 * se_cv, "cv {got_cv} for cv {cv}");
+        }
+        assert!(Dist::gamma_mean_cv(1.5, 0.0).is_constant());
+    }
+
+    #[test]
+    fn uniform_has_the_mean_and_cv_of_its_interval() {
+        // U[1, 3]: mean 2, sd 2/sqrt(12), cv 0.2887.
+        let d = Dist::uniform(1.0, 3.0);
+        let (mean, cv) = moments(&d, 1_000_000);
+        assert_eq!(d.mean(), 2.0);
+        assert!((mean - 2.0).abs() < 4.0 * 0.5774 / 1000.0, "mean {mean}");
+        assert!((cv - 0.288_675).abs() < 0.001, "cv {cv}");
+    }
+
+    #[test]
+    fn empirical_resamples_its_values_uniformly() {
+        let d = Dist::empirical(&[1.0, 2.0, 6.0]);
+        assert_eq!(d.mean(), 3.0);
+        let mut rng = stream_rng(4, 0, Stream::Service, 0);
+        let mut counts = [0u32; 3];
+        for _ in 0..300_000 {
+            let x = d.sample_f64(&mut rng);
+            counts[[1.0, 2.0, 6.0].iter().position(|v| *v == x).unwrap()] += 1;
+        }
+        // Each value 100,000 times, binomial sd ≈ 258.
+        for c in counts {
+            assert!((c as f64 - 100_000.0).abs() < 1_300.0, "{counts:?}");
+        }
     }
 
     #[test]

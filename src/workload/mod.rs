@@ -6,12 +6,16 @@
 pub mod arrivals;
 pub mod dist;
 pub mod profile;
+pub mod service;
+pub mod trace;
 
 use crate::random::{Seeds, SimRng, Stream};
 use crate::time::{SimDuration, SimTime};
-pub use arrivals::{ArrivalProcess, ArrivalStream};
+pub use arrivals::{Arrival, ArrivalProcess, ArrivalStream, Bursts, Demand, MmppState};
 pub use dist::{Dist, Phases};
 pub use profile::{RateProfile, Window};
+pub use service::{LlmModel, Service};
+pub use trace::{TraceError, TraceSpec};
 
 /// A validated workload (SPEC §2).
 #[derive(Clone, Debug)]
@@ -19,28 +23,53 @@ pub struct Workload {
     /// One process, or several superposed.
     pub arrivals: Vec<ArrivalProcess>,
     pub rate_profile: Option<RateProfile>,
-    pub service: Dist,
+    /// The demand of arrivals that do not record their own; `None` only when every
+    /// arrival does (validated).
+    pub service: Option<Service>,
     /// Give up if still waiting to start after this long.
     pub timeout: Option<SimDuration>,
 }
 
 impl Workload {
-    /// Long-run arrivals per second, with the profile's mean multiplier.
+    /// Long-run arrivals per second, each process with the profile's mean multiplier if
+    /// the profile modulates it (a trace counts at its rate while it plays).
     pub fn mean_rate_per_s(&self) -> f64 {
-        let base: f64 = self
-            .arrivals
-            .iter()
-            .map(ArrivalProcess::base_rate_per_s)
-            .sum();
-        base * self
+        let m = self
             .rate_profile
             .as_ref()
-            .map_or(1.0, RateProfile::mean_multiplier)
+            .map_or(1.0, RateProfile::mean_multiplier);
+        self.arrivals
+            .iter()
+            .map(|p| p.base_rate_per_s() * if p.is_modulated() { m } else { 1.0 })
+            .sum()
     }
 
-    /// Mean service demand in seconds.
+    /// Mean service demand in seconds: each process's mean demand (recorded in its trace,
+    /// or the `service` mean) weighted by its rate.
     pub fn mean_service_s(&self) -> f64 {
-        self.service.mean()
+        let drawn = self.service.as_ref().and_then(Service::mean_s);
+        let llm = match &self.service {
+            Some(Service::Llm(m)) => Some(m),
+            _ => None,
+        };
+        let (mut work, mut rate) = (0.0, 0.0);
+        for p in &self.arrivals {
+            let recorded = match p {
+                ArrivalProcess::Trace(t) => t.summary.mean_service_s.or_else(|| {
+                    let (c, o) = t.summary.mean_tokens?;
+                    Some(llm?.service_s(c, o))
+                }),
+                _ => None,
+            };
+            let r = p.base_rate_per_s();
+            work += r * recorded.or(drawn).unwrap_or(0.0);
+            rate += r;
+        }
+        if rate > 0.0 {
+            work / rate
+        } else {
+            drawn.unwrap_or(0.0)
+        }
     }
 
     /// The requests of one replica, lazily.
@@ -63,6 +92,7 @@ impl Workload {
             streams,
             service: self.service.clone(),
             service_rng: seeds.rng(Stream::Service, 0),
+            tokens_rng: seeds.rng(Stream::Tokens, 0),
         }
     }
 }
@@ -76,9 +106,30 @@ pub struct Request {
 
 /// The merged, time-ordered requests of all arrival processes of a workload.
 pub struct RequestStream {
-    streams: Vec<(Option<SimTime>, ArrivalStream)>,
-    service: Dist,
+    streams: Vec<(Option<Arrival>, ArrivalStream)>,
+    service: Option<Service>,
     service_rng: SimRng,
+    tokens_rng: SimRng,
+}
+
+impl RequestStream {
+    /// Why a trace ended early, if one did (it changed or vanished after validation);
+    /// the replica's results are then incomplete.
+    pub fn fault(&self) -> Option<&TraceError> {
+        self.streams.iter().find_map(|(_, s)| s.fault())
+    }
+
+    #[inline]
+    fn demand(&mut self, d: Demand) -> SimDuration {
+        match (d, &self.service) {
+            (Demand::Service(s), _) => s,
+            (Demand::Tokens { context, output }, Some(Service::Llm(m))) => {
+                m.service(context, output)
+            }
+            (Demand::Draw, Some(s)) => s.sample(&mut self.service_rng, &mut self.tokens_rng),
+            _ => unreachable!("validated: every arrival's demand can be priced by the service"),
+        }
+    }
 }
 
 impl Iterator for RequestStream {
@@ -87,20 +138,26 @@ impl Iterator for RequestStream {
     #[inline]
     fn next(&mut self) -> Option<(SimTime, Request)> {
         // Earliest head; ties go to the process listed first.
-        let mut best: Option<usize> = None;
-        for (i, (t, _)) in self.streams.iter().enumerate() {
-            if let Some(t) = t
-                && best.is_none_or(|b| Some(*t) < self.streams[b].0)
+        let mut best: Option<(usize, SimTime)> = None;
+        for (i, (head, _)) in self.streams.iter().enumerate() {
+            if let Some(a) = head
+                && best.is_none_or(|(_, t)| a.at < t)
             {
-                best = Some(i);
+                best = Some((i, a.at));
             }
         }
-        let i = best?;
+        let (i, _) = best?;
         let (head, stream) = &mut self.streams[i];
-        let arrival = head.expect("best has a head");
+        let arrival = head.take().expect("best has a head");
         *head = stream.next_arrival();
-        let service = self.service.sample(&mut self.service_rng);
-        Some((arrival, Request { arrival, service }))
+        let service = self.demand(arrival.demand);
+        Some((
+            arrival.at,
+            Request {
+                arrival: arrival.at,
+                service,
+            },
+        ))
     }
 }
 
@@ -122,7 +179,7 @@ mod tests {
                 },
             ],
             rate_profile: None,
-            service: Dist::constant(0.5),
+            service: Some(Dist::constant(0.5).into()),
             timeout: None,
         };
         let times: Vec<f64> = w
@@ -139,7 +196,7 @@ mod tests {
         let w = Workload {
             arrivals: vec![ArrivalProcess::Poisson { rate_per_s: 3.0 }],
             rate_profile: None,
-            service: Dist::exponential(0.2),
+            service: Some(Dist::exponential(0.2).into()),
             timeout: None,
         };
         let a: Vec<_> = w.requests(Seeds::new(5, 2)).take(100).collect();
@@ -147,5 +204,32 @@ mod tests {
         let c: Vec<_> = w.requests(Seeds::new(5, 3)).take(100).collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_superposition_of_poisson_and_gamma_has_the_summed_rate() {
+        let w = Workload {
+            arrivals: vec![
+                ArrivalProcess::Poisson { rate_per_s: 30.0 },
+                ArrivalProcess::Gamma {
+                    rate_per_s: 20.0,
+                    cv: 2.0,
+                },
+            ],
+            rate_profile: None,
+            service: Some(Dist::constant(0.1).into()),
+            timeout: None,
+        };
+        let last = w
+            .requests(Seeds::new(1, 0))
+            .take(1_000_000)
+            .last()
+            .unwrap()
+            .0;
+        let rate = 1e6 / last.as_secs_f64();
+        // Count variance per second: 30 + 20·cv² = 110 → sd of the rate over 2·10^4 s
+        // is sqrt(110/2e4)/50 ≈ 0.15%.
+        assert!((rate / 50.0 - 1.0).abs() < 0.006, "rate {rate}");
+        assert_eq!(w.mean_rate_per_s(), 50.0);
     }
 }

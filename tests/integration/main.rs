@@ -12,3 +12,4 @@ mod shards;
 mod slurm;
 mod spot_hybrid;
 mod sweep;
+mod workload;
