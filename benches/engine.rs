@@ -1,7 +1,7 @@
 //! Criterion benches of the simulator core; each reports throughput in requests (or
 //! events) per second.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use servsim::engine::EventQueue;
 use servsim::experiment::run_replica;
 use servsim::scenario::Scenario;
@@ -36,9 +36,15 @@ fn replicas(c: &mut Criterion) {
     let mut g = c.benchmark_group("replica");
     g.sample_size(10);
     for p in &scenario.platforms {
-        let requests = run_replica(&scenario, p, 1, 0).outcome.recorder.counts.arrived;
+        let requests = run_replica(&scenario, p, 1, 0)
+            .outcome
+            .recorder
+            .counts
+            .arrived;
         g.throughput(Throughput::Elements(requests));
-        g.bench_function(format!("continuous-inference/{}", p.name), |b| b.iter(|| run_replica(&scenario, p, 1, 0)));
+        g.bench_function(format!("continuous-inference/{}", p.name), |b| {
+            b.iter(|| run_replica(&scenario, p, 1, 0))
+        });
     }
     g.finish();
 }

@@ -174,6 +174,10 @@ pub struct PlatformSummary {
     pub cost_breakdown_usd: CostBreakdown,
     pub spot: Option<SpotStats>,
     pub overflow_fraction: Option<Stat>,
+    /// Containers preempted (serverless; 0 elsewhere).
+    pub preemptions: Option<Stat>,
+    /// Inputs run again from scratch after a preemption.
+    pub restarts: Option<Stat>,
     /// Per-seed median latency, for the table (not a JSON key).
     #[serde(skip)]
     pub p50_latency_s: Option<Stat>,
@@ -262,6 +266,8 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         },
         spot: None,
         overflow_fraction: None,
+        preemptions: counts(|r| r.outcome.recorder.preemptions),
+        restarts: counts(|r| r.outcome.recorder.restarts),
     }
 }
 

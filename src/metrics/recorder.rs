@@ -147,6 +147,10 @@ pub struct Recorder {
     pub cold_start_arrivals: u64,
     /// Completions within the SLO latency.
     pub slo_met: u64,
+    /// Containers preempted (serverless `preemptions_per_hour`).
+    pub preemptions: u64,
+    /// Inputs started again from scratch after their container was preempted.
+    pub restarts: u64,
     slo: Option<SimDuration>,
 }
 

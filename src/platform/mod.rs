@@ -10,7 +10,7 @@ pub mod serverless;
 
 pub use dedicated::{Dedicated, DedicatedConfig, DedicatedEvent};
 pub use pool::Pick;
-pub use serverless::{Serverless, ServerlessConfig, ServerlessEvent};
+pub use serverless::{Dispatch, Serverless, ServerlessConfig, ServerlessEvent};
 
 use crate::billing::BilledTime;
 use crate::metrics::Recorder;

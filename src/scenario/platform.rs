@@ -6,8 +6,9 @@ use super::PlatformSpec;
 use super::reader::{Errors, Obj, Range, choice, count, count32, duration, number, string, tag};
 use super::workload::phases;
 use crate::billing::{BillingMode, BillingRule, PriceSheet};
-use crate::platform::{DedicatedConfig, Pick, PlatformModel, ServerlessConfig};
+use crate::platform::{DedicatedConfig, Dispatch, Pick, PlatformModel, ServerlessConfig};
 use crate::time::SimDuration;
+use crate::workload::{Dist, Phases};
 
 pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec> {
     let mut o = Obj::new(v, path, errs)?;
@@ -43,6 +44,7 @@ fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShe
         number(Range::NonNegative),
     );
     let multiplier = o.or("price_multiplier", 1.0, errs, number(Range::Positive));
+    let schedule_delay = o.opt("schedule_delay", errs, phases);
     let cold_start = o.req("cold_start", errs, phases);
     let min_containers = o.or("min_containers", 0, errs, count32(0));
     let max_containers = o.or("max_containers", u32::MAX, errs, count32(1));
@@ -50,7 +52,6 @@ fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShe
     let scaledown_window_s = o.or("scaledown_window_s", 60.0, errs, duration(Range::Positive));
     let max_inputs = o.or("max_inputs", 1, errs, count32(1));
     let target_inputs = o.opt("target_inputs", errs, count32(1));
-    let dispatch_path = o.at("dispatch");
     let dispatch = o.or("dispatch", "queue", errs, choice(&["queue", "per_request"]));
     let pick = o.or(
         "pick",
@@ -65,11 +66,13 @@ fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShe
         errs,
         duration(Range::Positive),
     );
+    let preemptions_per_hour = o.or(
+        "preemptions_per_hour",
+        0.0,
+        errs,
+        number(Range::NonNegative),
+    );
     let billing = o.opt("billing", errs, |v, p, e| billing(v, p, e, true, 1.0))?;
-
-    if dispatch == "per_request" {
-        errs.push(&dispatch_path, "expected \"queue\", found \"per_request\" (per_request dispatch is not implemented yet)");
-    }
     if min_containers > max_containers {
         errs.push(
             &o.at("min_containers"),
@@ -89,7 +92,12 @@ fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShe
         "lru" => Pick::Lru,
         _ => Pick::Newest,
     };
+    let dispatch = match dispatch {
+        "per_request" => Dispatch::PerRequest,
+        _ => Dispatch::Queue,
+    };
     let cfg = ServerlessConfig {
+        schedule_delay: schedule_delay?.unwrap_or(Phases::single(Dist::constant(0.0))),
         cold_start: cold_start?,
         min_containers,
         max_containers,
@@ -97,9 +105,11 @@ fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShe
         scaledown_window: SimDuration::from_secs_f64(scaledown_window_s),
         max_inputs,
         target_inputs,
+        dispatch,
         pick,
         queue_limit: queue_limit?,
         execution_timeout: SimDuration::from_secs_f64(execution_timeout_s),
+        preemptions_per_hour,
         billing: billing.unwrap_or(rule(BillingMode::Lifetime, 1.0, 0.0)),
     };
     let usd_per_unit_s = (gpu? + cpu_cores * cpu_price + memory_gib * memory_price) * multiplier;
