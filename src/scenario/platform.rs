@@ -27,6 +27,9 @@ pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec
     })
 }
 
+/// The largest warm pool or buffer a scenario may ask for (as for a dedicated fleet).
+const MAX_WARM_CONTAINERS: u32 = 1 << 24;
+
 fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceSheet)> {
     let gpu = o.req("gpu_usd_per_s", errs, number(Range::NonNegative));
     let cpu_cores = o.or("cpu_cores", 0.125, errs, number(Range::NonNegative));
@@ -78,6 +81,18 @@ fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShe
             &o.at("min_containers"),
             format!("expected min_containers ≤ max_containers ({max_containers}), found {min_containers}"),
         );
+    }
+    for (key, n) in [
+        ("min_containers", min_containers),
+        ("buffer_containers", buffer_containers),
+    ] {
+        // Each is created at once; beyond this a typo would exhaust memory.
+        if n > MAX_WARM_CONTAINERS {
+            errs.push(
+                &o.at(key),
+                format!("expected at most {MAX_WARM_CONTAINERS} warm containers, found {n}"),
+            );
+        }
     }
     let target_inputs = target_inputs?.unwrap_or(max_inputs);
     if target_inputs > max_inputs {
