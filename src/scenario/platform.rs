@@ -27,8 +27,9 @@ pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec
     })
 }
 
-/// The largest warm pool or buffer a scenario may ask for (as for a dedicated fleet).
-const MAX_WARM_CONTAINERS: u32 = 1 << 24;
+/// The largest warm pool or buffer a scenario may ask for: each is created at once, at
+/// ~130 bytes a container.
+const MAX_WARM_CONTAINERS: u32 = 1 << 20;
 
 fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceSheet)> {
     let gpu = o.req("gpu_usd_per_s", errs, number(Range::NonNegative));
@@ -86,7 +87,6 @@ fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceShe
         ("min_containers", min_containers),
         ("buffer_containers", buffer_containers),
     ] {
-        // Each is created at once; beyond this a typo would exhaust memory.
         if n > MAX_WARM_CONTAINERS {
             errs.push(
                 &o.at(key),

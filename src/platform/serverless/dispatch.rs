@@ -144,11 +144,9 @@ impl Serverless {
         } else {
             self.cfg.execution_timeout
         };
-        let life = c.life;
         let done = ServerlessEvent::Finished {
             slot,
-            life,
-            req,
+            arrival: req.arrival,
             start: now,
             ok,
         };
@@ -159,36 +157,56 @@ impl Serverless {
         &mut self,
         ctx: &mut Context<E>,
         slot: u32,
-        life: u32,
-        req: Request,
+        arrival: SimTime,
         start: SimTime,
         ok: bool,
     ) {
-        if !self.fleet.is_current(slot, life) {
+        let now = ctx.now();
+        if self.cfg.preemptions_per_hour > 0.0 && !self.forget_running(slot, arrival, start, now) {
             return; // preempted: the input was restarted elsewhere
         }
-        let now = ctx.now();
         self.in_flight -= 1;
         let c = self.fleet.get(slot);
         if ok {
-            self.recorder.completed(req.arrival, start, now);
+            self.recorder.completed(arrival, start, now);
             // SPEC §10.9: only requests that arrived before their container's boot ended.
-            if c.boot_end > req.arrival {
-                let waited = c.boot_end - req.arrival.max(c.created);
+            if c.boot_end > arrival {
+                let waited = c.boot_end - arrival.max(c.created);
                 self.recorder.cold_start_wait.record(waited);
             }
         } else {
             self.recorder.counts.failed += 1;
         }
-        if !c.running.is_empty() {
-            let running = &mut self.fleet.get_mut(slot).running;
-            if let Some(i) = running.iter().position(|&(r, s)| r == req && s == start) {
-                running.swap_remove(i);
-            }
-        }
         self.fleet.exec_ended(slot, now);
         self.feed(ctx, slot);
         self.autoscale(ctx);
+    }
+
+    /// Removes the execution that ends now from `slot`'s running list; false if there is
+    /// none (its container was preempted, and the slot may have a new tenant). Entries
+    /// that match on arrival, start and end are interchangeable.
+    fn forget_running(
+        &mut self,
+        slot: u32,
+        arrival: SimTime,
+        start: SimTime,
+        now: SimTime,
+    ) -> bool {
+        let timeout = self.cfg.execution_timeout;
+        let c = self.fleet.get_mut(slot);
+        if c.state == State::Stopped {
+            return false;
+        }
+        let ends_now = |&(r, s): &(Request, SimTime)| {
+            r.arrival == arrival && s == start && s + r.service.min(timeout) == now
+        };
+        match c.running.iter().position(ends_now) {
+            Some(i) => {
+                c.running.swap_remove(i);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Gives waiting requests (restarts first) to `slot` while it has room, then puts

@@ -42,7 +42,7 @@ fn every_bad_serverless_key_is_reported_with_its_path() {
         "platforms[0].cold_start.phases: expected a non-empty array, found an array of 0 items",
         "platforms[0].billing.mode: expected one of \"lifetime\", \"after_startup\", \"busy_only\", found \"forever\"",
         "platforms[0].billing.minimum_s: expected seconds (a number) or a duration",
-        "platforms[0].min_containers: expected at most 16777216 warm containers, found 20000000",
+        "platforms[0].min_containers: expected at most 1048576 warm containers, found 20000000",
         "platforms[0].scaledown_window_s: expected a duration that is a number > 0, found -3",
         "platforms[0].keep_warm: unknown key; expected one of:",
         "platforms[1].min_containers: expected min_containers ≤ max_containers (2), found 3",
