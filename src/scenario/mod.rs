@@ -5,6 +5,7 @@
 
 mod platform;
 pub mod reader;
+mod serverless;
 mod workload;
 
 use std::collections::HashSet;

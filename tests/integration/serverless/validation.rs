@@ -86,3 +86,33 @@ fn realtime_slo_shows_that_sparse_traffic_needs_a_warm_pool() {
     assert!(cost("modal-warm-1") > cost("spheron-on-demand"));
     assert!(cost("modal-scale-to-zero") < cost("modal-warm-1"));
 }
+
+#[test]
+fn per_request_preemption_and_schedule_delays_are_byte_identical_for_any_thread_count() {
+    let workload = json!({"arrivals": {"process": "poisson", "rate_per_s": 3},
+                          "service": {"dist": "lognormal", "mean_s": 0.5, "cv": 1}});
+    let p = serverless(
+        "s",
+        json!({"dispatch": "per_request", "pick": "lru", "max_inputs": 2, "preemptions_per_hour": 20,
+               "schedule_delay": {"dist": "exponential", "mean_s": 1},
+               "cold_start": {"dist": "lognormal", "mean_s": 8, "cv": 0.5}}),
+    );
+    let text = super::scenario(json!("2h"), 6, workload, vec![p]);
+    let (_dir, path) = scenario_file(&text);
+    let run = |threads: &str| {
+        let out = servsim()
+            .arg("run")
+            .arg(&path)
+            .args(["--format", "json", "--threads", threads])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("3"));
+    let report: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    let s = platform(&report, "s");
+    assert!(mean(s, "preemptions") > 0.0 && mean(s, "restarts") > 0.0);
+    assert_conserved(s);
+}
