@@ -4,6 +4,8 @@
 //! per container or instance and it accumulates billed time exactly, in integer
 //! nanoseconds; dollars appear only when a price sheet is applied at the end.
 
+use serde::{Deserialize, Serialize};
+
 use crate::time::{SimDuration, SimTime};
 
 /// What part of a container's life is billed (SPEC §3.1).
@@ -41,7 +43,7 @@ pub struct UsageSpan {
 }
 
 /// Billed time by kind, in unit-nanoseconds (busy in GPU-nanoseconds).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BilledTime {
     pub total: u128,
     pub startup: u128,
@@ -113,7 +115,7 @@ pub struct PriceSheet {
 }
 
 /// A platform's cost in one replica.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Bill {
     pub total_usd: f64,
     pub startup_usd: f64,
@@ -144,6 +146,18 @@ impl Bill {
             fallback_usd: 0.0,
             billed_gpu_s: secs(billed.total) * gpus,
             busy_gpu_s: secs(billed.busy_gpu),
+        }
+    }
+
+    /// This bill plus that of fallback instances billed at another price: their whole
+    /// cost is the `fallback` kind (SPEC §10.8), their GPU time counts for utilization.
+    pub fn with_fallback(&self, fallback: &Bill) -> Bill {
+        Bill {
+            total_usd: self.total_usd + fallback.total_usd,
+            fallback_usd: self.fallback_usd + fallback.total_usd,
+            billed_gpu_s: self.billed_gpu_s + fallback.billed_gpu_s,
+            busy_gpu_s: self.busy_gpu_s + fallback.busy_gpu_s,
+            ..*self
         }
     }
 
@@ -226,5 +240,36 @@ mod tests {
         assert!((bill.total_usd - 120.0 * 0.001097).abs() < 1e-12);
         let sum = bill.startup_usd + bill.busy_usd + bill.idle_usd;
         assert!((sum - bill.total_usd).abs() < 1e-12);
+    }
+
+    #[test]
+    fn fallback_cost_is_its_own_kind_and_the_kinds_still_sum_to_the_total() {
+        let sheet = |usd_per_unit_s| PriceSheet {
+            usd_per_unit_s,
+            gpus_per_unit: 2,
+        };
+        let spot = Bill::price(
+            &BilledTime {
+                total: 3600 * S as u128,
+                startup: 600 * S as u128,
+                busy_gpu: 1800 * S as u128,
+            },
+            &sheet(1.0 / 3600.0),
+        );
+        let fb = Bill::price(
+            &BilledTime {
+                total: 1800 * S as u128,
+                startup: 0,
+                busy_gpu: 1000 * S as u128,
+            },
+            &sheet(3.0 / 3600.0),
+        );
+        let b = spot.with_fallback(&fb);
+        assert!((b.fallback_usd - 1.5).abs() < 1e-12);
+        assert!((b.total_usd - 2.5).abs() < 1e-12);
+        let kinds = b.startup_usd + b.busy_usd + b.idle_usd + b.fallback_usd;
+        assert!((kinds - b.total_usd).abs() < 1e-12);
+        assert!((b.billed_gpu_s - 2.0 * 5400.0).abs() < 1e-9);
+        assert!((b.busy_gpu_s - 2800.0).abs() < 1e-9);
     }
 }

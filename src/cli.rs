@@ -1,16 +1,22 @@
 //! The command line: argument parsing, file I/O and exit codes (SPEC §5).
 //!
 //! Deliberately knows nothing about simulation internals: it loads scenarios, calls
-//! `experiment` and `report`, and writes bytes.
+//! `experiment`, `sweep` and `report`, and writes bytes.
+
+mod progress;
+mod study;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::Value;
 
-use crate::experiment::{RunOptions, run_report};
-use crate::report::{Format, render_run};
-use crate::scenario::Scenario;
+use crate::experiment::{RunOptions, RunReport, run_with_progress};
+use crate::report::{Format, latency_cdf_plot, render_run};
+use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario};
+use crate::sweep::Shard;
+use progress::Progress;
 
 /// Should this GPU workload run serverless or on dedicated VMs, and what will it cost?
 #[derive(Debug, Parser)]
@@ -24,6 +30,12 @@ pub struct Cli {
 enum Command {
     /// Run every platform × seed of a scenario and compare them side by side.
     Run(RunArgs),
+    /// Run a scenario over a grid of parameter values (every point with all seeds).
+    Sweep(study::SweepArgs),
+    /// Find the parameter value where two platforms' mean monthly costs cross.
+    Breakeven(study::BreakevenArgs),
+    /// Merge the partial results of `--shard K/N` runs into the unsharded output.
+    Merge(study::MergeArgs),
     /// Check scenario files and list every error; runs nothing.
     Validate {
         /// Scenario files.
@@ -36,6 +48,9 @@ enum Command {
 struct RunArgs {
     /// Scenario file (default: the embedded H100 comparison of the article).
     scenario: Option<PathBuf>,
+    /// Run only shard K of N of the seeds and write a partial result for `servsim merge`.
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["format", "plot"])]
+    shard: Option<Shard>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -54,9 +69,14 @@ struct CommonArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
-    /// Write the output to this file instead of standard output.
+    /// Write the output to this file instead of standard output (rewritten after each
+    /// finished sweep point, so an interrupted sweep keeps what it finished).
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Also draw an SVG plot: cost against the parameter (sweep, breakeven) or latency
+    /// CDFs (run).
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
     /// No progress or notes on standard error.
     #[arg(long)]
     quiet: bool,
@@ -66,6 +86,8 @@ struct CommonArgs {
 enum FormatArg {
     Table,
     Json,
+    Csv,
+    Markdown,
 }
 
 impl From<FormatArg> for Format {
@@ -73,6 +95,8 @@ impl From<FormatArg> for Format {
         match f {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Markdown => Format::Markdown,
         }
     }
 }
@@ -101,6 +125,9 @@ impl CliError {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run_command(args),
+        Command::Sweep(args) => study::sweep_command(args),
+        Command::Breakeven(args) => study::breakeven_command(args),
+        Command::Merge(args) => study::merge_command(args),
         Command::Validate { files } => validate(&files),
     }
 }
@@ -112,17 +139,67 @@ fn load(path: Option<&Path>) -> Result<Scenario, CliError> {
     }
 }
 
+/// A scenario file as a JSON document, with the name errors give it. Syntax errors are
+/// reported exactly as `Scenario::from_file` reports them.
+fn load_document(path: Option<&Path>) -> Result<(Value, String), CliError> {
+    let Some(path) = path else {
+        let v = serde_json::from_str(DEFAULT_SCENARIO).expect("the embedded scenario is JSON");
+        return Ok((v, DEFAULT_ORIGIN.to_string()));
+    };
+    let file = path.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::Invalid(format!("{file}: cannot read: {e}")))?;
+    match serde_json::from_slice(&bytes) {
+        Ok(v) => Ok((v, file)),
+        Err(_) => match Scenario::from_slice(&bytes, &file) {
+            Err(e) => Err(CliError::Invalid(e.to_string())),
+            Ok(_) => unreachable!("a document that is not JSON does not load"),
+        },
+    }
+}
+
+impl CommonArgs {
+    fn options(&self, scenario: &Scenario) -> RunOptions {
+        RunOptions {
+            seeds: self.seeds.unwrap_or(scenario.seeds),
+            seed: self.seed.unwrap_or(scenario.seed),
+            threads: self.threads.map(usize::from),
+        }
+    }
+}
+
+fn threads_error(e: rayon::ThreadPoolBuildError) -> CliError {
+    CliError::Other(anyhow::anyhow!("cannot start worker threads: {e}"))
+}
+
 fn run_command(args: RunArgs) -> Result<(), CliError> {
+    if let Some(shard) = args.shard {
+        return study::run_shard(args.scenario.as_deref(), shard, &args.common);
+    }
     let scenario = load(args.scenario.as_deref())?;
     let c = &args.common;
-    let opts = RunOptions {
-        seeds: c.seeds.unwrap_or(scenario.seeds),
-        seed: c.seed.unwrap_or(scenario.seed),
-        threads: c.threads.map(usize::from),
-    };
-    let report = run_report(&scenario, opts)
-        .map_err(|e| anyhow::anyhow!("cannot start worker threads: {e}"))?;
+    let opts = c.options(&scenario);
+    let progress = Progress::new(
+        (scenario.platforms.len() as u64) * opts.seeds as u64,
+        c.quiet,
+    );
+    let results = run_with_progress(&scenario, opts, &|| progress.tick()).map_err(threads_error)?;
+    progress.finish();
+    let report = RunReport::from_results(&scenario, opts.seed, &results);
+    if let Some(plot) = &c.plot {
+        write_plot(plot, latency_cdf_plot(&report), c)?;
+    }
     emit(&render_run(&report, c.format.into()), c)
+}
+
+/// Writes a drawn plot (or reports why it could not be drawn).
+fn write_plot(path: &Path, svg: Result<String, String>, c: &CommonArgs) -> Result<(), CliError> {
+    let svg = svg.map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", path.display())))?;
+    write_atomically(path, svg.as_bytes())?;
+    if !c.quiet {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 /// Writes output to `--output` or standard output.
@@ -141,7 +218,9 @@ fn emit(text: &str, c: &CommonArgs) -> Result<(), CliError> {
 
 /// Writes a file through a temporary sibling and a rename, so readers never see half.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let tmp = path.with_extension("servsim-tmp");
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".servsim-tmp");
+    let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, bytes)
         .and_then(|_| std::fs::rename(&tmp, path))
         .map_err(|e| CliError::Other(anyhow::anyhow!("cannot write {}: {e}", path.display())))

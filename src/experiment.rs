@@ -6,15 +6,18 @@
 //! for any thread count.
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::billing::Bill;
 use crate::engine::Simulation;
 use crate::metrics::{DurationHistogram, Stat};
-use crate::platform::{Dedicated, PlatformModel, PlatformOutcome, Serverless};
+use crate::platform::{PlatformModel, PlatformOutcome, Serverless, SpotOutcome};
 use crate::random::Seeds;
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::time::{NANOS_PER_MONTH, SimTime};
+
+mod spot_hybrid;
+pub use spot_hybrid::{HybridParts, PartResult, PartSummary, PartsSummary};
 
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug)]
@@ -36,11 +39,17 @@ impl RunOptions {
     }
 }
 
-/// One platform × one seed.
-#[derive(Clone, Debug)]
+/// One platform × one seed. Serializable: shards carry replica results to `merge`, which
+/// summarises them exactly as an unsharded run does.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ReplicaResult {
+    /// Of a hybrid: both parts together.
     pub outcome: PlatformOutcome,
     pub bill: Bill,
+    /// Spot figures of a spot fleet (or of a hybrid's spot base).
+    pub spot: Option<SpotOutcome>,
+    /// A hybrid's parts, each with its own bill.
+    pub parts: Option<HybridParts>,
 }
 
 /// Runs one replica: a pure function of (scenario, platform, master seed, replica index).
@@ -49,21 +58,23 @@ pub fn run_replica(s: &Scenario, p: &PlatformSpec, master: u64, replica: u32) ->
     let horizon = SimTime(s.horizon.0);
     let requests = s.workload.requests(seeds);
     let (timeout, slo) = (s.workload.timeout, s.slo);
-    let outcome = match &p.model {
+    match &p.model {
         PlatformModel::Serverless(cfg) => {
             let mut sim = Simulation::new(Serverless::new(cfg.clone(), seeds, timeout, slo));
             sim.init(|m, ctx| m.start(ctx));
             sim.run_until(horizon, requests);
-            sim.into_model().finish(horizon)
+            let outcome = sim.into_model().finish(horizon);
+            let bill = Bill::price(&outcome.billed, &p.prices);
+            ReplicaResult {
+                outcome,
+                bill,
+                spot: None,
+                parts: None,
+            }
         }
-        PlatformModel::Dedicated(cfg) => {
-            let mut sim = Simulation::new(Dedicated::new(cfg.clone(), timeout, slo));
-            sim.run_until(horizon, requests);
-            sim.into_model().finish(horizon)
-        }
-    };
-    let bill = Bill::price(&outcome.billed, &p.prices);
-    ReplicaResult { outcome, bill }
+        PlatformModel::Dedicated(cfg) => spot_hybrid::run_dedicated(s, cfg, p, seeds),
+        PlatformModel::Hybrid(cfg) => spot_hybrid::run_hybrid(s, cfg, p, seeds),
+    }
 }
 
 /// Runs every platform × seed. Results are grouped by platform, in seed order.
@@ -71,27 +82,74 @@ pub fn run(
     s: &Scenario,
     opts: RunOptions,
 ) -> Result<Vec<Vec<ReplicaResult>>, rayon::ThreadPoolBuildError> {
-    let jobs: Vec<(usize, u32)> = (0..s.platforms.len())
-        .flat_map(|p| (0..opts.seeds).map(move |r| (p, r)))
+    run_with_progress(s, opts, &|| {})
+}
+
+/// As `run`, calling `tick` (from any worker thread) after each finished replica.
+pub fn run_with_progress(
+    s: &Scenario,
+    opts: RunOptions,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<Vec<ReplicaResult>>, rayon::ThreadPoolBuildError> {
+    let jobs: Vec<Job> = (0..s.platforms.len())
+        .flat_map(|p| {
+            (0..opts.seeds).map(move |r| Job {
+                platform: p,
+                seed: r,
+            })
+        })
         .collect();
-    let work = || -> Vec<ReplicaResult> {
-        jobs.par_iter()
-            .map(|&(p, r)| run_replica(s, &s.platforms[p], opts.seed, r))
-            .collect()
-    };
-    let flat = match opts.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()?
-            .install(work),
-        None => work(),
-    };
+    let flat = Workers::new(opts.threads)?.install(|| run_jobs(s, &jobs, opts.seed, tick));
     let mut grouped: Vec<Vec<ReplicaResult>> = Vec::with_capacity(s.platforms.len());
     let mut it = flat.into_iter();
     for _ in &s.platforms {
         grouped.push(it.by_ref().take(opts.seeds as usize).collect());
     }
     Ok(grouped)
+}
+
+/// One replica to run: a platform (by position in the scenario) and a replica index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub platform: usize,
+    pub seed: u32,
+}
+
+/// Runs `jobs` in parallel on the current rayon pool; results come back in `jobs` order.
+pub fn run_jobs(
+    s: &Scenario,
+    jobs: &[Job],
+    master: u64,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<ReplicaResult> {
+    jobs.par_iter()
+        .map(|j| {
+            let r = run_replica(s, &s.platforms[j.platform], master, j.seed);
+            tick();
+            r
+        })
+        .collect()
+}
+
+/// The worker threads replicas run on: a pool of a fixed size, or rayon's global pool.
+pub struct Workers(Option<rayon::ThreadPool>);
+
+impl Workers {
+    /// `threads` workers (`None`: rayon's default, one per core).
+    pub fn new(threads: Option<usize>) -> Result<Workers, rayon::ThreadPoolBuildError> {
+        threads
+            .map(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build())
+            .transpose()
+            .map(Workers)
+    }
+
+    /// Runs `work` with these workers serving its parallel iterators.
+    pub fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match &self.0 {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
 }
 
 /// Percentiles of a histogram merged across seeds (SPEC §5 `latency_s`).
@@ -178,9 +236,15 @@ pub struct PlatformSummary {
     pub preemptions: Option<Stat>,
     /// Inputs run again from scratch after a preemption.
     pub restarts: Option<Stat>,
+    /// A hybrid's parts (absent for other platforms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<PartsSummary>,
     /// Per-seed median latency, for the table (not a JSON key).
     #[serde(skip)]
     pub p50_latency_s: Option<Stat>,
+    /// CDF of the merged latency histogram as (seconds, fraction), for plots (not a JSON key).
+    #[serde(skip)]
+    pub latency_cdf: Vec<(f64, f64)>,
 }
 
 fn stat_of(rs: &[ReplicaResult], f: impl Fn(&ReplicaResult) -> f64) -> Option<Stat> {
@@ -191,15 +255,27 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b == 0.0 { f64::NAN } else { a / b }
 }
 
-/// Summarises one platform's replicas (in seed order) over `horizon_s`.
+/// One replica's cost scaled to a 30-day month (SPEC §4 `per_month`).
+pub fn cost_usd_per_month(s: &Scenario, r: &ReplicaResult) -> f64 {
+    r.bill.total_usd * (NANOS_PER_MONTH as f64 / s.horizon.0 as f64)
+}
+
+fn merged(
+    rs: &[ReplicaResult],
+    pick: fn(&ReplicaResult) -> &DurationHistogram,
+) -> DurationHistogram {
+    let mut h = DurationHistogram::default();
+    for r in rs {
+        h.merge(pick(r));
+    }
+    h
+}
+
+/// Summarises one platform's replicas (in seed order) over `horizon_s`. Works the same on
+/// fresh results and on results deserialized from shards.
 pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> PlatformSummary {
-    let merged = |pick: fn(&ReplicaResult) -> &DurationHistogram| {
-        let mut h = DurationHistogram::default();
-        for r in rs {
-            h.merge(pick(r));
-        }
-        Percentiles::of(&h)
-    };
+    let latency = merged(rs, |r| &r.outcome.recorder.latency);
+    let merged = |pick| Percentiles::of(&merged(rs, pick));
     let month = NANOS_PER_MONTH as f64 / s.horizon.0 as f64;
     let counts = |f: fn(&ReplicaResult) -> u64| stat_of(rs, |r| f(r) as f64);
     PlatformSummary {
@@ -213,7 +289,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
             failed: counts(|r| r.outcome.recorder.counts.failed),
             in_flight_at_end: counts(|r| r.outcome.recorder.counts.in_flight_at_end),
         },
-        latency_s: merged(|r| &r.outcome.recorder.latency),
+        latency_s: Percentiles::of(&latency),
         wait_s: merged(|r| &r.outcome.recorder.wait),
         cold_start_wait_s: merged(|r| &r.outcome.recorder.cold_start_wait),
         p99_latency_s: stat_of(rs, |r| {
@@ -251,7 +327,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         containers_max: counts(|r| r.outcome.containers.max),
         gpu_utilization: stat_of(rs, |r| ratio(r.bill.busy_gpu_s, r.bill.billed_gpu_s)),
         cost_usd: stat_of(rs, |r| r.bill.total_usd),
-        cost_usd_per_month: stat_of(rs, |r| r.bill.total_usd * month),
+        cost_usd_per_month: stat_of(rs, |r| cost_usd_per_month(s, r)),
         cost_usd_per_million_requests: stat_of(rs, |r| {
             ratio(
                 r.bill.total_usd * 1e6,
@@ -264,10 +340,12 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
             idle: stat_of(rs, |r| r.bill.idle_usd),
             fallback: stat_of(rs, |r| r.bill.fallback_usd),
         },
-        spot: None,
-        overflow_fraction: None,
+        spot: spot_hybrid::spot_stats(rs),
+        overflow_fraction: spot_hybrid::overflow_fraction(rs),
         preemptions: counts(|r| r.outcome.recorder.preemptions),
         restarts: counts(|r| r.outcome.recorder.restarts),
+        parts: spot_hybrid::parts(rs, month),
+        latency_cdf: latency.cdf_s(),
     }
 }
 
@@ -288,18 +366,25 @@ pub fn run_report(
     opts: RunOptions,
 ) -> Result<RunReport, rayon::ThreadPoolBuildError> {
     let results = run(s, opts)?;
-    let platforms = s
-        .platforms
-        .iter()
-        .zip(&results)
-        .map(|(p, rs)| summarize(p, s, rs))
-        .collect();
-    Ok(RunReport {
-        servsim_version: env!("CARGO_PKG_VERSION"),
-        scenario: s.name.clone(),
-        seed: opts.seed,
-        seeds: opts.seeds,
-        horizon_s: s.horizon.as_secs_f64(),
-        platforms,
-    })
+    Ok(RunReport::from_results(s, opts.seed, &results))
+}
+
+impl RunReport {
+    /// The report of replica results grouped by platform, each group in seed order.
+    pub fn from_results(s: &Scenario, seed: u64, results: &[Vec<ReplicaResult>]) -> RunReport {
+        let platforms = s
+            .platforms
+            .iter()
+            .zip(results)
+            .map(|(p, rs)| summarize(p, s, rs))
+            .collect();
+        RunReport {
+            servsim_version: env!("CARGO_PKG_VERSION"),
+            scenario: s.name.clone(),
+            seed,
+            seeds: results.first().map_or(0, |rs| rs.len() as u32),
+            horizon_s: s.horizon.as_secs_f64(),
+            platforms,
+        }
+    }
 }

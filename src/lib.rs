@@ -12,11 +12,12 @@
 //! runs one replica per (platform, seed) with rayon; a replica is a `Simulation` (the
 //! `engine`) of one `platform` model fed by the lazy request stream of the `workload`.
 //! Platforms record outcomes into `metrics` and usage spans into `billing` meters;
-//! `experiment` prices them and summarises across seeds; `report` renders; `cli` does I/O.
+//! `experiment` prices them and summarises across seeds; `sweep` runs grids of scenario
+//! variants, break-even searches and shards; `report` renders; `cli` does I/O.
 //! Modules only use modules in earlier layers:
 //!
 //! `time`, `random` ▸ `engine` ▸ `workload` ▸ `metrics`, `billing` ▸ `platform` ▸
-//! `scenario` ▸ `experiment` ▸ `report` ▸ `cli`
+//! `scenario` ▸ `experiment` ▸ `sweep` ▸ `report` ▸ `cli`
 //!
 //! | module | owns |
 //! |---|---|
@@ -26,11 +27,12 @@
 //! | `workload` | arrival processes, rate profiles, service distributions, request stream |
 //! | `metrics` | per-replica recorder (HdrHistograms, counters, time-averages), `Stat` |
 //! | `billing` | usage spans + rules + price sheets → bills |
-//! | `platform` | serverless and dedicated state machines |
+//! | `platform` | serverless, dedicated (spot included) and hybrid state machines |
 //! | `scenario` | JSON → validated `Scenario`, every error with file and JSON path |
 //! | `experiment` | replicas in parallel, results in replica order, summaries |
-//! | `report` | table and JSON output as text |
-//! | `cli` | clap, file I/O, exit codes |
+//! | `sweep` | grids by index, break-even search, SLO-constrained best point, shards |
+//! | `report` | table, JSON, CSV, Markdown and SVG output as bytes |
+//! | `cli` | clap, file I/O, progress bar, exit codes |
 //!
 //! ## Glossary
 //!
@@ -51,5 +53,6 @@ pub mod platform;
 pub mod random;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 pub mod time;
 pub mod workload;

@@ -3,6 +3,7 @@
 //!
 //! Deliberately knows nothing about dollars or platforms: it counts what it is told.
 
+mod codec;
 mod recorder;
 mod stat;
 

@@ -1,11 +1,13 @@
 //! What one replica records while it runs.
 
 use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
 
+use super::codec;
 use crate::time::{SimDuration, SimTime};
 
 /// Request outcomes. Conservation: `arrived` = the sum of the other five.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub arrived: u64,
     pub completed: u64,
@@ -21,11 +23,23 @@ impl Counts {
         self.arrived
             == self.completed + self.rejected + self.timed_out + self.failed + self.in_flight_at_end
     }
+
+    /// Adds another platform part's counts (a hybrid's totals are sums).
+    pub fn add(&mut self, o: &Counts) {
+        self.arrived += o.arrived;
+        self.completed += o.completed;
+        self.rejected += o.rejected;
+        self.timed_out += o.timed_out;
+        self.failed += o.failed;
+        self.in_flight_at_end += o.in_flight_at_end;
+    }
 }
 
 /// Durations in microseconds to 3 significant digits (SPEC §4), plus the exact sum so the
-/// mean carries no bucketing error.
-#[derive(Clone, Debug)]
+/// mean carries no bucketing error. Serialized (for shards) as HdrHistogram's V2 encoding
+/// in base64 plus the exact sum, see `metrics::codec`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(into = "codec::HistogramRecord", try_from = "codec::HistogramRecord")]
 pub struct DurationHistogram {
     pub hist: Histogram<u64>,
     pub sum_ns: u128,
@@ -70,6 +84,29 @@ impl DurationHistogram {
 
     pub fn max_s(&self) -> Option<f64> {
         (self.count() > 0).then(|| self.hist.median_equivalent(self.hist.max()) as f64 / 1e6)
+    }
+
+    /// The empirical CDF as (seconds, fraction ≤) at the top of each recorded bucket,
+    /// thinned to steps of at least 0.1% in probability or 5% in value (for plots).
+    pub fn cdf_s(&self) -> Vec<(f64, f64)> {
+        let total = self.count() as f64;
+        let mut points: Vec<(f64, f64)> = Vec::new();
+        let mut seen = 0u64;
+        let mut recorded = self.hist.iter_recorded().peekable();
+        while let Some(v) = recorded.next() {
+            seen += v.count_at_value();
+            let point = (v.value_iterated_to() as f64 / 1e6, seen as f64 / total);
+            let keep = match points.last() {
+                None => true,
+                Some(&(x, q)) => {
+                    recorded.peek().is_none() || point.1 - q >= 1e-3 || point.0 >= x * 1.05
+                }
+            };
+            if keep {
+                points.push(point);
+            }
+        }
+        points
     }
 
     pub fn merge(&mut self, other: &DurationHistogram) {
@@ -137,7 +174,7 @@ impl TimeAverage {
 }
 
 /// Everything a replica records about requests.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Recorder {
     pub counts: Counts,
     pub latency: DurationHistogram,
@@ -151,6 +188,8 @@ pub struct Recorder {
     pub preemptions: u64,
     /// Inputs started again from scratch after their container was preempted.
     pub restarts: u64,
+    /// Only needed while recording, so shards do not carry it.
+    #[serde(skip)]
     slo: Option<SimDuration>,
 }
 
@@ -160,6 +199,18 @@ impl Recorder {
             slo,
             ..Default::default()
         }
+    }
+
+    /// Adds what another part of the same platform recorded (same SLO).
+    pub fn merge(&mut self, other: &Recorder) {
+        self.counts.add(&other.counts);
+        self.latency.merge(&other.latency);
+        self.wait.merge(&other.wait);
+        self.cold_start_wait.merge(&other.cold_start_wait);
+        self.cold_start_arrivals += other.cold_start_arrivals;
+        self.slo_met += other.slo_met;
+        self.preemptions += other.preemptions;
+        self.restarts += other.restarts;
     }
 
     /// A completed request: latency from arrival to `end`, wait from arrival to `start`.
@@ -201,6 +252,11 @@ mod tests {
         assert!((p99 - 0.990).abs() / 0.990 < 1e-3, "p99 {p99}");
         assert!(h.quantile_s(0.5).is_some());
         assert_eq!(DurationHistogram::default().quantile_s(0.5), None);
+        let cdf = h.cdf_s();
+        assert_eq!(cdf.last().map(|p| p.1), Some(1.0));
+        assert!(cdf.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1));
+        let half = cdf.iter().find(|p| p.1 >= 0.5).unwrap();
+        assert!((half.0 - 0.5).abs() < 0.002, "median {half:?}");
     }
 
     #[test]

@@ -4,19 +4,25 @@
 //! platform turns a request stream into a `PlatformOutcome` (recorder + billed time).
 
 pub mod dedicated;
+pub mod hybrid;
 pub mod pool;
 pub mod queue;
 pub mod serverless;
 
-pub use dedicated::{Dedicated, DedicatedConfig, DedicatedEvent};
+pub use dedicated::{
+    Dedicated, DedicatedConfig, DedicatedEvent, Fallback, OnInterrupt, SpotConfig,
+};
+pub use hybrid::{Hybrid, HybridConfig, HybridEvent, HybridOutcome, OverflowWhen};
 pub use pool::Pick;
 pub use serverless::{Dispatch, Serverless, ServerlessConfig, ServerlessEvent};
+
+use serde::{Deserialize, Serialize};
 
 use crate::billing::BilledTime;
 use crate::metrics::Recorder;
 
 /// Container (serverless) or GPU (dedicated) counts over one replica (SPEC §4).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerStats {
     pub started: u64,
     /// Time-average live (starting included).
@@ -26,12 +32,27 @@ pub struct ContainerStats {
     pub max: u64,
 }
 
-/// What one platform did in one replica, before prices.
-#[derive(Clone, Debug)]
+/// What one platform did in one replica, before prices. Serializable because shards
+/// carry it to `servsim merge`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PlatformOutcome {
     pub recorder: Recorder,
     pub billed: BilledTime,
     pub containers: ContainerStats,
+}
+
+/// What spot interruptions did to a dedicated fleet in one replica (SPEC §3.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpotOutcome {
+    pub interruptions: u64,
+    /// Requests put back in the queue by interruptions (a request requeued twice counts twice).
+    pub requeued: u64,
+    /// GPU-nanoseconds from each notice until a substitute (fallback or replacement) served.
+    pub capacity_lost_gpu_ns: u128,
+    /// Replacement and fallback instances started.
+    pub instances_started: u64,
+    /// Time billed for fallback instances, to be priced at the on-demand price.
+    pub fallback_billed: BilledTime,
 }
 
 /// A platform model without prices.
@@ -39,6 +60,7 @@ pub struct PlatformOutcome {
 pub enum PlatformModel {
     Serverless(ServerlessConfig),
     Dedicated(DedicatedConfig),
+    Hybrid(HybridConfig),
 }
 
 impl PlatformModel {
@@ -47,6 +69,7 @@ impl PlatformModel {
         match self {
             PlatformModel::Serverless(_) => "serverless",
             PlatformModel::Dedicated(_) => "dedicated",
+            PlatformModel::Hybrid(_) => "hybrid",
         }
     }
 }

@@ -1,31 +1,73 @@
-//! Output formats: a run's summaries rendered as bytes (table or JSON).
+//! Output formats: run, sweep and break-even reports rendered as bytes — a terminal table,
+//! JSON (SPEC §5), CSV (one row per platform, or per point × platform, every figure a
+//! column), Markdown, and SVG plots — plus the JSON of shard files.
 //!
 //! Deliberately knows neither how the numbers were computed nor where the bytes go.
 
+mod csv;
+mod grid;
+mod plot;
 mod table;
 
-pub use table::run_table;
+pub use plot::{breakeven_plot, cost_plot, latency_cdf_plot};
+pub use table::{money, percent, run_table, seconds};
 
 use crate::experiment::RunReport;
+use crate::sweep::{BreakEvenReport, ShardFile, SweepReport};
 
 /// Output format (`--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Table,
     Json,
+    Csv,
+    Markdown,
 }
 
 /// A run report in `format`, ending with a newline.
 pub fn render_run(report: &RunReport, format: Format) -> String {
     match format {
         Format::Table => run_table(report),
-        Format::Json => run_json(report),
+        Format::Json => json(report),
+        Format::Csv => csv::run_csv(report),
+        Format::Markdown => table::run_markdown(report),
+    }
+}
+
+/// A sweep report (possibly with only its finished points) in `format`.
+pub fn render_sweep(report: &SweepReport, format: Format) -> String {
+    match format {
+        Format::Table => grid::sweep_text(report, grid::Style::Terminal),
+        Format::Json => json(report),
+        Format::Csv => csv::sweep_csv(report),
+        Format::Markdown => grid::sweep_text(report, grid::Style::Markdown),
+    }
+}
+
+/// A break-even report in `format`.
+pub fn render_breakeven(report: &BreakEvenReport, format: Format) -> String {
+    match format {
+        Format::Table => grid::breakeven_text(report, grid::Style::Terminal),
+        Format::Json => json(report),
+        Format::Csv => csv::breakeven_csv(report),
+        Format::Markdown => grid::breakeven_text(report, grid::Style::Markdown),
     }
 }
 
 /// The `--format json` object of SPEC §5.
 pub fn run_json(report: &RunReport) -> String {
+    json(report)
+}
+
+fn json<T: serde::Serialize>(report: &T) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("reports serialize");
+    s.push('\n');
+    s
+}
+
+/// A shard file: one line of compact JSON (machines read it; histograms are base64).
+pub fn shard_json(shard: &ShardFile) -> String {
+    let mut s = serde_json::to_string(shard).expect("shard files serialize");
     s.push('\n');
     s
 }

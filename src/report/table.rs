@@ -1,7 +1,7 @@
 //! The human table: platforms side by side, each figure with its 95% CI across seeds.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{CellAlignment, Table};
+use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
+use comfy_table::{CellAlignment, Table, TableStyle};
 
 use crate::experiment::{PlatformSummary, RunReport};
 use crate::metrics::Stat;
@@ -44,7 +44,7 @@ pub fn percent(x: f64) -> String {
 }
 
 /// `mean ± ci95` in the unit `fmt` gives, or `—` when there is nothing to show.
-fn with_ci(stat: Option<Stat>, fmt: fn(f64) -> String) -> String {
+pub fn with_ci(stat: Option<Stat>, fmt: fn(f64) -> String) -> String {
     match stat {
         None => "—".into(),
         Some(s) => match s.ci95 {
@@ -81,10 +81,77 @@ const ROWS: &[Row] = &[
     }),
 ];
 
+/// Whether a platform's spot instances were ever interrupted.
+fn interrupted(p: &PlatformSummary) -> bool {
+    p.spot
+        .and_then(|s| s.interruptions)
+        .is_some_and(|s| s.max > 0.0)
+}
+
+/// Rows shown only when some platform has the figure (interrupted spot fleets, hybrids),
+/// so that tables of other scenarios stay as they were.
+/// A label, whether a platform has the figure, and its cell.
+type OptionalRow = (
+    &'static str,
+    fn(&PlatformSummary) -> bool,
+    fn(&PlatformSummary) -> String,
+);
+
+const OPTIONAL_ROWS: &[OptionalRow] = &[
+    ("spot interruptions", interrupted, |p| {
+        with_ci(p.spot.and_then(|s| s.interruptions), |x| format!("{x:.1}"))
+    }),
+    ("spot capacity lost (GPU-h)", interrupted, |p| {
+        with_ci(p.spot.and_then(|s| s.capacity_s_lost), |x| {
+            format!("{:.2}", x / 3600.0)
+        })
+    }),
+    ("cost: fallback (USD)", interrupted, |p| {
+        with_ci(p.spot.and_then(|s| s.fallback_cost_usd), money)
+    }),
+    (
+        "overflow share",
+        |p| p.overflow_fraction.is_some(),
+        |p| with_ci(p.overflow_fraction, percent),
+    ),
+    (
+        "cost: base / overflow (USD)",
+        |p| p.parts.is_some(),
+        |p| match &p.parts {
+            None => "—".into(),
+            Some(parts) => {
+                let m = |s: Option<Stat>| s.map_or("—".into(), |s| money(s.mean));
+                format!(
+                    "{} / {}",
+                    m(parts.base.cost_usd),
+                    m(parts.overflow.cost_usd)
+                )
+            }
+        },
+    ),
+];
+
 /// The side-by-side table of a run, with a header line naming the scenario.
 pub fn run_table(report: &RunReport) -> String {
+    format!(
+        "{}\n{}\n",
+        run_header(report),
+        platform_table(report, UTF8_FULL_CONDENSED)
+    )
+}
+
+/// The same as a Markdown paragraph and table.
+pub fn run_markdown(report: &RunReport) -> String {
+    format!(
+        "{}\n\n{}\n",
+        run_header(report),
+        platform_table(report, ASCII_MARKDOWN)
+    )
+}
+
+fn platform_table(report: &RunReport, preset: TableStyle) -> Table {
     let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED).force_no_tty();
+    table.load_style(preset).force_no_tty();
     let mut header = vec![String::new()];
     header.extend(report.platforms.iter().map(|p| p.name.clone()));
     table.set_header(header);
@@ -93,12 +160,28 @@ pub fn run_table(report: &RunReport) -> String {
         row.extend(report.platforms.iter().map(cell));
         table.add_row(row);
     }
+    for (label, present, cell) in OPTIONAL_ROWS {
+        if report.platforms.iter().any(present) {
+            let mut row = vec![label.to_string()];
+            row.extend(
+                report
+                    .platforms
+                    .iter()
+                    .map(|p| if present(p) { cell(p) } else { "—".into() }),
+            );
+            table.add_row(row);
+        }
+    }
     for column in table.column_iter_mut().skip(1) {
         column.set_cell_alignment(CellAlignment::Right);
     }
+    table
+}
+
+fn run_header(report: &RunReport) -> String {
     let days = report.horizon_s / 86_400.0;
     format!(
-        "{}: {:.4} days, {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds\n{table}\n",
+        "{}: {:.4} days, {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds",
         report.scenario,
         days,
         report.seeds,

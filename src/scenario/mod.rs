@@ -3,6 +3,8 @@
 //!
 //! Deliberately runs nothing.
 
+mod dedicated;
+mod hybrid;
 mod platform;
 pub mod reader;
 mod serverless;
@@ -31,7 +33,12 @@ pub const DEFAULT_ORIGIN: &str = "<default scenario: continuous-inference>";
 pub struct PlatformSpec {
     pub name: String,
     pub model: PlatformModel,
+    /// Prices of the platform (of a hybrid: of its dedicated base).
     pub prices: PriceSheet,
+    /// On-demand prices of spot fallback instances (dedicated fleets and hybrid bases).
+    pub fallback_prices: Option<PriceSheet>,
+    /// Prices of a hybrid's serverless overflow pool.
+    pub overflow_prices: Option<PriceSheet>,
 }
 
 /// A validated scenario.

@@ -13,7 +13,7 @@ use crate::workload::{Dist, Phases};
 /// ~130 bytes a container.
 const MAX_WARM_CONTAINERS: u32 = 1 << 20;
 
-pub fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceSheet)> {
+pub(super) fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceSheet)> {
     let usd_per_unit_s = price_per_s(o, errs);
     let cfg = config(o, errs);
     Some((
@@ -45,7 +45,8 @@ fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
     let buffer_containers = o.or("buffer_containers", 0, errs, count32(0));
     let window_s = o.or("scaledown_window_s", 60.0, errs, duration(Range::Positive));
     let max_inputs = o.or("max_inputs", 1, errs, count32(1));
-    let target_inputs = o.opt("target_inputs", errs, count32(1))?;
+    // An invalid value is reported; the default only lets the checks go on.
+    let target_inputs = o.opt("target_inputs", errs, count32(1)).flatten();
     let dispatch = o.or("dispatch", "queue", errs, choice(&["queue", "per_request"]));
     let picks = ["newest", "oldest", "mru", "lru"];
     let pick = o.or("pick", "newest", errs, choice(&picks));
@@ -63,7 +64,10 @@ fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
         number(Range::NonNegative),
     );
     let billing = o.opt("billing", errs, |v, p, e| billing(v, p, e, true, 1.0))?;
-    let cfg = ServerlessConfig {
+    let target_inputs = target_inputs.unwrap_or(max_inputs);
+    let pool = (min_containers, max_containers, buffer_containers);
+    check(o, errs, pool, (target_inputs, max_inputs));
+    Some(ServerlessConfig {
         schedule_delay: schedule_delay?.unwrap_or(Phases::single(Dist::constant(0.0))),
         cold_start: cold_start?,
         min_containers,
@@ -71,7 +75,7 @@ fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
         buffer_containers,
         scaledown_window: SimDuration::from_secs_f64(window_s),
         max_inputs,
-        target_inputs: target_inputs.unwrap_or(max_inputs),
+        target_inputs,
         dispatch: match dispatch {
             "per_request" => Dispatch::PerRequest,
             _ => Dispatch::Queue,
@@ -86,24 +90,24 @@ fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
         execution_timeout: SimDuration::from_secs_f64(timeout_s),
         preemptions_per_hour: preemptions,
         billing: billing.unwrap_or(rule(BillingMode::Lifetime, 1.0, 0.0)),
-    };
-    check(o, errs, &cfg);
-    Some(cfg)
+    })
 }
 
-/// SPEC §6: keys that contradict each other, and pools too big to create.
-fn check(o: &Obj, errs: &mut Errors, cfg: &ServerlessConfig) {
-    let (min, max) = (cfg.min_containers, cfg.max_containers);
+/// SPEC §6: keys that contradict each other, and pools too big to create. Checked on the
+/// values read, so that they are reported even when another key is invalid.
+fn check(
+    o: &Obj,
+    errs: &mut Errors,
+    (min, max, buffer): (u32, u32, u32),
+    (target, max_inputs): (u32, u32),
+) {
     if min > max {
         errs.push(
             &o.at("min_containers"),
             format!("expected min_containers ≤ max_containers ({max}), found {min}"),
         );
     }
-    for (key, n) in [
-        ("min_containers", min),
-        ("buffer_containers", cfg.buffer_containers),
-    ] {
+    for (key, n) in [("min_containers", min), ("buffer_containers", buffer)] {
         if n > MAX_WARM_CONTAINERS {
             errs.push(
                 &o.at(key),
@@ -111,7 +115,6 @@ fn check(o: &Obj, errs: &mut Errors, cfg: &ServerlessConfig) {
             );
         }
     }
-    let (target, max_inputs) = (cfg.target_inputs, cfg.max_inputs);
     if target > max_inputs {
         errs.push(
             &o.at("target_inputs"),

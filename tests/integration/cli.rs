@@ -19,3 +19,55 @@ fn run_without_a_file_prints_the_side_by_side_table() {
         assert!(text.contains(needle), "missing {needle} in\n{text}");
     }
 }
+
+#[test]
+fn a_closed_stdout_pipe_exits_quietly_with_0() {
+    let bin = assert_cmd::cargo::cargo_bin("servsim");
+    let mut child = std::process::Command::new(bin)
+        .args(["run", "--seeds", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end before servsim writes its table.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "nothing on stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn output_file_gets_the_same_bytes_as_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.json");
+    let scenario = project_dir().join("scenarios/burst-batch.json");
+    let stdout = servsim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--format", "json", "--seeds", "1"])
+        .output()
+        .unwrap()
+        .stdout;
+    let out = servsim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--format", "json", "--seeds", "1", "--quiet", "--output"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        out.stdout.is_empty() && out.stderr.is_empty(),
+        "--quiet and --output print nothing"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), stdout);
+}

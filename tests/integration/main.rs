@@ -4,6 +4,12 @@
 mod support;
 
 mod cli;
+mod exports;
 mod foundation;
 mod invalid;
+mod plots;
 mod serverless;
+mod shards;
+mod slurm;
+mod spot_hybrid;
+mod sweep;

@@ -16,7 +16,7 @@ pub fn project_dir() -> PathBuf {
 }
 
 /// The shared folder beside the project (`../shared`), where the reference traces live.
-#[allow(dead_code)] // for the trace tests to come
+#[allow(dead_code)] // for trace tests
 pub fn shared_dir() -> PathBuf {
     project_dir().join("..").join("shared")
 }

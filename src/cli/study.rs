@@ -1,0 +1,338 @@
+//! `sweep`, `breakeven`, `merge` and `run --shard`: grids of scenario variants, their
+//! outputs rewritten after every finished point, shard files and their merge.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Arg, ArgAction, ArgMatches, Args};
+
+use super::{
+    CliError, CommonArgs, Progress, emit, load_document, threads_error, write_atomically,
+    write_plot,
+};
+use crate::experiment::RunOptions;
+use crate::report::{
+    breakeven_plot, cost_plot, latency_cdf_plot, render_breakeven, render_run, render_sweep,
+    shard_json,
+};
+use crate::sweep::shard::{Merged, ShardCommand, merge};
+use crate::sweep::{
+    BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, Study, SweepError, SweepReport,
+    parse_values,
+};
+
+impl From<SweepError> for CliError {
+    fn from(e: SweepError) -> CliError {
+        CliError::Invalid(e.to_string())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file.
+    scenario: PathBuf,
+    #[command(flatten)]
+    axes: Axes,
+    /// Mark, per platform, the cheapest point whose merged p99 latency is ≤ S seconds.
+    #[arg(long, value_name = "S", value_parser = positive_seconds)]
+    slo_p99: Option<f64>,
+    /// Run only shard K of N of the (point × seed) work and write a partial result.
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["format", "plot"])]
+    shard: Option<Shard>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BreakevenArgs {
+    /// Scenario file.
+    scenario: PathBuf,
+    /// Dotted path of the numeric parameter to vary.
+    #[arg(long, value_name = "PATH")]
+    param: String,
+    /// `LO:HI` (with --points values) or `LO:HI:STEP`.
+    #[arg(long, value_name = "LO:HI", allow_hyphen_values = true)]
+    range: String,
+    /// Grid points across LO:HI when the range has no step [default: 13].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    points: Option<u32>,
+    /// The two platforms whose costs to compare.
+    #[arg(long, num_args = 2, value_names = ["A", "B"], required = true)]
+    between: Vec<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard files written by `run --shard` or `sweep --shard`.
+    #[arg(required = true, value_name = "PART")]
+    parts: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
+        _ => Err(format!("expected seconds > 0, found {text:?}")),
+    }
+}
+
+/// `--param PATH` each followed by its `--values a,b,…` or `--range start:end:step`, in
+/// command-line order (clap's derive cannot pair repeated flags, so this reads positions).
+#[derive(Clone, Debug, Default)]
+struct Axes(Vec<(String, AxisValues)>);
+
+#[derive(Clone, Debug)]
+enum AxisValues {
+    List(String),
+    Range(String),
+}
+
+impl clap::FromArgMatches for Axes {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags: Vec<(usize, &str, String)> = Vec::new();
+        for id in ["param", "values", "range"] {
+            if let (Some(vals), Some(at)) = (m.get_many::<String>(id), m.indices_of(id)) {
+                flags.extend(at.zip(vals).map(|(i, v)| (i, id, v.clone())));
+            }
+        }
+        flags.sort_by_key(|f| f.0);
+        let bad = |msg: String| {
+            clap::Error::raw(clap::error::ErrorKind::ArgumentConflict, format!("{msg}\n"))
+        };
+        let mut axes = Vec::new();
+        let mut it = flags.into_iter().peekable();
+        while let Some((_, id, text)) = it.next() {
+            if id != "param" {
+                return Err(bad(format!(
+                    "--{id} {text} must follow the --param it belongs to"
+                )));
+            }
+            match it.next() {
+                Some((_, "values", v)) => axes.push((text, AxisValues::List(v))),
+                Some((_, "range", v)) => axes.push((text, AxisValues::Range(v))),
+                _ => {
+                    return Err(bad(format!(
+                        "--param {text} needs --values a,b,… or --range start:end:step right after it"
+                    )));
+                }
+            }
+        }
+        Ok(Axes(axes))
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl Args for Axes {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.arg(
+            Arg::new("param")
+                .long("param")
+                .value_name("PATH")
+                .action(ArgAction::Append)
+                .required(true)
+                .help("Dotted path into the scenario JSON (workload.rate_profile.windows.0.end_h, platforms[0].min_containers); repeat for a grid"),
+        )
+        .arg(
+            Arg::new("values")
+                .long("values")
+                .value_name("A,B,…")
+                .action(ArgAction::Append)
+                .allow_hyphen_values(true)
+                .help("Values of the preceding --param (JSON numbers, booleans or strings like 30s)"),
+        )
+        .arg(
+            Arg::new("range")
+                .long("range")
+                .value_name("START:END:STEP")
+                .action(ArgAction::Append)
+                .allow_hyphen_values(true)
+                .help("Values START + i × STEP up to END of the preceding --param"),
+        )
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+fn invalid(e: impl std::fmt::Display) -> CliError {
+    CliError::Invalid(e.to_string())
+}
+
+fn params(axes: &Axes) -> Result<Vec<Param>, CliError> {
+    axes.0
+        .iter()
+        .map(|(path, values)| {
+            let path = ParamPath::parse(path).map_err(invalid)?;
+            let values = match values {
+                AxisValues::List(v) => {
+                    parse_values(v).map_err(|e| invalid(format!("--values {v}: {e}")))?
+                }
+                AxisValues::Range(r) => Range::parse(r, None)
+                    .and_then(|r| r.values())
+                    .map_err(|e| invalid(format!("--range {r}: {e}")))?,
+            };
+            Ok(Param { path, values })
+        })
+        .collect()
+}
+
+fn options(study: &Study, c: &CommonArgs) -> RunOptions {
+    c.options(&study.points[0])
+}
+
+/// Writes `text` to `--output` if given (used after each finished point).
+fn checkpoint(c: &CommonArgs, text: &str) -> Result<(), CliError> {
+    match &c.output {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => Ok(()),
+    }
+}
+
+pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
+    let (doc, file) = load_document(Some(&args.scenario))?;
+    let study = Study::new(doc, &file, params(&args.axes)?)?;
+    let c = &args.common;
+    let opts = options(&study, c);
+    if let Some(shard) = args.shard {
+        return write_shard(&study, ShardCommand::Sweep, shard, opts, args.slo_p99, c);
+    }
+    let mut report = SweepReport::new(&study, opts.seed, opts.seeds, args.slo_p99);
+    let progress = Progress::new(study.replica_count(opts.seeds, None) as u64, c.quiet);
+    let mut saved = Ok(());
+    study
+        .run(opts, None, &|| progress.tick(), |i, results| {
+            report.push(study.point_report(i, results));
+            progress.note(format!("point {}/{} done", i + 1, study.points.len()));
+            if saved.is_ok() {
+                saved = checkpoint(c, &render_sweep(&report, c.format.into()));
+            }
+        })
+        .map_err(threads_error)?;
+    progress.finish();
+    saved?;
+    if let Some(plot) = &c.plot {
+        write_plot(plot, cost_plot(&report), c)?;
+    }
+    emit(&render_sweep(&report, c.format.into()), c)
+}
+
+/// The one-parameter study of `breakeven` (only A and B run) and its x values.
+fn breakeven_study(args: &BreakevenArgs) -> Result<(Study, Vec<f64>), CliError> {
+    let (doc, file) = load_document(Some(&args.scenario))?;
+    let [a, b] = [&args.between[0], &args.between[1]];
+    if a == b {
+        return Err(invalid(format!(
+            "--between: expected two different platforms, found {a:?} twice"
+        )));
+    }
+    if args.points.is_some() && args.range.matches(':').count() == 2 {
+        return Err(invalid(
+            "--points: give either --points or a step in --range, not both",
+        ));
+    }
+    let bad_range = |e: String| invalid(format!("--range {}: {e}", args.range));
+    let range =
+        Range::parse(&args.range, Some(args.points.unwrap_or(13) as usize)).map_err(bad_range)?;
+    let param = Param {
+        path: ParamPath::parse(&args.param).map_err(invalid)?,
+        values: range.values().map_err(bad_range)?,
+    };
+    let mut study = Study::new(doc, &file, vec![param])?;
+    study.retain_platforms(&[a, b])?;
+    Ok((study, (0..range.len()).map(|i| range.value(i)).collect()))
+}
+
+pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
+    let (study, xs) = breakeven_study(&args)?;
+    let [a, b] = [&args.between[0], &args.between[1]];
+    let c = &args.common;
+    let opts = options(&study, c);
+    let between = [a.clone(), b.clone()];
+    let scenario = study.points[0].name.clone();
+    let mut report = BreakEvenReport::new(&scenario, opts.seed, opts.seeds, &args.param, between);
+    let progress = Progress::new(study.replica_count(opts.seeds, None) as u64, c.quiet);
+    let mut saved = Ok(());
+    study
+        .run(opts, None, &|| progress.tick(), |i, results| {
+            report.push(study.point_report(i, results), &xs);
+            if saved.is_ok() {
+                saved = checkpoint(c, &render_breakeven(&report, c.format.into()));
+            }
+        })
+        .map_err(threads_error)?;
+    progress.finish();
+    saved?;
+    if let Some(plot) = &c.plot {
+        write_plot(plot, breakeven_plot(&report), c)?;
+    }
+    emit(&render_breakeven(&report, c.format.into()), c)
+}
+
+/// `run --shard K/N`: the scenario as a one-point study.
+pub fn run_shard(scenario: Option<&Path>, shard: Shard, c: &CommonArgs) -> Result<(), CliError> {
+    let (doc, file) = load_document(scenario)?;
+    let study = Study::new(doc, &file, Vec::new())?;
+    let opts = options(&study, c);
+    write_shard(&study, ShardCommand::Run, shard, opts, None, c)
+}
+
+fn write_shard(
+    study: &Study,
+    command: ShardCommand,
+    shard: Shard,
+    opts: RunOptions,
+    slo_p99: Option<f64>,
+    c: &CommonArgs,
+) -> Result<(), CliError> {
+    let mut part = ShardFile::new(study, command, shard, opts.seed, opts.seeds, slo_p99);
+    let progress = Progress::new(study.replica_count(opts.seeds, Some(shard)) as u64, c.quiet);
+    let mut saved = Ok(());
+    study
+        .run(opts, Some(shard), &|| progress.tick(), |i, results| {
+            part.push(i, results);
+            if saved.is_ok() {
+                saved = checkpoint(c, &shard_json(&part));
+            }
+        })
+        .map_err(threads_error)?;
+    progress.finish();
+    saved?;
+    emit(&shard_json(&part), c)
+}
+
+pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
+    let mut parts = Vec::with_capacity(args.parts.len());
+    for path in &args.parts {
+        let name = path.display().to_string();
+        let bytes =
+            std::fs::read(path).map_err(|e| invalid(format!("{name}: cannot read: {e}")))?;
+        let part: ShardFile = serde_json::from_slice(&bytes).map_err(|e| {
+            invalid(format!(
+                "{name}: expected a servsim shard file (from --shard K/N): {e}"
+            ))
+        })?;
+        parts.push((name, part));
+    }
+    let c = &args.common;
+    match merge(parts)? {
+        Merged::Run(report) => {
+            if let Some(plot) = &c.plot {
+                write_plot(plot, latency_cdf_plot(&report), c)?;
+            }
+            emit(&render_run(&report, c.format.into()), c)
+        }
+        Merged::Sweep(report) => {
+            if let Some(plot) = &c.plot {
+                write_plot(plot, cost_plot(&report), c)?;
+            }
+            emit(&render_sweep(&report, c.format.into()), c)
+        }
+    }
+}

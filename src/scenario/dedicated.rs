@@ -1,0 +1,170 @@
+//! Reading `dedicated` platforms and their `spot` block (SPEC §3.2).
+
+use serde_json::Value;
+
+use super::platform::{billing, rule};
+use super::reader::{Errors, Obj, Range, choice, count, count32, duration, number};
+use super::workload::dist;
+use crate::billing::{BillingMode, PriceSheet};
+use crate::platform::{DedicatedConfig, Fallback, OnInterrupt, SpotConfig};
+use crate::time::SimDuration;
+use crate::workload::Dist;
+
+/// A month, for `interruptions_per_month` (SPEC §3.2).
+const HOURS_PER_MONTH: f64 = 720.0;
+/// One interruption a second per instance: far beyond any real spot market, and a bound
+/// on the event count of a replica.
+const MAX_INTERRUPTIONS_PER_HOUR: f64 = 3600.0;
+
+/// A dedicated fleet and its prices.
+pub(super) struct ParsedDedicated {
+    pub cfg: DedicatedConfig,
+    /// Spot prices if the fleet is spot, else on-demand.
+    pub prices: PriceSheet,
+    /// On-demand prices, for spot fallback instances.
+    pub fallback_prices: PriceSheet,
+}
+
+pub(super) fn dedicated(o: &mut Obj, errs: &mut Errors) -> Option<ParsedDedicated> {
+    let instances = o.or("instances", 1, errs, count32(1));
+    let gpus_per_instance = o.or("gpus_per_instance", 1, errs, count32(1));
+    let max_inputs = o.or("max_inputs", 1, errs, count32(1));
+    let usd_per_hour = o.req("usd_per_hour", errs, number(Range::NonNegative));
+    let billing = o.opt("billing", errs, |v, p, e| billing(v, p, e, false, 3600.0));
+    let queue_limit = o.opt("queue_limit", errs, count(0));
+    let spot = o.opt("spot", errs, spot);
+    if (instances as u64) * (gpus_per_instance as u64) > 1 << 24 {
+        errs.push(&o.at("instances"), format!("expected at most 16,777,216 GPUs in a fleet, found {instances} × {gpus_per_instance}"));
+        return None;
+    }
+    let (spot, on_demand) = (spot?, usd_per_hour?);
+    let sheet = |usd_per_hour: f64| PriceSheet {
+        usd_per_unit_s: usd_per_hour / 3600.0,
+        gpus_per_unit: gpus_per_instance,
+    };
+    let prices = sheet(spot.as_ref().map_or(on_demand, |s| s.usd_per_hour));
+    let cfg = DedicatedConfig {
+        instances,
+        gpus_per_instance,
+        max_inputs,
+        queue_limit: queue_limit?,
+        billing: billing?.unwrap_or(rule(BillingMode::Lifetime, 3600.0, 0.0)),
+        spot: spot.map(|s| s.cfg),
+    };
+    Some(ParsedDedicated {
+        cfg,
+        prices,
+        fallback_prices: sheet(on_demand),
+    })
+}
+
+/// A `spot` block: its price and its behaviour.
+struct ParsedSpot {
+    usd_per_hour: f64,
+    cfg: SpotConfig,
+}
+
+fn spot(v: &Value, path: &str, errs: &mut Errors) -> Option<ParsedSpot> {
+    let mut o = Obj::new(v, path, errs)?;
+    let usd_per_hour = o.req("usd_per_hour", errs, number(Range::NonNegative));
+    let rate = interruption_rate(&mut o, errs);
+    let notice_s = o.or("notice_s", 0.0, errs, duration(Range::NonNegative));
+    let possible = rate.is_some_and(|r| r > 0.0);
+    let why = "required when interruptions are possible";
+    let replacement_delay = required_if(&mut o, "replacement_delay", possible, why, errs);
+    let model_load = required_if(&mut o, "model_load", possible, why, errs);
+    let on_interrupt = o.opt("on_interrupt", errs, choice(&["requeue", "fail"]));
+    let fallback = fallback(&mut o, errs);
+    o.finish(errs);
+    let on_interrupt = match on_interrupt? {
+        Some("fail") => OnInterrupt::Fail,
+        _ => OnInterrupt::Requeue,
+    };
+    Some(ParsedSpot {
+        usd_per_hour: usd_per_hour?,
+        cfg: SpotConfig {
+            interruptions_per_hour: rate?,
+            notice: SimDuration::from_secs_f64(notice_s),
+            replacement_delay: replacement_delay?.unwrap_or(Dist::constant(0.0)),
+            model_load: model_load?.unwrap_or(Dist::constant(0.0)),
+            on_interrupt,
+            fallback: fallback?,
+        },
+    })
+}
+
+/// `fallback` and its `fallback_delay`, which goes with `on_demand` and only with it.
+fn fallback(o: &mut Obj, errs: &mut Errors) -> Option<Fallback> {
+    let fallback = o.opt("fallback", errs, choice(&["wait", "on_demand"]));
+    let on_demand = fallback == Some(Some("on_demand"));
+    let delay_path = o.at("fallback_delay");
+    let why = "required with fallback \"on_demand\"";
+    let delay = required_if(o, "fallback_delay", on_demand, why, errs);
+    let fallback = fallback?;
+    if !on_demand && matches!(delay, Some(Some(_))) {
+        let found = match fallback {
+            Some(f) => format!("fallback \"{f}\""),
+            None => "no fallback (the default is \"wait\")".to_string(),
+        };
+        errs.push(
+            &delay_path,
+            format!("expected fallback_delay only with fallback \"on_demand\", found {found}"),
+        );
+        return None;
+    }
+    match delay? {
+        Some(delay) => Some(Fallback::OnDemand { delay }),
+        None => Some(Fallback::Wait),
+    }
+}
+
+/// `interruptions_per_hour` or `interruptions_per_month` (exactly one), per hour.
+fn interruption_rate(o: &mut Obj, errs: &mut Errors) -> Option<f64> {
+    let max = MAX_INTERRUPTIONS_PER_HOUR;
+    let per_hour = o.opt(
+        "interruptions_per_hour",
+        errs,
+        number(Range::Between(0.0, max)),
+    );
+    let per_month = o.opt(
+        "interruptions_per_month",
+        errs,
+        number(Range::Between(0.0, max * HOURS_PER_MONTH)),
+    );
+    match (per_hour?, per_month?) {
+        (Some(h), None) => Some(h),
+        (None, Some(m)) => Some(m / HOURS_PER_MONTH),
+        (Some(_), Some(_)) => {
+            errs.push(
+                &o.path,
+                "expected one of interruptions_per_hour or interruptions_per_month, found both",
+            );
+            None
+        }
+        (None, None) => {
+            errs.push(
+                &o.at("interruptions_per_hour"),
+                "missing required key (or interruptions_per_month; 0 for never)",
+            );
+            None
+        }
+    }
+}
+
+/// A distribution that must be present when `needed`: `Some(None)` when absent and not
+/// needed, `None` when invalid or missing.
+fn required_if(
+    o: &mut Obj,
+    key: &'static str,
+    needed: bool,
+    why: &str,
+    errs: &mut Errors,
+) -> Option<Option<Dist>> {
+    let path = o.at(key);
+    let parsed = o.opt(key, errs, dist)?;
+    if parsed.is_none() && needed {
+        errs.push(&path, format!("missing required key ({why})"));
+        return None;
+    }
+    Some(parsed)
+}

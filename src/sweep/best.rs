@@ -1,0 +1,51 @@
+//! The cheapest grid point per platform whose p99 latency meets an SLO (SPEC §10.13):
+//! the merged-histogram p99 must be ≤ S, the lowest mean `cost_usd_per_month` wins, and
+//! ties go to the earlier grid point.
+
+use serde::Serialize;
+
+use super::{PointReport, PointValues};
+use crate::metrics::Stat;
+
+/// One platform's best point.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Best {
+    pub platform: String,
+    /// Index of the point in `points`.
+    pub point: usize,
+    pub values: PointValues,
+    pub cost_usd_per_month: Stat,
+    /// The merged-histogram p99 the SLO was checked against, in seconds.
+    pub p99_latency_s: f64,
+}
+
+/// Per platform (in scenario order), the cheapest point meeting `slo_p99_s`, or `None`
+/// when no point does.
+pub fn cheapest(points: &[PointReport], slo_p99_s: f64) -> Vec<Option<Best>> {
+    let platforms = points.first().map_or(0, |p| p.platforms.len());
+    (0..platforms)
+        .map(|k| {
+            let mut best: Option<Best> = None;
+            for (i, point) in points.iter().enumerate() {
+                let summary = &point.platforms[k];
+                let (Some(p99), Some(cost)) = (summary.latency_s.p99, summary.cost_usd_per_month)
+                else {
+                    continue;
+                };
+                let cheaper = best
+                    .as_ref()
+                    .is_none_or(|b| cost.mean < b.cost_usd_per_month.mean);
+                if p99 <= slo_p99_s && cheaper {
+                    best = Some(Best {
+                        platform: summary.name.clone(),
+                        point: i,
+                        values: point.values.clone(),
+                        cost_usd_per_month: cost,
+                        p99_latency_s: p99,
+                    });
+                }
+            }
+            best
+        })
+        .collect()
+}
