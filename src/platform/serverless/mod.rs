@@ -242,11 +242,4 @@ impl Model for Serverless {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn events_stay_small_because_the_heap_is_mostly_finished_executions() {
-        assert!(std::mem::size_of::<ServerlessEvent>() <= 24);
-    }
-}
+mod tests;
