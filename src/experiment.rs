@@ -255,6 +255,10 @@ pub struct PlatformSummary {
     pub cost_breakdown_usd: CostBreakdown,
     pub spot: Option<SpotStats>,
     pub overflow_fraction: Option<Stat>,
+    /// Containers preempted (serverless; 0 elsewhere).
+    pub preemptions: Option<Stat>,
+    /// Inputs run again from scratch after a preemption.
+    pub restarts: Option<Stat>,
     /// A hybrid's parts (absent for other platforms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<PartsSummary>,
@@ -361,6 +365,8 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         },
         spot: spot_hybrid::spot_stats(rs),
         overflow_fraction: spot_hybrid::overflow_fraction(rs),
+        preemptions: counts(|r| r.outcome.recorder.preemptions),
+        restarts: counts(|r| r.outcome.recorder.restarts),
         parts: spot_hybrid::parts(rs, month),
         latency_cdf: latency.cdf_s(),
     }

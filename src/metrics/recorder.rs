@@ -184,6 +184,10 @@ pub struct Recorder {
     pub cold_start_arrivals: u64,
     /// Completions within the SLO latency.
     pub slo_met: u64,
+    /// Containers preempted (serverless `preemptions_per_hour`).
+    pub preemptions: u64,
+    /// Inputs started again from scratch after their container was preempted.
+    pub restarts: u64,
     /// Only needed while recording, so shards do not carry it.
     #[serde(skip)]
     slo: Option<SimDuration>,
@@ -205,6 +209,8 @@ impl Recorder {
         self.cold_start_wait.merge(&other.cold_start_wait);
         self.cold_start_arrivals += other.cold_start_arrivals;
         self.slo_met += other.slo_met;
+        self.preemptions += other.preemptions;
+        self.restarts += other.restarts;
     }
 
     /// A completed request: latency from arrival to `end`, wait from arrival to `start`.

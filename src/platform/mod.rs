@@ -14,7 +14,7 @@ pub use dedicated::{
 };
 pub use hybrid::{Hybrid, HybridConfig, HybridEvent, HybridOutcome, OverflowWhen};
 pub use pool::Pick;
-pub use serverless::{Serverless, ServerlessConfig, ServerlessEvent};
+pub use serverless::{Dispatch, Serverless, ServerlessConfig, ServerlessEvent};
 
 use serde::{Deserialize, Serialize};
 

@@ -7,6 +7,7 @@ mod dedicated;
 mod hybrid;
 mod platform;
 pub mod reader;
+mod serverless;
 mod workload;
 
 use std::collections::HashSet;

@@ -3,11 +3,11 @@
 use serde_json::Value;
 
 use super::PlatformSpec;
-use super::reader::{Errors, Obj, Range, choice, count, count32, duration, number, string, tag};
-use super::workload::phases;
+use super::reader::{Errors, Obj, Range, choice, duration, string, tag};
+pub(super) use super::serverless::serverless;
 use super::{dedicated, hybrid};
 use crate::billing::{BillingMode, BillingRule, PriceSheet};
-use crate::platform::{Pick, PlatformModel, ServerlessConfig};
+use crate::platform::PlatformModel;
 use crate::time::SimDuration;
 
 pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec> {
@@ -54,92 +54,6 @@ impl Priced {
             overflow_prices: None,
         }
     }
-}
-
-pub(super) fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceSheet)> {
-    let gpu = o.req("gpu_usd_per_s", errs, number(Range::NonNegative));
-    let cpu_cores = o.or("cpu_cores", 0.125, errs, number(Range::NonNegative));
-    let cpu_price = o.or(
-        "cpu_usd_per_core_s",
-        0.0000131,
-        errs,
-        number(Range::NonNegative),
-    );
-    let memory_gib = o.or("memory_gib", 0.125, errs, number(Range::NonNegative));
-    let memory_price = o.or(
-        "memory_usd_per_gib_s",
-        0.00000222,
-        errs,
-        number(Range::NonNegative),
-    );
-    let multiplier = o.or("price_multiplier", 1.0, errs, number(Range::Positive));
-    let cold_start = o.req("cold_start", errs, phases);
-    let min_containers = o.or("min_containers", 0, errs, count32(0));
-    let max_containers = o.or("max_containers", u32::MAX, errs, count32(1));
-    let buffer_containers = o.or("buffer_containers", 0, errs, count32(0));
-    let scaledown_window_s = o.or("scaledown_window_s", 60.0, errs, duration(Range::Positive));
-    let max_inputs = o.or("max_inputs", 1, errs, count32(1));
-    let target_inputs = o.opt("target_inputs", errs, count32(1));
-    let dispatch_path = o.at("dispatch");
-    let dispatch = o.or("dispatch", "queue", errs, choice(&["queue", "per_request"]));
-    let pick = o.or(
-        "pick",
-        "newest",
-        errs,
-        choice(&["newest", "oldest", "mru", "lru"]),
-    );
-    let queue_limit = o.opt("queue_limit", errs, count(0));
-    let execution_timeout_s = o.or(
-        "execution_timeout_s",
-        300.0,
-        errs,
-        duration(Range::Positive),
-    );
-    let billing = o.opt("billing", errs, |v, p, e| billing(v, p, e, true, 1.0))?;
-
-    if dispatch == "per_request" {
-        errs.push(&dispatch_path, "expected \"queue\", found \"per_request\" (per_request dispatch is not implemented yet)");
-    }
-    if min_containers > max_containers {
-        errs.push(
-            &o.at("min_containers"),
-            format!("expected min_containers ≤ max_containers ({max_containers}), found {min_containers}"),
-        );
-    }
-    let target_inputs = target_inputs?.unwrap_or(max_inputs);
-    if target_inputs > max_inputs {
-        errs.push(
-            &o.at("target_inputs"),
-            format!("expected target_inputs ≤ max_inputs ({max_inputs}), found {target_inputs}"),
-        );
-    }
-    let pick = match pick {
-        "oldest" => Pick::Oldest,
-        "mru" => Pick::Mru,
-        "lru" => Pick::Lru,
-        _ => Pick::Newest,
-    };
-    let cfg = ServerlessConfig {
-        cold_start: cold_start?,
-        min_containers,
-        max_containers,
-        buffer_containers,
-        scaledown_window: SimDuration::from_secs_f64(scaledown_window_s),
-        max_inputs,
-        target_inputs,
-        pick,
-        queue_limit: queue_limit?,
-        execution_timeout: SimDuration::from_secs_f64(execution_timeout_s),
-        billing: billing.unwrap_or(rule(BillingMode::Lifetime, 1.0, 0.0)),
-    };
-    let usd_per_unit_s = (gpu? + cpu_cores * cpu_price + memory_gib * memory_price) * multiplier;
-    Some((
-        PlatformModel::Serverless(cfg),
-        PriceSheet {
-            usd_per_unit_s,
-            gpus_per_unit: 1,
-        },
-    ))
 }
 
 pub(super) fn rule(mode: BillingMode, granularity_s: f64, minimum_s: f64) -> BillingRule {

@@ -8,6 +8,7 @@ mod exports;
 mod foundation;
 mod invalid;
 mod plots;
+mod serverless;
 mod shards;
 mod slurm;
 mod spot_hybrid;

@@ -1,0 +1,257 @@
+//! Placing requests on containers: the two dispatch rules, execution, completion and the
+//! restart of preempted inputs.
+
+use super::fleet::State;
+use super::{Dispatch, Serverless, ServerlessEvent};
+use crate::engine::Context;
+use crate::time::SimTime;
+use crate::workload::Request;
+
+/// Where a per_request placement went.
+enum Placed {
+    /// A free slot of a live container (ready or booting).
+    Slot,
+    /// The request's own, new container.
+    OwnContainer,
+    /// Every container is full and none may start.
+    Nowhere,
+}
+
+impl Serverless {
+    pub(super) fn on_arrival<E: From<ServerlessEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        req: Request,
+    ) {
+        self.recorder.counts.arrived += 1;
+        self.recorder.counts.timed_out += self.queue.expire(ctx.now());
+        let cold = match self.cfg.dispatch {
+            Dispatch::Queue => self.arrive_queued(ctx, req),
+            Dispatch::PerRequest => self.arrive_per_request(ctx, req),
+        };
+        if cold {
+            self.recorder.cold_start_arrivals += 1;
+        }
+    }
+
+    /// Modal: a free ready slot, else the function queue. Returns whether the arrival
+    /// found no free slot and made the autoscaler start a container.
+    fn arrive_queued<E: From<ServerlessEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        req: Request,
+    ) -> bool {
+        if let Some(slot) = self.fleet.pick() {
+            self.assign(ctx, slot, req, true);
+            self.autoscale(ctx);
+            return false;
+        }
+        if !self.queue.has_room() {
+            self.recorder.counts.rejected += 1;
+            self.autoscale(ctx);
+            return false;
+        }
+        self.queue.push_back(req);
+        self.autoscale(ctx) > 0
+    }
+
+    /// SimFaaS / Lambda: a free slot anywhere, else its own container, else the queue
+    /// (only at `max_containers`, SPEC §10.6). Returns whether it started a container.
+    fn arrive_per_request<E: From<ServerlessEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        req: Request,
+    ) -> bool {
+        let placed = self.place(ctx, req, true);
+        if let Placed::Nowhere = placed {
+            if self.queue.has_room() {
+                self.queue.push_back(req);
+            } else {
+                self.recorder.counts.rejected += 1;
+            }
+        }
+        let started = self.autoscale(ctx);
+        matches!(placed, Placed::OwnContainer) || (matches!(placed, Placed::Nowhere) && started > 0)
+    }
+
+    /// per_request placement of a new (`fresh`) or restarted request.
+    fn place<E: From<ServerlessEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        req: Request,
+        fresh: bool,
+    ) -> Placed {
+        if let Some(slot) = self.fleet.pick() {
+            self.assign(ctx, slot, req, fresh);
+            return Placed::Slot;
+        }
+        if self.fleet.live_count() < self.cfg.max_containers as u64 {
+            let slot = self.start_container(ctx);
+            self.assign(ctx, slot, req, fresh);
+            return Placed::OwnContainer;
+        }
+        Placed::Nowhere
+    }
+
+    /// Gives `req` a slot of `slot`: it executes now on a ready container, or waits for
+    /// the boot of a starting one (per_request only). Only a `fresh` request (not a
+    /// restarted one, which has started before) may give up waiting (SPEC §10.14).
+    pub(super) fn assign<E: From<ServerlessEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        slot: u32,
+        req: Request,
+        fresh: bool,
+    ) {
+        let deadline = self.timeout.filter(|_| fresh).map(|t| req.arrival + t);
+        self.in_flight += 1;
+        let c = self.fleet.get_mut(slot);
+        debug_assert!(c.state != State::Stopped, "assign needs a live container");
+        c.assigned += 1;
+        c.idle_gen = c.idle_gen.wrapping_add(1);
+        let ready = c.state == State::Ready;
+        if !ready {
+            c.waiting.push((req, deadline));
+            if let Some(deadline) = deadline
+                && deadline < c.boot_end
+            {
+                let gave_up = ServerlessEvent::GaveUp { slot, life: c.life };
+                ctx.schedule(deadline.max(ctx.now()), gave_up.into());
+            }
+        }
+        self.fleet.offer(slot);
+        if ready {
+            self.execute(ctx, slot, req);
+        }
+    }
+
+    /// Starts executing `req` on `slot` now.
+    pub(super) fn execute<E: From<ServerlessEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        slot: u32,
+        req: Request,
+    ) {
+        let now = ctx.now();
+        self.fleet.exec_started(slot, now);
+        let c = self.fleet.get_mut(slot);
+        if self.cfg.preemptions_per_hour > 0.0 {
+            c.running.push((req, now));
+        }
+        let ok = req.service <= self.cfg.execution_timeout;
+        let run = if ok {
+            req.service
+        } else {
+            self.cfg.execution_timeout
+        };
+        let done = ServerlessEvent::Finished {
+            slot,
+            arrival: req.arrival,
+            start: now,
+            ok,
+        };
+        ctx.schedule(now + run, done.into());
+    }
+
+    pub(super) fn on_finished<E: From<ServerlessEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        slot: u32,
+        arrival: SimTime,
+        start: SimTime,
+        ok: bool,
+    ) {
+        let now = ctx.now();
+        if self.cfg.preemptions_per_hour > 0.0 && !self.forget_running(slot, arrival, start, now) {
+            return; // preempted: the input was restarted elsewhere
+        }
+        self.in_flight -= 1;
+        let c = self.fleet.get(slot);
+        if ok {
+            self.recorder.completed(arrival, start, now);
+            // SPEC §10.9: only requests that arrived before their container's boot ended.
+            if c.boot_end > arrival {
+                let waited = c.boot_end - arrival.max(c.created);
+                self.recorder.cold_start_wait.record(waited);
+            }
+        } else {
+            self.recorder.counts.failed += 1;
+        }
+        self.fleet.exec_ended(slot, now);
+        self.feed(ctx, slot);
+        self.autoscale(ctx);
+    }
+
+    /// Removes the execution that ends now from `slot`'s running list; false if there is
+    /// none (its container was preempted, and the slot may have a new tenant). Entries
+    /// that match on arrival, start and end are interchangeable.
+    fn forget_running(
+        &mut self,
+        slot: u32,
+        arrival: SimTime,
+        start: SimTime,
+        now: SimTime,
+    ) -> bool {
+        let timeout = self.cfg.execution_timeout;
+        let c = self.fleet.get_mut(slot);
+        if c.state == State::Stopped {
+            return false;
+        }
+        let ends_now = |&(r, s): &(Request, SimTime)| {
+            r.arrival == arrival && s == start && s + r.service.min(timeout) == now
+        };
+        match c.running.iter().position(ends_now) {
+            Some(i) => {
+                c.running.swap_remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Gives waiting requests (restarts first) to `slot` while it has room, then puts
+    /// it in the free set or arms its idle timer.
+    pub(super) fn feed<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, slot: u32) {
+        self.recorder.counts.timed_out += self.queue.expire(ctx.now());
+        while self.fleet.has_room(slot) {
+            if let Some(req) = self.restarts.pop_front() {
+                self.assign(ctx, slot, req, false);
+            } else if let Some(req) = self.queue.pop_front() {
+                self.assign(ctx, slot, req, true);
+            } else {
+                break;
+            }
+        }
+        self.fleet.offer(slot);
+        let c = self.fleet.get(slot);
+        if c.assigned == 0 && c.state == State::Ready {
+            self.arm_scaledown(ctx, slot);
+        }
+    }
+
+    /// Runs preempted inputs again from scratch, in arrival order: on a free slot if
+    /// there is one, else (per_request) on a new container, else at the head of the
+    /// line, ahead of new requests.
+    pub(super) fn restart<E: From<ServerlessEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        reqs: Vec<Request>,
+    ) {
+        for req in reqs {
+            let placed = match self.cfg.dispatch {
+                Dispatch::PerRequest => self.place(ctx, req, false),
+                Dispatch::Queue => match self.fleet.pick() {
+                    Some(slot) => {
+                        self.assign(ctx, slot, req, false);
+                        Placed::Slot
+                    }
+                    None => Placed::Nowhere,
+                },
+            };
+            if let Placed::Nowhere = placed {
+                let at = self.restarts.partition_point(|r| r.arrival <= req.arrival);
+                self.restarts.insert(at, req);
+            }
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! The containers of one serverless function: slot reuse, the free set (`pick`) and the
+//! time-averaged live / busy / idle counts.
+//!
+//! Deliberately knows nothing about requests' fate or events: `Serverless` decides what
+//! happens, the fleet keeps the books consistent.
+
+use crate::metrics::TimeAverage;
+use crate::platform::pool::{FreeSlots, Pick};
+use crate::time::{SimDuration, SimTime};
+use crate::workload::Request;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum State {
+    /// Waiting for a GPU (`schedule_delay`) or booting: counts as starting everywhere.
+    Starting,
+    Ready,
+    Stopped,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Container {
+    pub state: State,
+    /// Order of this container's creation (warm-pool containers first).
+    pub start_seq: u64,
+    /// When it was asked for: the start of its `schedule_delay`.
+    pub created: SimTime,
+    /// When billing starts: the end of its `schedule_delay`.
+    pub started_at: SimTime,
+    pub boot_end: SimTime,
+    /// Inputs holding a slot: executing, or (per_request) waiting for the boot.
+    pub assigned: u32,
+    pub executing: u32,
+    pub busy_since: SimTime,
+    /// Time with at least one input executing, closed intervals only.
+    pub busy: SimDuration,
+    /// Moves on at every assignment and stop: scaledown timers carrying an older value
+    /// are stale.
+    pub idle_gen: u32,
+    /// Moves on with every new tenant of the slot: events of an earlier one are stale.
+    pub life: u32,
+    /// Moves on whenever the container leaves the free set: older entries are stale.
+    token: u32,
+    in_free: bool,
+    /// per_request: inputs assigned while it boots, in assignment order, each with the
+    /// instant it gives up (none for a restarted input).
+    pub waiting: Vec<(Request, Option<SimTime>)>,
+    /// Inputs executing and when they started; kept only when preemption can restart
+    /// them.
+    pub running: Vec<(Request, SimTime)>,
+}
+
+/// Live containers and the free set, all O(1) or O(log n) per operation.
+pub(super) struct Fleet {
+    pub containers: Vec<Container>,
+    vacant: Vec<u32>,
+    free: FreeSlots,
+    free_count: usize,
+    max_inputs: u32,
+    created: u64,
+    pub live: TimeAverage,
+    pub busy: TimeAverage,
+    pub idle: TimeAverage,
+}
+
+impl Fleet {
+    pub fn new(pick: Pick, max_inputs: u32) -> Self {
+        Fleet {
+            containers: Vec::new(),
+            vacant: Vec::new(),
+            free: FreeSlots::new(pick),
+            free_count: 0,
+            max_inputs,
+            created: 0,
+            live: TimeAverage::default(),
+            busy: TimeAverage::default(),
+            idle: TimeAverage::default(),
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, slot: u32) -> &Container {
+        &self.containers[slot as usize]
+    }
+
+    #[inline]
+    pub fn get_mut(&mut self, slot: u32) -> &mut Container {
+        &mut self.containers[slot as usize]
+    }
+
+    /// Live containers, starting ones included.
+    #[inline]
+    pub fn live_count(&self) -> u64 {
+        self.live.level()
+    }
+
+    /// Whether `slot` is the current, live tenant `life`.
+    #[inline]
+    pub fn is_current(&self, slot: u32, life: u32) -> bool {
+        let c = self.get(slot);
+        c.life == life && c.state != State::Stopped
+    }
+
+    #[inline]
+    pub fn has_room(&self, slot: u32) -> bool {
+        self.get(slot).assigned < self.max_inputs
+    }
+
+    /// A new container in a vacant slot (or a new one); counted live from `now`.
+    pub fn create(
+        &mut self,
+        now: SimTime,
+        started_at: SimTime,
+        boot_end: SimTime,
+        state: State,
+    ) -> u32 {
+        let start_seq = self.created;
+        self.created += 1;
+        let slot = match self.vacant.pop() {
+            Some(slot) => slot,
+            None => {
+                self.containers.push(Container {
+                    state: State::Stopped,
+                    start_seq: 0,
+                    created: now,
+                    started_at: now,
+                    boot_end: now,
+                    assigned: 0,
+                    executing: 0,
+                    busy_since: now,
+                    busy: SimDuration::ZERO,
+                    idle_gen: 0,
+                    life: 0,
+                    token: 0,
+                    in_free: false,
+                    waiting: Vec::new(),
+                    running: Vec::new(),
+                });
+                (self.containers.len() - 1) as u32
+            }
+        };
+        let c = &mut self.containers[slot as usize];
+        // Generations move on, so that events and free-set entries of the previous
+        // tenant stay stale; the vectors keep their capacity.
+        c.life = c.life.wrapping_add(1);
+        c.idle_gen = c.idle_gen.wrapping_add(1);
+        c.token = c.token.wrapping_add(1);
+        c.in_free = false;
+        c.state = state;
+        c.start_seq = start_seq;
+        (c.created, c.started_at, c.boot_end) = (now, started_at, boot_end);
+        (c.assigned, c.executing) = (0, 0);
+        (c.busy_since, c.busy) = (started_at, SimDuration::ZERO);
+        c.waiting.clear();
+        c.running.clear();
+        self.live.add(now, 1);
+        if state == State::Ready {
+            self.idle.add(now, 1);
+        }
+        slot
+    }
+
+    /// Puts `slot` in the free set if it has room (again, for recency policies).
+    pub fn offer(&mut self, slot: u32) {
+        if !self.has_room(slot) {
+            self.withdraw(slot);
+            return;
+        }
+        let recency = self.free.tracks_recency();
+        let c = &mut self.containers[slot as usize];
+        if c.in_free && !recency {
+            return;
+        }
+        if c.in_free {
+            c.token = c.token.wrapping_add(1);
+        } else {
+            self.free_count += 1;
+        }
+        c.in_free = true;
+        self.free.insert(slot, c.start_seq, c.token);
+        if self.free.len() > 2 * self.free_count + 64 {
+            self.compact();
+        }
+    }
+
+    /// Takes `slot` out of the free set.
+    pub fn withdraw(&mut self, slot: u32) {
+        let c = &mut self.containers[slot as usize];
+        if c.in_free {
+            c.in_free = false;
+            c.token = c.token.wrapping_add(1);
+            self.free_count -= 1;
+        }
+    }
+
+    /// Removes and returns the container the pick policy prefers, if any has room.
+    #[inline]
+    pub fn pick(&mut self) -> Option<u32> {
+        if self.free_count == 0 {
+            return None;
+        }
+        let containers = &self.containers;
+        let slot = self.free.pop(|s, t| {
+            let c = &containers[s as usize];
+            c.in_free && c.token == t
+        })?;
+        self.withdraw(slot);
+        Some(slot)
+    }
+
+    /// Drops stale free-set entries; amortised O(1) per entry, so that the set stays
+    /// O(live containers) however many assignments happen.
+    fn compact(&mut self) {
+        let containers = &self.containers;
+        self.free.compact(self.free_count, |s, t| {
+            let c = &containers[s as usize];
+            c.in_free && c.token == t
+        });
+    }
+
+    /// The first input starts executing on `slot`.
+    pub fn exec_started(&mut self, slot: u32, now: SimTime) {
+        let c = &mut self.containers[slot as usize];
+        c.executing += 1;
+        if c.executing == 1 {
+            c.busy_since = now;
+            self.busy.add(now, 1);
+            self.idle.add(now, -1);
+        }
+    }
+
+    /// An input stops executing on `slot` (finished or failed).
+    pub fn exec_ended(&mut self, slot: u32, now: SimTime) {
+        let c = &mut self.containers[slot as usize];
+        c.executing -= 1;
+        c.assigned -= 1;
+        if c.executing == 0 {
+            c.busy += now - c.busy_since;
+            self.busy.add(now, -1);
+            self.idle.add(now, 1);
+        }
+    }
+
+    /// `slot` finished booting and is idle until it is given work.
+    pub fn booted(&mut self, slot: u32, now: SimTime) {
+        self.containers[slot as usize].state = State::Ready;
+        self.idle.add(now, 1);
+    }
+
+    /// Stops `slot` at `now` (scaled down, preempted or at the horizon) and returns its
+    /// billing span's parts: (billing start, boot end, busy time).
+    pub fn stop(&mut self, slot: u32, now: SimTime) -> (SimTime, SimTime, SimDuration) {
+        self.withdraw(slot);
+        let c = &mut self.containers[slot as usize];
+        if c.executing > 0 {
+            c.busy += now - c.busy_since;
+            self.busy.add(now, -1);
+        } else if c.state == State::Ready {
+            self.idle.add(now, -1);
+        }
+        c.state = State::Stopped;
+        c.idle_gen = c.idle_gen.wrapping_add(1);
+        (c.assigned, c.executing) = (0, 0);
+        self.live.add(now, -1);
+        self.vacant.push(slot);
+        // A container stopped during its schedule delay was never billed.
+        (c.started_at.min(now), c.boot_end, c.busy)
+    }
+
+    /// The live containers' slots, in slot order.
+    pub fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
+        self.containers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.state != State::Stopped)
+            .map(|(i, _)| i as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: SimTime = SimTime::ZERO;
+
+    #[test]
+    fn a_reused_slot_is_a_new_tenant() {
+        let mut f = Fleet::new(Pick::Newest, 1);
+        let a = f.create(T0, T0, T0, State::Ready);
+        let life = f.get(a).life;
+        f.stop(a, SimTime(5));
+        assert!(!f.is_current(a, life));
+        let b = f.create(SimTime(6), SimTime(6), SimTime(9), State::Starting);
+        assert_eq!(a, b, "the vacant slot is reused");
+        assert!(!f.is_current(b, life), "events of the old tenant are stale");
+        assert!(f.is_current(b, f.get(b).life));
+        assert_eq!(f.live_count(), 1);
+    }
+
+    #[test]
+    fn full_containers_leave_the_free_set_and_come_back_when_a_slot_frees() {
+        let mut f = Fleet::new(Pick::Newest, 2);
+        let a = f.create(T0, T0, T0, State::Ready);
+        let b = f.create(T0, T0, T0, State::Ready);
+        f.offer(a);
+        f.offer(b);
+        assert_eq!(f.pick(), Some(b), "newest first");
+        f.get_mut(b).assigned = 2;
+        f.offer(b);
+        assert_eq!(f.pick(), Some(a));
+        assert_eq!(f.pick(), None, "b is full");
+        f.get_mut(b).assigned = 1;
+        f.offer(b);
+        assert_eq!(f.pick(), Some(b));
+    }
+
+    #[test]
+    fn the_free_set_stays_small_under_repeated_reoffers() {
+        let mut f = Fleet::new(Pick::Mru, 4);
+        let a = f.create(T0, T0, T0, State::Ready);
+        for _ in 0..10_000 {
+            f.offer(a);
+        }
+        assert!(f.free.len() <= 2 + 64, "compacted: {}", f.free.len());
+        assert_eq!(f.pick(), Some(a));
+        assert_eq!(f.pick(), None);
+    }
+
+    #[test]
+    fn busy_and_idle_levels_follow_execution() {
+        let mut f = Fleet::new(Pick::Newest, 2);
+        let a = f.create(T0, T0, T0, State::Ready);
+        f.get_mut(a).assigned = 2;
+        f.exec_started(a, SimTime(10));
+        f.exec_started(a, SimTime(12));
+        f.exec_ended(a, SimTime(15));
+        f.exec_ended(a, SimTime(20));
+        assert_eq!(f.get(a).busy, SimDuration(10), "the union of intervals");
+        assert_eq!(f.busy.mean_until(SimTime(40)), 10.0 / 40.0);
+        assert_eq!(f.idle.mean_until(SimTime(40)), 30.0 / 40.0);
+        let (start, boot_end, busy) = f.stop(a, SimTime(40));
+        assert_eq!((start, boot_end, busy), (T0, T0, SimDuration(10)));
+        assert_eq!(f.live.mean_until(SimTime(80)), 0.5);
+    }
+}

@@ -1,0 +1,245 @@
+//! The serverless (Modal-like) platform (SPEC §3.1): containers go Starting → Ready
+//! (idle ⇄ busy) → Stopped, an autoscaler starts them from demand, an idle timer stops
+//! them, and a per-container hazard may preempt them.
+//!
+//! Deliberately knows no prices: it hands each container's closed span to a `Meter`.
+//! `fleet` keeps the containers and the free set, `dispatch` places requests on them,
+//! `lifecycle` starts, boots, scales down and preempts them.
+
+mod dispatch;
+mod fleet;
+mod lifecycle;
+
+use std::collections::VecDeque;
+
+use super::pool::Pick;
+use super::queue::RequestQueue;
+use super::{ContainerStats, PlatformOutcome};
+use crate::billing::{BillingRule, Meter, UsageSpan};
+use crate::engine::{Context, Model};
+use crate::metrics::Recorder;
+use crate::random::Seeds;
+use crate::time::{SimDuration, SimTime};
+use crate::workload::{Phases, Request};
+use fleet::{Fleet, State};
+
+/// How requests find a container (SPEC §3.1 `dispatch`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dispatch {
+    /// One FIFO queue; whichever ready container has a free slot takes the head (Modal).
+    Queue,
+    /// A free slot on any live container, booting or ready, else the request's own new
+    /// container (AWS Lambda, SimFaaS).
+    PerRequest,
+}
+
+/// A validated serverless platform, without its prices.
+#[derive(Clone, Debug)]
+pub struct ServerlessConfig {
+    /// Wait for a GPU before the container exists (not billed).
+    pub schedule_delay: Phases,
+    pub cold_start: Phases,
+    pub min_containers: u32,
+    pub max_containers: u32,
+    pub buffer_containers: u32,
+    pub scaledown_window: SimDuration,
+    pub max_inputs: u32,
+    pub target_inputs: u32,
+    pub dispatch: Dispatch,
+    pub pick: Pick,
+    pub queue_limit: Option<u64>,
+    pub execution_timeout: SimDuration,
+    /// Per-container hazard rate; 0 disables preemption.
+    pub preemptions_per_hour: f64,
+    pub billing: BillingRule,
+}
+
+/// Events of the serverless model. `life` names the container's tenant, so that events
+/// of a stopped container are ignored once its slot is reused.
+#[derive(Clone, Copy, Debug)]
+pub enum ServerlessEvent {
+    ColdStartDone {
+        slot: u32,
+        life: u32,
+    },
+    /// An execution ended (`ok`: completed, else it hit `execution_timeout_s`). No
+    /// `life` here, to keep the event (the bulk of the heap) at 24 bytes: executions
+    /// of a preempted container are recognised by their absence from its running list.
+    Finished {
+        slot: u32,
+        arrival: SimTime,
+        start: SimTime,
+        ok: bool,
+    },
+    ScaledownExpired {
+        slot: u32,
+        idle_gen: u32,
+    },
+    /// per_request: a request waiting for a booting container reached its timeout.
+    GaveUp {
+        slot: u32,
+        life: u32,
+    },
+    Preempted {
+        slot: u32,
+        life: u32,
+    },
+}
+
+/// One serverless platform in one replica.
+pub struct Serverless {
+    cfg: ServerlessConfig,
+    seeds: Seeds,
+    fleet: Fleet,
+    /// New requests waiting for a slot (subject to `queue_limit` and the timeout).
+    queue: RequestQueue,
+    /// Preempted inputs waiting to run again, by arrival; served before `queue`.
+    restarts: VecDeque<Request>,
+    /// The workload's give-up timeout for waiting to start.
+    timeout: Option<SimDuration>,
+    /// Requests assigned to a container (executing, or waiting for its boot).
+    in_flight: u64,
+    /// Containers started after t = 0: the n-th draws the n-th cold start (SPEC §10.1).
+    cold_starts: u64,
+    pub recorder: Recorder,
+    meter: Meter,
+}
+
+impl Serverless {
+    pub fn new(
+        cfg: ServerlessConfig,
+        seeds: Seeds,
+        timeout: Option<SimDuration>,
+        slo: Option<SimDuration>,
+    ) -> Self {
+        Serverless {
+            queue: RequestQueue::new(cfg.queue_limit, timeout),
+            fleet: Fleet::new(cfg.pick, cfg.max_inputs),
+            meter: Meter::new(cfg.billing),
+            restarts: VecDeque::new(),
+            cfg,
+            seeds,
+            timeout,
+            in_flight: 0,
+            cold_starts: 0,
+            recorder: Recorder::new(slo),
+        }
+    }
+
+    /// The warm pool at t = 0: `min_containers` ready containers, billed from 0.
+    pub fn start<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>) {
+        for _ in 0..self.cfg.min_containers {
+            let t0 = SimTime::ZERO;
+            let slot = self.fleet.create(t0, t0, t0, State::Ready);
+            self.fleet.offer(slot);
+            self.arm_scaledown(ctx, slot);
+            self.arm_preemption(ctx, slot);
+        }
+    }
+
+    /// Accepts one arrival (also used by composite platforms).
+    pub fn arrive<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, req: Request) {
+        self.on_arrival(ctx, req)
+    }
+
+    /// Dispatches one of this model's events (also used by composite platforms).
+    pub fn handle<E: From<ServerlessEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        event: ServerlessEvent,
+    ) {
+        match event {
+            ServerlessEvent::ColdStartDone { slot, life } => {
+                self.on_cold_start_done(ctx, slot, life)
+            }
+            ServerlessEvent::Finished {
+                slot,
+                arrival,
+                start,
+                ok,
+            } => self.on_finished(ctx, slot, arrival, start, ok),
+            ServerlessEvent::ScaledownExpired { slot, idle_gen } => {
+                self.on_scaledown(ctx, slot, idle_gen)
+            }
+            ServerlessEvent::GaveUp { slot, life } => self.on_gave_up(ctx, slot, life),
+            ServerlessEvent::Preempted { slot, life } => self.on_preempted(ctx, slot, life),
+        }
+    }
+
+    /// Requests assigned or waiting: what the autoscaler provisions for.
+    fn load(&self) -> u64 {
+        self.in_flight + self.queue.len() as u64 + self.restarts.len() as u64
+    }
+
+    /// The autoscaler's target (SPEC §3.1).
+    fn desired(&self) -> u64 {
+        let load = self.load();
+        let buffer = if load > 0 {
+            self.cfg.buffer_containers as u64
+        } else {
+            0
+        };
+        (load.div_ceil(self.cfg.target_inputs as u64) + buffer).clamp(
+            self.cfg.min_containers as u64,
+            self.cfg.max_containers as u64,
+        )
+    }
+
+    fn bill(
+        &mut self,
+        (start, boot_end, busy_gpu): (SimTime, SimTime, SimDuration),
+        stop: SimTime,
+    ) {
+        self.meter.add(&UsageSpan {
+            start,
+            boot_end,
+            stop,
+            busy_gpu,
+        });
+    }
+
+    /// Closes the books at the horizon: open spans are billed up to it, waiting and
+    /// running requests are in flight.
+    pub fn finish(mut self, horizon: SimTime) -> PlatformOutcome {
+        self.recorder.counts.timed_out += self.queue.expire(horizon);
+        let live: Vec<u32> = self.fleet.live_slots().collect();
+        for slot in live {
+            let parts = self.fleet.stop(slot, horizon);
+            self.bill(parts, horizon);
+        }
+        self.recorder.counts.in_flight_at_end =
+            self.in_flight + self.queue.len() as u64 + self.restarts.len() as u64;
+        debug_assert!(
+            self.recorder.counts.is_conserved(),
+            "requests are conserved"
+        );
+        let f = &self.fleet;
+        PlatformOutcome {
+            containers: ContainerStats {
+                started: self.cold_starts,
+                mean: f.live.mean_until(horizon),
+                busy_mean: f.busy.mean_until(horizon),
+                idle_mean: f.idle.mean_until(horizon),
+                max: f.live.max(),
+            },
+            recorder: self.recorder,
+            billed: self.meter.billed,
+        }
+    }
+}
+
+impl Model for Serverless {
+    type Event = ServerlessEvent;
+    type Input = Request;
+
+    fn on_event(&mut self, ctx: &mut Context<ServerlessEvent>, event: ServerlessEvent) {
+        self.handle(ctx, event)
+    }
+
+    fn on_input(&mut self, ctx: &mut Context<ServerlessEvent>, req: Request) {
+        self.on_arrival(ctx, req)
+    }
+}
+
+#[cfg(test)]
+mod tests;

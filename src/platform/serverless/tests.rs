@@ -1,0 +1,100 @@
+//! Timelines driven event by event, with a preemption injected at a chosen instant.
+
+use super::*;
+use crate::billing::BillingMode;
+use crate::engine::Simulation;
+use crate::workload::Dist;
+
+const S: u64 = 1_000_000_000;
+
+fn config(dispatch: Dispatch) -> ServerlessConfig {
+    let constant = |s: f64| Phases::single(Dist::constant(s));
+    ServerlessConfig {
+        schedule_delay: constant(0.0),
+        cold_start: constant(10.0),
+        min_containers: 0,
+        max_containers: u32::MAX,
+        buffer_containers: 0,
+        scaledown_window: SimDuration::from_secs(60),
+        max_inputs: 1,
+        target_inputs: 1,
+        dispatch,
+        pick: Pick::Newest,
+        queue_limit: None,
+        execution_timeout: SimDuration::from_secs(300),
+        // Keeps the running lists without a natural preemption within the test.
+        preemptions_per_hour: 1e-12,
+        billing: BillingRule {
+            mode: BillingMode::Lifetime,
+            granularity: SimDuration(1),
+            minimum: SimDuration::ZERO,
+        },
+    }
+}
+
+fn request(at_s: u64, service_s: u64) -> (SimTime, Request) {
+    let arrival = SimTime(at_s * S);
+    let service = SimDuration(service_s * S);
+    (arrival, Request { arrival, service })
+}
+
+/// One 5 s request at t = 0 on a 10 s cold start; its container is preempted at `at_s`.
+fn preempted_at(dispatch: Dispatch, at_s: u64) -> PlatformOutcome {
+    let mut sim = Simulation::new(Serverless::new(
+        config(dispatch),
+        Seeds::new(1, 0),
+        None,
+        None,
+    ));
+    sim.init(|m, ctx| m.start(ctx));
+    sim.run_until(SimTime(at_s * S), [request(0, 5)]);
+    sim.init(|m, ctx| {
+        let slot = m.fleet.live_slots().next().expect("one container");
+        let life = m.fleet.get(slot).life;
+        m.handle(ctx, ServerlessEvent::Preempted { slot, life });
+    });
+    sim.run_until(SimTime(1000 * S), std::iter::empty());
+    sim.into_model().finish(SimTime(1000 * S))
+}
+
+#[test]
+fn a_preempted_input_restarts_from_scratch_on_a_new_container() {
+    for dispatch in [Dispatch::Queue, Dispatch::PerRequest] {
+        // 2 s into the execution.
+        let out = preempted_at(dispatch, 12);
+        let r = &out.recorder;
+        assert_eq!((r.preemptions, r.restarts), (1, 1), "{dispatch:?}");
+        // The first execution's end (15 s) is ignored though the slot is reused; the
+        // replacement boots 12 → 22 s and runs the full 5 s again.
+        assert_eq!(r.counts.completed, 1, "{dispatch:?}");
+        assert_eq!(r.latency.mean_s(), Some(27.0), "{dispatch:?}");
+        assert_eq!(r.wait.mean_s(), Some(22.0), "{dispatch:?}");
+        assert_eq!(r.cold_start_wait.mean_s(), Some(10.0), "{dispatch:?}");
+        // Billed: 0 → 12 s (boot 10, busy 2), then 12 → 27 + 60 s (boot 10, busy 5).
+        assert_eq!(out.billed.total, 87 * S as u128, "{dispatch:?}");
+        assert_eq!(out.billed.startup, 20 * S as u128, "{dispatch:?}");
+        assert_eq!(out.billed.busy_gpu, 7 * S as u128, "{dispatch:?}");
+        assert_eq!(out.containers.started, 2, "{dispatch:?}");
+        assert_eq!(out.containers.max, 1, "{dispatch:?}");
+    }
+}
+
+#[test]
+fn a_preemption_during_the_boot_restarts_only_what_was_assigned_to_the_container() {
+    // Under `queue` the request still waits in the function queue, so nothing restarts;
+    // under `per_request` it waited on the container and restarts on its own new one.
+    for (dispatch, restarts) in [(Dispatch::Queue, 0), (Dispatch::PerRequest, 1)] {
+        let out = preempted_at(dispatch, 5);
+        let r = &out.recorder;
+        assert_eq!((r.preemptions, r.restarts), (1, restarts), "{dispatch:?}");
+        assert_eq!(r.latency.mean_s(), Some(20.0), "{dispatch:?}");
+        // 0 → 5 s of an unfinished boot, then 5 → 20 + 60 s.
+        assert_eq!(out.billed.total, 80 * S as u128, "{dispatch:?}");
+        assert_eq!(out.billed.startup, 15 * S as u128, "{dispatch:?}");
+    }
+}
+
+#[test]
+fn events_stay_small_because_the_heap_is_mostly_finished_executions() {
+    assert!(std::mem::size_of::<ServerlessEvent>() <= 24);
+}
