@@ -74,7 +74,7 @@ const ROWS: &[Row] = &[
     ("requests completed", |p| {
         with_ci(p.requests.completed, |x| format!("{x:.0}"))
     }),
-    ("cost: startup / busy / idle", |p| {
+    ("horizon cost: startup / busy / idle (USD)", |p| {
         let b = &p.cost_breakdown_usd;
         let m = |s: Option<Stat>| s.map_or("—".into(), |s| money(s.mean));
         format!("{} / {} / {}", m(b.startup), m(b.busy), m(b.idle))
@@ -106,7 +106,7 @@ const OPTIONAL_ROWS: &[OptionalRow] = &[
             format!("{:.2}", x / 3600.0)
         })
     }),
-    ("cost: fallback (USD)", interrupted, |p| {
+    ("horizon cost: fallback (USD)", interrupted, |p| {
         with_ci(p.spot.and_then(|s| s.fallback_cost_usd), money)
     }),
     (
@@ -115,7 +115,7 @@ const OPTIONAL_ROWS: &[OptionalRow] = &[
         |p| with_ci(p.overflow_fraction, percent),
     ),
     (
-        "cost: base / overflow (USD)",
+        "horizon cost: base / overflow (USD)",
         |p| p.parts.is_some(),
         |p| match &p.parts {
             None => "—".into(),
