@@ -13,7 +13,7 @@ use crate::platform::{
 use crate::random::Seeds;
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::time::SimTime;
-use crate::workload::RequestStream;
+use crate::workload::{ArrivalProcess, RequestStream};
 
 /// One part of a hybrid in one replica, with its own bill.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -74,7 +74,14 @@ pub(super) fn run_hybrid(
     requests: &mut RequestStream,
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
-    let mean_service_s = Some(s.workload.mean_service_s());
+    // SPEC §10.12: the service distribution's mean, but a running mean for traces (the
+    // file's mean would use demands the router cannot know yet).
+    let replays_trace = s
+        .workload
+        .arrivals
+        .iter()
+        .any(|a| matches!(a, ArrivalProcess::Trace(_)));
+    let mean_service_s = (!replays_trace).then(|| s.workload.mean_service_s());
     let model = Hybrid::new(
         cfg.clone(),
         seeds,

@@ -18,10 +18,14 @@ pub struct Stat {
 }
 
 impl Stat {
-    /// The Stat of `values` in replica order; `None` if there are none or any is not finite
-    /// (for instance a cost per request with nothing completed).
+    /// The Stat of `values` in replica order over the seeds where the value is defined:
+    /// a non-finite value (a ratio with a zero denominator, such as a cost per request in a
+    /// seed that completed nothing) is left out, so one empty seed does not blank the
+    /// figure of all the others. `None` if no seed defines it.
     pub fn of(values: &[f64]) -> Option<Stat> {
-        if values.is_empty() || values.iter().any(|v| !v.is_finite()) {
+        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let values = finite.as_slice();
+        if values.is_empty() {
             return None;
         }
         let n = values.len() as f64;
@@ -80,7 +84,12 @@ mod tests {
     fn one_seed_has_no_spread_and_non_finite_values_give_none() {
         let s = Stat::of(&[7.0]).unwrap();
         assert_eq!((s.std, s.ci95, s.p95), (None, None, 7.0));
-        assert!(Stat::of(&[1.0, f64::NAN]).is_none());
+        assert_eq!(
+            Stat::of(&[1.0, f64::NAN, 3.0]).unwrap().mean,
+            2.0,
+            "undefined seeds are left out"
+        );
+        assert!(Stat::of(&[f64::NAN, f64::INFINITY]).is_none());
         assert!(Stat::of(&[]).is_none());
     }
 }

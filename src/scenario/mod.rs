@@ -181,7 +181,7 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
     let mut o = Obj::new(v, "", errs)?;
     let name = o.req("name", errs, string);
     let description = o.or("description", String::new(), errs, any_string);
-    let horizon = o.req("horizon", errs, duration(Range::Positive));
+    let horizon = o.req("horizon", errs, duration(Range::Between(1e-9, 1e9)));
     let seeds = o.or("seeds", 8, errs, count32(1));
     let seed = o.or("seed", 1, errs, count(0));
     let slo = o.opt("slo", errs, slo);

@@ -1,10 +1,16 @@
 //! The cheapest grid point per platform whose p99 latency meets an SLO (SPEC §10.13):
 //! the merged-histogram p99 must be ≤ S, the lowest mean `cost_usd_per_month` wins, and
 //! ties go to the earlier grid point.
+//!
+//! The histogram holds completed requests only, so a point that sheds load (rejections,
+//! timeouts, failures, a backlog at the horizon) could "meet" a p99 target by dropping its
+//! slow requests. A p99 target speaks for 99% of requests: a point where more than 1% of
+//! arrivals never complete does not meet it.
 
 use serde::Serialize;
 
 use super::{PointReport, PointValues};
+use crate::experiment::PlatformSummary;
 use crate::metrics::Stat;
 
 /// One platform's best point.
@@ -17,6 +23,13 @@ pub struct Best {
     pub cost_usd_per_month: Stat,
     /// The merged-histogram p99 the SLO was checked against, in seconds.
     pub p99_latency_s: f64,
+}
+
+/// Whether at least 99% of arrivals completed (over all seeds).
+fn completes_99_percent(summary: &PlatformSummary) -> bool {
+    let mean = |s: Option<Stat>| s.map_or(0.0, |s| s.mean);
+    let arrived = mean(summary.requests.arrived);
+    arrived > 0.0 && mean(summary.requests.completed) >= 0.99 * arrived
 }
 
 /// Per platform (in scenario order), the cheapest point meeting `slo_p99_s`, or `None`
@@ -35,7 +48,7 @@ pub fn cheapest(points: &[PointReport], slo_p99_s: f64) -> Vec<Option<Best>> {
                 let cheaper = best
                     .as_ref()
                     .is_none_or(|b| cost.mean < b.cost_usd_per_month.mean);
-                if p99 <= slo_p99_s && cheaper {
+                if p99 <= slo_p99_s && completes_99_percent(summary) && cheaper {
                     best = Some(Best {
                         platform: summary.name.clone(),
                         point: i,

@@ -210,6 +210,56 @@ fn best_is_the_cheapest_point_meeting_the_p99_slo_with_ties_to_the_earlier_point
     assert!(table.contains("none meets the SLO"), "{table}");
 }
 
+/// Timed-out requests never reach the latency histogram: a fleet that times out a quarter
+/// of its requests has a fine p99 of the rest, yet does not meet a p99 target.
+#[test]
+fn best_skips_points_that_drop_more_than_one_percent_of_requests() {
+    let scenario = json!({
+        "name": "shedding", "horizon": "1h", "seeds": 4,
+        "workload": {"arrivals": {"process": "poisson", "rate_per_s": 20},
+                     "service": {"dist": "exponential", "mean_s": 0.1}, "timeout_s": 0.05},
+        "platforms": [{"name": "fleet", "type": "dedicated", "usd_per_hour": 1.0}]
+    });
+    let (_dir, path) = scenario_file(&scenario);
+    let out = stdout_of(&[
+        "sweep",
+        s(&path),
+        "--param",
+        "platforms.0.instances",
+        "--values",
+        "1,2,4,6,8",
+        "--slo-p99",
+        "0.5",
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    // Erlang C with a = 2 Erlangs: P(wait > 0.05 s) = C(c, a) e^{-(cμ-λ) 0.05} is 27% at c = 3,
+    // 6.4% at c = 4, 0.24% at c = 6. Every point's completed p99 is below 0.5 s.
+    for i in 0..5 {
+        let p99 = report["points"][i]["platforms"][0]["latency_s"]["p99"]
+            .as_f64()
+            .unwrap();
+        assert!(p99 < 0.5, "point {i} p99 {p99}");
+    }
+    let timed_out = |i: usize| {
+        report["points"][i]["platforms"][0]["requests"]["timed_out"]["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(
+        timed_out(2) > 0.03 * 72_000.0,
+        "4 instances shed {}",
+        timed_out(2)
+    );
+    assert_eq!(
+        report["best"][0]["values"],
+        json!({"platforms.0.instances": 6}),
+        "{}",
+        report["best"]
+    );
+}
+
 #[test]
 fn sweep_grids_vary_the_last_parameter_fastest_and_apply_every_value() {
     let (_dir, path) = scenario_file(&small_scenario());

@@ -44,7 +44,6 @@ pub(super) struct Vm {
     pub epoch: u32,
     /// Start of provisioning: billing starts here.
     pub started: SimTime,
-    pub ready_at: SimTime,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -122,14 +121,13 @@ impl Fleet {
         self.serving_gpus
     }
 
-    /// A new instance, booting from `now` until `ready_at`; returns its id.
-    pub(super) fn launch(&mut self, role: Role, now: SimTime, ready_at: SimTime) -> u32 {
+    /// A new instance, booting (and billed) from `now`; returns its id.
+    pub(super) fn launch(&mut self, role: Role, now: SimTime) -> u32 {
         let fresh = Vm {
             state: VmState::Booting,
             role,
             epoch: 0,
             started: now,
-            ready_at,
         };
         let vm = match self.vacant.pop() {
             Some(vm) => {
@@ -271,9 +269,11 @@ impl Fleet {
                 g.busy + open
             })
             .fold(SimDuration::ZERO, |a, b| a + b);
+        // SPEC §10.8: a dedicated bill breaks down into busy, idle and fallback only, so a
+        // replacement's provisioning and model load count as idle, not startup.
         UsageSpan {
             start: v.started,
-            boot_end: v.ready_at,
+            boot_end: v.started,
             stop: now,
             busy_gpu,
         }

@@ -117,7 +117,7 @@ impl Dedicated {
                 Some(_) => Role::Spot { slot: k },
                 None => Role::OnDemand,
             };
-            let vm = fleet.launch(role, SimTime::ZERO, SimTime::ZERO);
+            let vm = fleet.launch(role, SimTime::ZERO);
             fleet.enter_service(vm, SimTime::ZERO);
         }
         Dedicated {

@@ -117,7 +117,7 @@ impl Dedicated {
         role: Role,
         ready_at: SimTime,
     ) -> u32 {
-        let vm = self.fleet.launch(role, ctx.now(), ready_at);
+        let vm = self.fleet.launch(role, ctx.now());
         self.spot_state().started += 1;
         let epoch = self.fleet.vms[vm as usize].epoch;
         ctx.schedule(ready_at, DedicatedEvent::InstanceReady { vm, epoch }.into());

@@ -88,7 +88,10 @@ fn billing_ends_with_the_notice_and_the_replacement_pays_from_provisioning() {
         (first.0 + second.0) as u128,
         "each span rounded on its own"
     );
-    assert_eq!(outcome.billed.startup, secs(900).0 as u128);
+    assert_eq!(
+        outcome.billed.startup, 0,
+        "provisioning is idle time on a dedicated bill"
+    );
     let spot = spot.expect("a spot fleet reports spot figures");
     assert_eq!(spot.interruptions, 1);
     assert_eq!(spot.capacity_lost_gpu_ns, secs(900).0 as u128);
