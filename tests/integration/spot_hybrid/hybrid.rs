@@ -145,3 +145,36 @@ fn hybrid_routing_follows_the_expected_wait_and_queue_length_rules() {
     assert_eq!(overflowed_of_ten(json!({"queue_length": 3}), None), 5);
     assert_eq!(overflowed_of_ten(json!({"queue_length": 0}), None), 10);
 }
+
+/// SPEC §10.12: with a trace the router uses the running mean of the demands seen so far,
+/// not the file's mean (which it cannot know yet). Ten 10 s jobs a second apart, then a
+/// thousand 1 ms ones, on a base of 2 GPUs: jobs 1–2 start at once; job 3 expects
+/// (0 + 1) × 10 / 2 = 5 s, not above the 5 s threshold, so it queues; jobs 4–10 expect 10 s
+/// and more and overflow. With the file's mean (~0.1 s) none would overflow.
+#[test]
+fn a_hybrid_on_a_trace_routes_by_the_running_mean_of_demands() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("timestamp_s,service_s\n");
+    for i in 0..10 {
+        csv.push_str(&format!("{i},10\n"));
+    }
+    for i in 0..1000 {
+        csv.push_str(&format!("{},0.001\n", 100.0 + i as f64));
+    }
+    std::fs::write(dir.path().join("t.csv"), csv).unwrap();
+    let workload = json!({"arrivals": {"process": "trace", "format": "csv", "path": "t.csv"}});
+    let json = scenario(
+        "2000s",
+        1,
+        workload,
+        vec![hybrid("hybrid", json!({"queue_wait_s": 5}))],
+    );
+    let path = dir.path().join("scenario.json");
+    std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+    let report = run_json(&path, &[]);
+    let overflowed = stat(platform(&report, "hybrid"), "overflow_fraction", "mean") * 1010.0;
+    assert!(
+        (overflowed - 7.0).abs() < 0.5,
+        "overflowed {overflowed} of 1010"
+    );
+}
