@@ -181,7 +181,7 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
     let mut o = Obj::new(v, "", errs)?;
     let name = o.req("name", errs, string);
     let description = o.or("description", String::new(), errs, any_string);
-    let horizon = o.req("horizon", errs, duration(Range::Positive));
+    let horizon = o.req("horizon", errs, horizon);
     let seeds = o.or("seeds", 8, errs, count32(1));
     let seed = o.or("seed", 1, errs, count(0));
     let slo = o.opt("slo", errs, slo);
@@ -216,6 +216,21 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
         workload: workload?,
         platforms,
     })
+}
+
+/// The longest horizon: 100 years (the clock's u64 nanoseconds end after 584).
+const MAX_HORIZON_S: f64 = 36_500.0 * 86_400.0;
+
+fn horizon(v: &Value, path: &str, errs: &mut Errors) -> Option<f64> {
+    let h = duration(Range::Positive)(v, path, errs)?;
+    if h > MAX_HORIZON_S {
+        errs.push(
+            path,
+            format!("expected a horizon of at most 100 years (\"36500d\"), found {h} s"),
+        );
+        return None;
+    }
+    Some(h)
 }
 
 fn slo(v: &Value, path: &str, errs: &mut Errors) -> Option<SimDuration> {

@@ -3,13 +3,13 @@
 //! The same reader serves the validating pass at load time and every replay, so a run
 //! replays exactly what was checked.
 
-use std::fs::File;
 use std::path::Path;
 
 use chrono::NaiveDateTime;
 use csv::{ByteRecord, ReaderBuilder, Trim};
 
 use super::TraceError;
+use super::file::TraceFile;
 use crate::time::SimDuration;
 use crate::workload::arrivals::Demand;
 
@@ -127,7 +127,7 @@ pub struct Record {
 /// A trace file being read, header checked.
 pub struct RecordReader {
     path: std::path::PathBuf,
-    reader: csv::Reader<File>,
+    reader: csv::Reader<TraceFile>,
     record: ByteRecord,
     layout: Layout,
     first: Option<Clock>,
@@ -136,7 +136,7 @@ pub struct RecordReader {
 
 impl RecordReader {
     pub fn open(path: &Path, format: RecordFormat) -> Result<RecordReader, TraceError> {
-        let file = File::open(path).map_err(|e| TraceError::io(path, &e))?;
+        let file = TraceFile::open(path)?;
         let mut reader = ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
