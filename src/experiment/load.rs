@@ -142,3 +142,41 @@ fn interruptions(m: &PlatformModel, horizon_s: f64) -> f64 {
         fleet.instances as f64 * spot.interruptions_per_hour * horizon_s / 3600.0
     })
 }
+
+/// Expected events above which a command asks for `--force`: about 40 minutes of one core
+/// at the 4 M requests/s measured on `scenarios/bench-serverless.json` (README, robustness
+/// section), hours for the slower models.
+pub const FORCE_ABOVE_EVENTS: f64 = 1e10;
+/// Expected events above which nothing runs, even with `--force`: years of CPU time, or
+/// a process that would never finish.
+pub const REFUSE_ABOVE_EVENTS: f64 = 1e15;
+/// The throughput used to turn expected events into a time estimate in messages.
+pub const EVENTS_PER_CORE_S: f64 = 4e6;
+
+/// Expected events of `jobs` replicas of one scenario (platform index of each).
+pub fn expected_work(s: &Scenario, platforms: impl IntoIterator<Item = usize>) -> f64 {
+    platforms
+        .into_iter()
+        .map(|p| expected_events(s, &s.platforms[p]))
+        .sum()
+}
+
+/// Why a command of `events` expected events should not start (`force`: the user has
+/// accepted a long run), or `None`.
+pub fn too_much_work(events: f64, force: bool) -> Option<String> {
+    let hours = events / EVENTS_PER_CORE_S / 3600.0;
+    if !(events <= REFUSE_ABOVE_EVENTS) {
+        return Some(format!(
+            "expected about {events:.2e} simulated events (requests × platforms × seeds), about {hours:.0} hours of CPU: more than servsim runs even with --force ({REFUSE_ABOVE_EVENTS:.0e}); shorten the horizon, lower the rates or run fewer seeds"
+        ));
+    }
+    (events > FORCE_ABOVE_EVENTS && !force).then(|| {
+        format!(
+            "expected about {events:.2e} simulated events (requests × platforms × seeds), about {hours:.1} hours of CPU at {:.0} M events/s per core; add --force to run it anyway, or shorten the horizon, lower the rates or run fewer seeds",
+            EVENTS_PER_CORE_S / 1e6
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests;
