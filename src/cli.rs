@@ -38,6 +38,8 @@ enum Command {
     Breakeven(study::BreakevenArgs),
     /// Merge the partial results of `--shard K/N` runs into the unsharded output.
     Merge(study::MergeArgs),
+    /// Print the JSON Schema of scenario files.
+    Schema,
     /// Check scenario files and list every error; runs nothing.
     Validate {
         /// Scenario files.
@@ -134,6 +136,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Breakeven(args) => study::breakeven_command(args),
         Command::Merge(args) => study::merge_command(args),
         Command::Validate { files } => validate(&files),
+        Command::Schema => {
+            let text = serde_json::to_string_pretty(&crate::scenario::schema())
+                .expect("a JSON value serializes");
+            write_stdout(&format!("{text}\n"))
+        }
     }
 }
 

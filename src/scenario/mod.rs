@@ -7,6 +7,7 @@ mod dedicated;
 mod hybrid;
 mod platform;
 pub mod reader;
+mod schema;
 mod serverless;
 mod workload;
 
@@ -22,6 +23,7 @@ use crate::time::SimDuration;
 use crate::workload::Workload;
 pub use reader::FieldError;
 use reader::{Errors, Obj, Range, any_string, array, count, count32, duration, string};
+pub use schema::schema;
 
 /// The scenario `servsim run` uses without a file: the article's H100 comparison.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/continuous-inference.json");

@@ -75,14 +75,19 @@ impl Layout {
         };
         match layout {
             Some(l) if l.width() == names.len() => Ok(l),
-            _ => Err(format!(
-                "expected a header with the columns {expected}, found \"{}\"",
-                names
+            _ => {
+                let found = names
                     .iter()
                     .map(|n| String::from_utf8_lossy(n))
                     .collect::<Vec<_>>()
-                    .join(",")
-            )),
+                    .join(",");
+                // A binary file's "header" can be kilobytes of garbage: show its start.
+                let shown: String = found.chars().take(60).collect();
+                let more = if shown.len() < found.len() { "…" } else { "" };
+                Err(format!(
+                    "expected a header with the columns {expected}, found \"{shown}{more}\""
+                ))
+            }
         }
     }
 }
