@@ -185,9 +185,15 @@ impl CommonArgs {
         if self.quiet {
             return;
         }
+        let mut stderr = std::io::stderr().lock();
         for p in platforms {
             if let Some(why) = &p.instability {
-                eprintln!("warning: {at}platform {} is unstable: {why}", p.name);
+                // A closed standard error must not turn a warning into a panic.
+                let _ = writeln!(
+                    stderr,
+                    "warning: {at}platform {} is unstable: {why}",
+                    p.name
+                );
             }
         }
     }

@@ -5,8 +5,8 @@
 //!
 //! Deliberately approximate where exactness would need the simulation itself: capacity
 //! is nominal (spot outages and preemptions are left to the queue's overload guard), and
-//! the work counts requests, MMPP state changes and spot interruptions, the events that
-//! grow with the horizon.
+//! the work counts requests, MMPP state changes, spot interruptions, warm containers'
+//! idle timers and preemptions: the events that grow with the horizon.
 
 use crate::platform::{PlatformModel, ServerlessConfig};
 use crate::scenario::{PlatformSpec, Scenario};
@@ -86,7 +86,23 @@ pub fn expected_events(s: &Scenario, p: &PlatformSpec) -> f64 {
         .iter()
         .map(|a| expected_arrivals(&s.workload, a, horizon_s))
         .sum();
-    workload + interruptions(&p.model, horizon_s)
+    workload + interruptions(&p.model, horizon_s) + container_timers(s, &p.model, horizon_s)
+}
+
+/// Idle timers and preemptions of a serverless pool (or a hybrid's): a warm-pool or
+/// buffer container re-arms its scaledown timer every window while it idles, and every
+/// live container carries the preemption hazard.
+fn container_timers(s: &Scenario, m: &PlatformModel, horizon_s: f64) -> f64 {
+    let c = match m {
+        PlatformModel::Serverless(c) => c,
+        PlatformModel::Hybrid(h) => &h.overflow,
+        PlatformModel::Dedicated(_) => return 0.0,
+    };
+    let kept = c.min_containers as f64 + c.buffer_containers as f64;
+    let window_s = c.scaledown_window.as_secs_f64().max(1e-9);
+    let busy = s.workload.mean_rate_per_s() * s.workload.mean_service_s() / c.target_inputs as f64;
+    let preemptions = c.preemptions_per_hour * (kept + busy + 1.0) * horizon_s / 3600.0;
+    kept * horizon_s / window_s + preemptions
 }
 
 /// Arrivals (and for MMPP state changes) of one process before the horizon.

@@ -249,9 +249,7 @@ impl Range {
             Range::Unit => "a number in [0, 1]".into(),
             Range::Between(lo, hi) => format!("a number in [{lo}, {hi}]"),
             Range::AtLeast(lo) => format!("a number ≥ {lo}"),
-            Range::Rate => {
-                "a rate in (0, 1e9] per second (one arrival a nanosecond at most)".into()
-            }
+            Range::Rate => "a number > 0".into(),
             Range::Any => "a number".into(),
         }
     }
@@ -261,6 +259,11 @@ impl Range {
 pub fn number(range: Range) -> impl Fn(&Value, &str, &mut Errors) -> Option<f64> {
     move |v, path, errs| match v.as_f64() {
         Some(x) if x.is_finite() && range.accepts(x) => Some(x),
+        Some(x) if matches!(range, Range::Rate) && x > MAX_RATE_PER_S => {
+            let why = "a rate of at most 1e9 per second (one arrival a nanosecond, the clock's resolution)";
+            errs.expected(path, why, v);
+            None
+        }
         _ => {
             errs.expected(path, &range.describe(), v);
             None

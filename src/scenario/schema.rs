@@ -455,7 +455,7 @@ fn serverless_keys() -> Vec<(&'static str, Value, &'static str)> {
         ("pick", choice(&["newest", "oldest", "mru", "lru"]), ""),
         ("queue_limit", whole(0), ""),
         ("execution_timeout_s", d(), ""),
-        ("preemptions_per_hour", number(0.0), ""),
+        ("preemptions_per_hour", between(0.0, 3600.0), ""),
         ("billing", billing(true), ""),
     ]
 }

@@ -89,3 +89,20 @@ fn long_work_needs_force_and_absurd_work_never_runs() {
         assert!(why.contains("even with --force"), "{why}");
     }
 }
+
+#[test]
+fn a_warm_pool_with_a_tiny_window_counts_its_timer_churn() {
+    let mut p = json!({"name": "s", "type": "serverless", "gpu_usd_per_s": 0.001,
+                       "cold_start": {"dist": "constant", "value_s": 1},
+                       "min_containers": 1000, "scaledown_window_s": 0.001});
+    let s = scenario(
+        json!({"process": "poisson", "rate_per_s": 1}),
+        1.0,
+        p.clone(),
+    );
+    // 1000 containers re-arm every millisecond for a day: 8.64·10^10 timer events.
+    assert!(expected_events(&s, &s.platforms[0]) > 8.6e10);
+    p["scaledown_window_s"] = json!(60);
+    let s = scenario(json!({"process": "poisson", "rate_per_s": 1}), 1.0, p);
+    assert!(expected_events(&s, &s.platforms[0]) < 2e6);
+}

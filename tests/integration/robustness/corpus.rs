@@ -26,7 +26,7 @@ const SCENARIOS: &[(&str, &str)] = &[
     ),
     (
         "rate-above-clock.json",
-        ": workload.arrivals.rate_per_s: expected a rate in (0, 1e9] per second (one arrival a nanosecond at most), found 1000000000000.0",
+        ": workload.arrivals.rate_per_s: expected a rate of at most 1e9 per second (one arrival a nanosecond, the clock's resolution), found 1000000000000.0",
     ),
     (
         "interval-below-clock.json",
