@@ -63,7 +63,7 @@ pub fn overload(s: &Scenario, p: &PlatformSpec) -> Option<Overload> {
 /// Input slots of a serverless platform, `None` when containers are unlimited (both
 /// dispatch rules queue only at `max_containers`).
 fn serverless_capacity(c: &ServerlessConfig) -> Option<f64> {
-    (c.max_containers != u32::MAX).then(|| c.max_containers as f64 * c.max_inputs as f64)
+    (c.max_containers != u32::MAX).then_some(c.max_containers as f64 * c.max_inputs as f64)
 }
 
 /// Periodic arrivals without jitter and a constant demand: no queue builds at load 1.
@@ -181,7 +181,8 @@ pub fn expected_work(s: &Scenario, platforms: impl IntoIterator<Item = usize>) -
 /// accepted a long run), or `None`.
 pub fn too_much_work(events: f64, force: bool) -> Option<String> {
     let hours = events / EVENTS_PER_CORE_S / 3600.0;
-    if !(events <= REFUSE_ABOVE_EVENTS) {
+    // NaN (an estimate that broke) is refused too.
+    if events.is_nan() || events > REFUSE_ABOVE_EVENTS {
         return Some(format!(
             "expected about {events:.2e} simulated events (requests × platforms × seeds), about {hours:.0} hours of CPU: more than servsim runs even with --force ({REFUSE_ABOVE_EVENTS:.0e}); shorten the horizon, lower the rates or run fewer seeds"
         ));

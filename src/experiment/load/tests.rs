@@ -106,3 +106,25 @@ fn a_warm_pool_with_a_tiny_window_counts_its_timer_churn() {
     let s = scenario(json!({"process": "poisson", "rate_per_s": 1}), 1.0, p);
     assert!(expected_events(&s, &s.platforms[0]) < 2e6);
 }
+
+#[test]
+fn every_shipped_scenario_is_far_below_the_force_threshold() {
+    let mut largest = (0.0, String::new());
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let s = Scenario::from_file(&path).unwrap();
+        let all = (0..s.platforms.len()).flat_map(|p| std::iter::repeat_n(p, s.seeds as usize));
+        let work = expected_work(&s, all);
+        if work > largest.0 {
+            largest = (work, s.name.clone());
+        }
+    }
+    assert!(largest.0 < FORCE_ABOVE_EVENTS / 10.0, "{largest:?}");
+    eprintln!(
+        "largest shipped scenario: {} with {:.3e} expected events",
+        largest.1, largest.0
+    );
+}
