@@ -186,14 +186,16 @@ fn options(study: &Study, c: &CommonArgs) -> RunOptions {
     c.options(&study.points[0])
 }
 
-/// Expected events of the replicas a (sharded) study runs.
-fn study_work(study: &Study, seeds: u32, shard: Option<Shard>) -> f64 {
-    (0..study.points.len())
-        .map(|i| {
-            let jobs = study.jobs(i, seeds, shard);
-            load::expected_work(&study.points[i], jobs.iter().map(|j| j.platform))
-        })
-        .sum()
+/// Expected events of the replicas a (sharded) study runs, and the most replicas of one
+/// point (their results are held together).
+fn study_work(study: &Study, seeds: u32, shard: Option<Shard>) -> (f64, usize) {
+    let (mut events, mut widest) = (0.0, 0);
+    for i in 0..study.points.len() {
+        let jobs = study.jobs(i, seeds, shard);
+        events += load::expected_work(&study.points[i], jobs.iter().map(|j| j.platform));
+        widest = widest.max(jobs.len());
+    }
+    (events, widest)
 }
 
 /// "at grid point 3 (a = 1, b = 2): " for warnings.
@@ -220,7 +222,8 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     let study = Study::new(doc, &file, params(&args.axes)?)?;
     let c = &args.common;
     let opts = options(&study, c);
-    c.check_work(study_work(&study, opts.seeds, args.shard))?;
+    let (events, widest) = study_work(&study, opts.seeds, args.shard);
+    c.check_work(events, widest)?;
     if let Some(shard) = args.shard {
         return write_shard(&study, ShardCommand::Sweep, shard, opts, args.slo_p99, c);
     }
@@ -277,7 +280,8 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
     let [a, b] = [&args.between[0], &args.between[1]];
     let c = &args.common;
     let opts = options(&study, c);
-    c.check_work(study_work(&study, opts.seeds, None))?;
+    let (events, widest) = study_work(&study, opts.seeds, None);
+    c.check_work(events, widest)?;
     let between = [a.clone(), b.clone()];
     let scenario = study.points[0].name.clone();
     let mut report = BreakEvenReport::new(&scenario, opts.seed, opts.seeds, &args.param, between);
@@ -306,7 +310,8 @@ pub fn run_shard(scenario: Option<&Path>, shard: Shard, c: &CommonArgs) -> Resul
     let (doc, file) = load_document(scenario)?;
     let study = Study::new(doc, &file, Vec::new())?;
     let opts = options(&study, c);
-    c.check_work(study_work(&study, opts.seeds, Some(shard)))?;
+    let (events, widest) = study_work(&study, opts.seeds, Some(shard));
+    c.check_work(events, widest)?;
     write_shard(&study, ShardCommand::Run, shard, opts, None, c)
 }
 

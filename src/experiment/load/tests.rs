@@ -128,3 +128,11 @@ fn every_shipped_scenario_is_far_below_the_force_threshold() {
         largest.1, largest.0
     );
 }
+
+#[test]
+fn thousands_of_replicas_at_once_need_force() {
+    assert_eq!(too_many_replicas(FORCE_ABOVE_REPLICAS, false), None);
+    let why = too_many_replicas(FORCE_ABOVE_REPLICAS + 1, false).unwrap();
+    assert!(why.contains("add --force"), "{why}");
+    assert_eq!(too_many_replicas(FORCE_ABOVE_REPLICAS + 1, true), None);
+}

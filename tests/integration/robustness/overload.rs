@@ -220,3 +220,69 @@ fn a_warm_pool_too_big_to_create_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn more_replicas_than_memory_holds_ask_for_force() {
+    let doc = scenario(
+        json!({"process": "poisson", "rate_per_s": 1}),
+        1.0,
+        "10s",
+        json!([dedicated("d", 1)]),
+    );
+    let (_dir, path) = scenario_file(&doc);
+    let out = servsim()
+        .arg("run")
+        .arg(&path)
+        .args(["--seeds", "10000"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("expected 10000 replicas (platforms × seeds) held at once, about 5.7 GB of histograms; add --force"),
+        "{stderr}"
+    );
+    // A shard holds only its share.
+    let out = servsim()
+        .arg("run")
+        .arg(&path)
+        .args(["--seeds", "10000", "--shard", "1/2", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_grid_too_big_to_hold_is_refused_before_it_is_built() {
+    let doc = scenario(
+        json!({"process": "poisson", "rate_per_s": 1}),
+        1.0,
+        "10s",
+        json!([dedicated("d", 1)]),
+    );
+    let (_dir, path) = scenario_file(&doc);
+    let out = servsim()
+        .arg("sweep")
+        .arg(&path)
+        .args(["--param", "platforms.0.instances", "--range", "1:100000:1"])
+        .args([
+            "--param",
+            "platforms.0.usd_per_hour",
+            "--range",
+            "1:100000:1",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: expected a grid of at most 100000 points, found 100000 × 100000 values"
+        ),
+        "{stderr}"
+    );
+}
