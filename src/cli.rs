@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 
-use crate::experiment::{RunError, RunOptions, RunReport, run_with_progress};
+use crate::experiment::{
+    PlatformSummary, RunError, RunOptions, RunReport, load, run_with_progress,
+};
 use crate::report::{Format, latency_cdf_plot, render_run};
 use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario};
 use crate::sweep::Shard;
@@ -36,6 +38,8 @@ enum Command {
     Breakeven(study::BreakevenArgs),
     /// Merge the partial results of `--shard K/N` runs into the unsharded output.
     Merge(study::MergeArgs),
+    /// Print the JSON Schema of scenario files.
+    Schema,
     /// Check scenario files and list every error; runs nothing.
     Validate {
         /// Scenario files.
@@ -77,9 +81,12 @@ struct CommonArgs {
     /// CDFs (run).
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
-    /// No progress or notes on standard error.
+    /// No progress, notes or warnings on standard error.
     #[arg(long)]
     quiet: bool,
+    /// Run even when the work is expected to take hours (over 10^10 simulated events).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -129,6 +136,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Breakeven(args) => study::breakeven_command(args),
         Command::Merge(args) => study::merge_command(args),
         Command::Validate { files } => validate(&files),
+        Command::Schema => {
+            let text = serde_json::to_string_pretty(&crate::scenario::schema())
+                .expect("a JSON value serializes");
+            write_stdout(&format!("{text}\n"))
+        }
     }
 }
 
@@ -159,6 +171,35 @@ fn load_document(path: Option<&Path>) -> Result<(Value, String), CliError> {
 }
 
 impl CommonArgs {
+    /// SPEC §6: work expected to take hours says so before it starts, and asks for
+    /// `--force`.
+    fn check_work(&self, events: f64, replicas_at_once: usize) -> Result<(), CliError> {
+        let why = load::too_much_work(events, self.force)
+            .or_else(|| load::too_many_replicas(replicas_at_once, self.force));
+        match why {
+            Some(why) => Err(CliError::Invalid(why)),
+            None => Ok(()),
+        }
+    }
+
+    /// A warning on standard error for each unstable platform (`at`: which grid point).
+    fn warn_unstable(&self, platforms: &[PlatformSummary], at: &str) {
+        if self.quiet {
+            return;
+        }
+        let mut stderr = std::io::stderr().lock();
+        for p in platforms {
+            if let Some(why) = &p.instability {
+                // A closed standard error must not turn a warning into a panic.
+                let _ = writeln!(
+                    stderr,
+                    "warning: {at}platform {} is unstable: {why}",
+                    p.name
+                );
+            }
+        }
+    }
+
     fn options(&self, scenario: &Scenario) -> RunOptions {
         RunOptions {
             seeds: self.seeds.unwrap_or(scenario.seeds),
@@ -184,6 +225,10 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let scenario = load(args.scenario.as_deref())?;
     let c = &args.common;
     let opts = c.options(&scenario);
+    let jobs =
+        (0..scenario.platforms.len()).flat_map(|p| std::iter::repeat_n(p, opts.seeds as usize));
+    let replicas = scenario.platforms.len() * opts.seeds as usize;
+    c.check_work(load::expected_work(&scenario, jobs), replicas)?;
     let progress = Progress::new(
         (scenario.platforms.len() as u64) * opts.seeds as u64,
         c.quiet,
@@ -191,6 +236,7 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let results = run_with_progress(&scenario, opts, &|| progress.tick()).map_err(run_error)?;
     progress.finish();
     let report = RunReport::from_results(&scenario, opts.seed, &results);
+    c.warn_unstable(&report.platforms, "");
     if let Some(plot) = &c.plot {
         write_plot(plot, latency_cdf_plot(&report), c)?;
     }

@@ -11,12 +11,14 @@ use serde::{Deserialize, Serialize};
 use crate::billing::Bill;
 use crate::engine::Simulation;
 use crate::metrics::{DurationHistogram, Stat};
+use crate::platform::queue::OVERLOAD_GUARD;
 use crate::platform::{PlatformModel, PlatformOutcome, Serverless, SpotOutcome};
 use crate::random::Seeds;
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::time::{NANOS_PER_MONTH, SimTime};
 use crate::workload::TraceError;
 
+pub mod load;
 mod spot_hybrid;
 pub use spot_hybrid::{HybridParts, PartResult, PartSummary, PartsSummary};
 
@@ -259,9 +261,15 @@ pub struct PlatformSummary {
     pub preemptions: Option<Stat>,
     /// Inputs run again from scratch after a preemption.
     pub restarts: Option<Stat>,
+    /// The platform cannot keep up (SPEC §6): its mean offered load reaches its capacity
+    /// with an unlimited queue, or a replica's queue reached the overload guard.
+    pub unstable: bool,
     /// A hybrid's parts (absent for other platforms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<PartsSummary>,
+    /// Why the platform is unstable, for the warning (not a JSON key).
+    #[serde(skip)]
+    pub instability: Option<String>,
     /// Per-seed median latency, for the table (not a JSON key).
     #[serde(skip)]
     pub p50_latency_s: Option<Stat>,
@@ -301,6 +309,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
     let merged = |pick| Percentiles::of(&merged(rs, pick));
     let month = NANOS_PER_MONTH as f64 / s.horizon.0 as f64;
     let counts = |f: fn(&ReplicaResult) -> u64| stat_of(rs, |r| f(r) as f64);
+    let instability = instability(spec, s, rs);
     PlatformSummary {
         name: spec.name.clone(),
         kind: spec.model.type_name().to_string(),
@@ -368,7 +377,34 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         preemptions: counts(|r| r.outcome.recorder.preemptions),
         restarts: counts(|r| r.outcome.recorder.restarts),
         parts: spot_hybrid::parts(rs, month),
+        unstable: instability.is_some(),
+        instability,
         latency_cdf: latency.cdf_s(),
+    }
+}
+
+/// Why a platform is unstable: its load exceeds its capacity, or (whatever the estimate
+/// says) a replica's queue reached the overload guard.
+fn instability(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Option<String> {
+    let guarded = rs
+        .iter()
+        .filter(|r| r.outcome.recorder.overload_rejected > 0)
+        .count();
+    let rejected: u64 = rs
+        .iter()
+        .map(|r| r.outcome.recorder.overload_rejected)
+        .sum();
+    let guard = (guarded > 0).then(|| {
+        format!(
+            "the queue reached {OVERLOAD_GUARD} waiting requests in {guarded} of {} replicas, and {rejected} arrivals beyond that were rejected",
+            rs.len()
+        )
+    });
+    match (load::overload(s, spec), guard) {
+        (None, None) => None,
+        (Some(o), None) => Some(o.to_string()),
+        (None, Some(g)) => Some(g),
+        (Some(o), Some(g)) => Some(format!("{o}; {g}")),
     }
 }
 

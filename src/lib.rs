@@ -29,7 +29,7 @@
 //! | `billing` | usage spans + rules + price sheets → bills |
 //! | `platform` | serverless, dedicated (spot included) and hybrid state machines |
 //! | `scenario` | JSON → validated `Scenario`, every error with file and JSON path |
-//! | `experiment` | replicas in parallel, results in replica order, summaries |
+//! | `experiment` | replicas in parallel, results in replica order, summaries, offered load and expected work (`load`) |
 //! | `sweep` | grids by index, break-even search, SLO-constrained best point, shards |
 //! | `report` | table, JSON, CSV, Markdown and SVG output as bytes |
 //! | `cli` | clap, file I/O, progress bar, exit codes |

@@ -1,5 +1,7 @@
 //! `servsim`: parse the command line, run it, map failures to exit codes (SPEC §5).
 
+use std::io::Write;
+
 use clap::Parser;
 
 fn main() {
@@ -13,7 +15,8 @@ fn main() {
         }
     };
     if let Err(e) = servsim::cli::run(cli) {
-        eprintln!("error: {e}");
+        // Not eprintln!, which panics when standard error is a closed pipe.
+        let _ = writeln!(std::io::stderr(), "error: {e}");
         std::process::exit(e.exit_code());
     }
 }

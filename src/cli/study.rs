@@ -8,15 +8,15 @@ use clap::{Arg, ArgAction, ArgMatches, Args};
 use super::{
     CliError, CommonArgs, Progress, emit, load_document, run_error, write_atomically, write_plot,
 };
-use crate::experiment::RunOptions;
+use crate::experiment::{RunOptions, load};
 use crate::report::{
     breakeven_plot, cost_plot, latency_cdf_plot, render_breakeven, render_run, render_sweep,
     shard_json,
 };
 use crate::sweep::shard::{Merged, ShardCommand, merge};
 use crate::sweep::{
-    BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, Study, SweepError, SweepReport,
-    parse_values,
+    BreakEvenReport, Param, ParamPath, PointReport, Range, Shard, ShardFile, Study, SweepError,
+    SweepReport, parse_values,
 };
 
 impl From<SweepError> for CliError {
@@ -186,6 +186,29 @@ fn options(study: &Study, c: &CommonArgs) -> RunOptions {
     c.options(&study.points[0])
 }
 
+/// Expected events of the replicas a (sharded) study runs, and the most replicas of one
+/// point (their results are held together).
+fn study_work(study: &Study, seeds: u32, shard: Option<Shard>) -> (f64, usize) {
+    let (mut events, mut widest) = (0.0, 0);
+    for i in 0..study.points.len() {
+        let jobs = study.jobs(i, seeds, shard);
+        events += load::expected_work(&study.points[i], jobs.iter().map(|j| j.platform));
+        widest = widest.max(jobs.len());
+    }
+    (events, widest)
+}
+
+/// "at grid point 3 (a = 1, b = 2): " for warnings.
+fn point_label(report: &PointReport, i: usize) -> String {
+    let values: Vec<String> = report
+        .values
+        .0
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect();
+    format!("at grid point {i} ({}): ", values.join(", "))
+}
+
 /// Writes `text` to `--output` if given (used after each finished point).
 fn checkpoint(c: &CommonArgs, text: &str) -> Result<(), CliError> {
     match &c.output {
@@ -199,6 +222,8 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     let study = Study::new(doc, &file, params(&args.axes)?)?;
     let c = &args.common;
     let opts = options(&study, c);
+    let (events, widest) = study_work(&study, opts.seeds, args.shard);
+    c.check_work(events, widest)?;
     if let Some(shard) = args.shard {
         return write_shard(&study, ShardCommand::Sweep, shard, opts, args.slo_p99, c);
     }
@@ -207,7 +232,9 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     let mut saved = Ok(());
     study
         .run(opts, None, &|| progress.tick(), |i, results| {
-            report.push(study.point_report(i, results));
+            let point = study.point_report(i, results);
+            c.warn_unstable(&point.platforms, &point_label(&point, i));
+            report.push(point);
             progress.note(format!("point {}/{} done", i + 1, study.points.len()));
             if saved.is_ok() {
                 saved = checkpoint(c, &render_sweep(&report, c.format.into()));
@@ -253,6 +280,8 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
     let [a, b] = [&args.between[0], &args.between[1]];
     let c = &args.common;
     let opts = options(&study, c);
+    let (events, widest) = study_work(&study, opts.seeds, None);
+    c.check_work(events, widest)?;
     let between = [a.clone(), b.clone()];
     let scenario = study.points[0].name.clone();
     let mut report = BreakEvenReport::new(&scenario, opts.seed, opts.seeds, &args.param, between);
@@ -260,7 +289,9 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
     let mut saved = Ok(());
     study
         .run(opts, None, &|| progress.tick(), |i, results| {
-            report.push(study.point_report(i, results), &xs);
+            let point = study.point_report(i, results);
+            c.warn_unstable(&point.platforms, &point_label(&point, i));
+            report.push(point, &xs);
             if saved.is_ok() {
                 saved = checkpoint(c, &render_breakeven(&report, c.format.into()));
             }
@@ -279,6 +310,8 @@ pub fn run_shard(scenario: Option<&Path>, shard: Shard, c: &CommonArgs) -> Resul
     let (doc, file) = load_document(scenario)?;
     let study = Study::new(doc, &file, Vec::new())?;
     let opts = options(&study, c);
+    let (events, widest) = study_work(&study, opts.seeds, Some(shard));
+    c.check_work(events, widest)?;
     write_shard(&study, ShardCommand::Run, shard, opts, None, c)
 }
 
@@ -322,12 +355,16 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
     let c = &args.common;
     match merge(parts)? {
         Merged::Run(report) => {
+            c.warn_unstable(&report.platforms, "");
             if let Some(plot) = &c.plot {
                 write_plot(plot, latency_cdf_plot(&report), c)?;
             }
             emit(&render_run(&report, c.format.into()), c)
         }
         Merged::Sweep(report) => {
+            for (i, point) in report.points.iter().enumerate() {
+                c.warn_unstable(&point.platforms, &point_label(point, i));
+            }
             if let Some(plot) = &c.plot {
                 write_plot(plot, cost_plot(&report), c)?;
             }

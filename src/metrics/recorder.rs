@@ -188,6 +188,10 @@ pub struct Recorder {
     pub preemptions: u64,
     /// Inputs started again from scratch after their container was preempted.
     pub restarts: u64,
+    /// Arrivals rejected because the queue reached the overload guard (counted in
+    /// `rejected` too): the platform could not keep up. Absent from older shards.
+    #[serde(default)]
+    pub overload_rejected: u64,
     /// Only needed while recording, so shards do not carry it.
     #[serde(skip)]
     slo: Option<SimDuration>,
@@ -211,6 +215,16 @@ impl Recorder {
         self.slo_met += other.slo_met;
         self.preemptions += other.preemptions;
         self.restarts += other.restarts;
+        self.overload_rejected += other.overload_rejected;
+    }
+
+    /// An arrival turned away because the queue was full; `overloaded` when the overload
+    /// guard, not `queue_limit`, made it full.
+    pub fn rejected(&mut self, overloaded: bool) {
+        self.counts.rejected += 1;
+        if overloaded {
+            self.overload_rejected += 1;
+        }
     }
 
     /// A completed request: latency from arrival to `end`, wait from arrival to `start`.

@@ -6,23 +6,40 @@ use std::collections::VecDeque;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::Request;
 
+/// The most requests a queue holds whatever its `queue_limit` (SPEC §6): a platform
+/// whose offered load exceeds its capacity would otherwise queue without bound. Reaching
+/// it marks the platform overloaded (`unstable`) and rejects what arrives beyond it, so a
+/// replica's queue never takes more than 64 MiB (16 bytes a request).
+pub const OVERLOAD_GUARD: u64 = 1 << 22;
+
 /// Requests waiting for a free slot, oldest first.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct RequestQueue {
     queue: VecDeque<Request>,
-    /// Requests beyond this many waiting are rejected.
-    limit: Option<u64>,
+    /// Requests beyond this many waiting are rejected: `queue_limit`, or the overload
+    /// guard when that is lower, so that one compare decides.
+    cap: u64,
+    /// Whether `cap` is the overload guard rather than the scenario's `queue_limit`.
+    guarded: bool,
     /// A request still waiting after this long gives up.
     timeout: Option<SimDuration>,
 }
 
 impl RequestQueue {
     pub fn new(limit: Option<u64>, timeout: Option<SimDuration>) -> Self {
+        let guarded = limit.is_none_or(|l| l > OVERLOAD_GUARD);
         RequestQueue {
             queue: VecDeque::new(),
-            limit,
+            cap: limit.map_or(OVERLOAD_GUARD, |l| l.min(OVERLOAD_GUARD)),
+            guarded,
             timeout,
         }
+    }
+
+    /// Whether a request that finds no room is turned away by the overload guard (the
+    /// platform cannot keep up) rather than by `queue_limit`.
+    pub fn rejects_as_overloaded(&self) -> bool {
+        self.guarded
     }
 
     /// Drops requests whose wait reached the timeout by `now`; returns how many.
@@ -47,7 +64,7 @@ impl RequestQueue {
     /// Whether one more request may wait.
     #[inline]
     pub fn has_room(&self) -> bool {
-        self.limit.is_none_or(|l| (self.queue.len() as u64) < l)
+        (self.queue.len() as u64) < self.cap
     }
 
     #[inline]
@@ -105,5 +122,19 @@ mod tests {
         q.push_back(req(0));
         assert!(!q.has_room());
         assert!(!RequestQueue::new(Some(0), None).has_room());
+        assert!(!q.rejects_as_overloaded());
+    }
+
+    #[test]
+    fn an_unlimited_queue_stops_growing_at_the_overload_guard() {
+        let mut q = RequestQueue::new(None, None);
+        for t in 0..OVERLOAD_GUARD {
+            assert!(q.has_room());
+            q.push_back(req(t));
+        }
+        assert!(!q.has_room());
+        assert!(q.rejects_as_overloaded());
+        let above = RequestQueue::new(Some(OVERLOAD_GUARD + 1), None);
+        assert!(above.rejects_as_overloaded());
     }
 }

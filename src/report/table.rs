@@ -98,6 +98,11 @@ type OptionalRow = (
 );
 
 const OPTIONAL_ROWS: &[OptionalRow] = &[
+    (
+        "unstable (queue grows without bound)",
+        |p| p.unstable,
+        |_| "yes".into(),
+    ),
     ("spot interruptions", interrupted, |p| {
         with_ci(p.spot.and_then(|s| s.interruptions), |x| format!("{x:.1}"))
     }),

@@ -33,8 +33,7 @@ pub(super) fn dedicated(o: &mut Obj, errs: &mut Errors) -> Option<ParsedDedicate
     let billing = o.opt("billing", errs, |v, p, e| billing(v, p, e, false, 3600.0));
     let queue_limit = o.opt("queue_limit", errs, count(0));
     let spot = o.opt("spot", errs, spot);
-    if (instances as u64) * (gpus_per_instance as u64) > 1 << 24 {
-        errs.push(&o.at("instances"), format!("expected at most 16,777,216 GPUs in a fleet, found {instances} × {gpus_per_instance}"));
+    if !fleet_fits(o, errs, instances, gpus_per_instance, max_inputs) {
         return None;
     }
     let (spot, on_demand) = (spot?, usd_per_hour?);
@@ -56,6 +55,43 @@ pub(super) fn dedicated(o: &mut Obj, errs: &mut Errors) -> Option<ParsedDedicate
         prices,
         fallback_prices: sheet(on_demand),
     })
+}
+
+/// Every GPU and every input slot of a fleet exists from t = 0 (~50 bytes each), so both
+/// are capped: 16,777,216 of either is about a gigabyte a replica.
+const MAX_FLEET_SLOTS: u64 = 1 << 24;
+/// Concurrent inputs per GPU: far beyond any batching server (vLLM's default is 256).
+const MAX_INPUTS_PER_GPU: u32 = 65_536;
+
+fn fleet_fits(o: &Obj, errs: &mut Errors, instances: u32, gpus: u32, max_inputs: u32) -> bool {
+    let gpus = instances as u64 * gpus as u64;
+    let problem = if gpus > MAX_FLEET_SLOTS {
+        (
+            "instances",
+            format!(
+                "expected at most 16,777,216 GPUs in a fleet, found {instances} × {}",
+                gpus / instances as u64
+            ),
+        )
+    } else if max_inputs > MAX_INPUTS_PER_GPU {
+        (
+            "max_inputs",
+            format!(
+                "expected at most {MAX_INPUTS_PER_GPU} concurrent inputs per GPU, found {max_inputs}"
+            ),
+        )
+    } else if gpus * max_inputs as u64 > MAX_FLEET_SLOTS {
+        (
+            "max_inputs",
+            format!(
+                "expected at most 16,777,216 input slots in a fleet (GPUs × max_inputs), found {gpus} × {max_inputs}"
+            ),
+        )
+    } else {
+        return true;
+    };
+    errs.push(&o.at(problem.0), problem.1);
+    false
 }
 
 /// A `spot` block: its price and its behaviour.

@@ -7,6 +7,7 @@ mod dedicated;
 mod hybrid;
 mod platform;
 pub mod reader;
+mod schema;
 mod serverless;
 mod workload;
 
@@ -22,6 +23,7 @@ use crate::time::SimDuration;
 use crate::workload::Workload;
 pub use reader::FieldError;
 use reader::{Errors, Obj, Range, any_string, array, count, count32, duration, string};
+pub use schema::schema;
 
 /// The scenario `servsim run` uses without a file: the article's H100 comparison.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/continuous-inference.json");
@@ -181,7 +183,7 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
     let mut o = Obj::new(v, "", errs)?;
     let name = o.req("name", errs, string);
     let description = o.or("description", String::new(), errs, any_string);
-    let horizon = o.req("horizon", errs, duration(Range::Between(1e-9, 1e9)));
+    let horizon = o.req("horizon", errs, horizon);
     let seeds = o.or("seeds", 8, errs, count32(1));
     let seed = o.or("seed", 1, errs, count(0));
     let slo = o.opt("slo", errs, slo);
@@ -216,6 +218,25 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
         workload: workload?,
         platforms,
     })
+}
+
+/// The longest horizon: 100 years (the clock's u64 nanoseconds end after 584).
+const MAX_HORIZON_S: f64 = 36_500.0 * 86_400.0;
+
+fn horizon(v: &Value, path: &str, errs: &mut Errors) -> Option<f64> {
+    let h = duration(Range::Positive)(v, path, errs)?;
+    if h < 1e-9 {
+        errs.push(path, format!("expected a horizon of at least 1 ns, found {h} s"));
+        return None;
+    }
+    if h > MAX_HORIZON_S {
+        errs.push(
+            path,
+            format!("expected a horizon of at most 100 years (\"36500d\"), found {h} s"),
+        );
+        return None;
+    }
+    Some(h)
 }
 
 fn slo(v: &Value, path: &str, errs: &mut Errors) -> Option<SimDuration> {

@@ -217,9 +217,17 @@ pub enum Range {
     Unit,
     /// In [lo, hi].
     Between(f64, f64),
+    /// ≥ lo (lo > 0: e.g. an interval of at least one nanosecond).
+    AtLeast(f64),
+    /// An event rate per second in (0, `MAX_RATE_PER_S`].
+    Rate,
     /// Any finite number.
     Any,
 }
+
+/// The fastest arrival rate a scenario may ask for: one a nanosecond, the clock's
+/// resolution. Faster rates would round most inter-arrival times to zero.
+pub const MAX_RATE_PER_S: f64 = 1e9;
 
 impl Range {
     fn accepts(self, x: f64) -> bool {
@@ -228,6 +236,8 @@ impl Range {
             Range::NonNegative => x >= 0.0,
             Range::Unit => (0.0..=1.0).contains(&x),
             Range::Between(lo, hi) => (lo..=hi).contains(&x),
+            Range::AtLeast(lo) => x >= lo,
+            Range::Rate => x > 0.0 && x <= MAX_RATE_PER_S,
             Range::Any => true,
         }
     }
@@ -238,6 +248,8 @@ impl Range {
             Range::NonNegative => "a number ≥ 0".into(),
             Range::Unit => "a number in [0, 1]".into(),
             Range::Between(lo, hi) => format!("a number in [{lo}, {hi}]"),
+            Range::AtLeast(lo) => format!("a number ≥ {lo}"),
+            Range::Rate => "a number > 0".into(),
             Range::Any => "a number".into(),
         }
     }
@@ -247,6 +259,11 @@ impl Range {
 pub fn number(range: Range) -> impl Fn(&Value, &str, &mut Errors) -> Option<f64> {
     move |v, path, errs| match v.as_f64() {
         Some(x) if x.is_finite() && range.accepts(x) => Some(x),
+        Some(x) if matches!(range, Range::Rate) && x > MAX_RATE_PER_S => {
+            let why = "a rate of at most 1e9 per second (one arrival a nanosecond, the clock's resolution)";
+            errs.expected(path, why, v);
+            None
+        }
         _ => {
             errs.expected(path, &range.describe(), v);
             None

@@ -57,11 +57,12 @@ fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
         errs,
         duration(Range::Positive),
     );
+    // One a second per container: far beyond any platform, and a bound on the events.
     let preemptions = o.or(
         "preemptions_per_hour",
         0.0,
         errs,
-        number(Range::NonNegative),
+        number(Range::Between(0.0, 3600.0)),
     );
     let billing = o.opt("billing", errs, |v, p, e| billing(v, p, e, true, 1.0))?;
     let target_inputs = target_inputs.unwrap_or(max_inputs);

@@ -41,7 +41,14 @@ pub enum SweepError {
     Platform(String),
     #[error("{0}")]
     Shard(String),
+    /// The grid has more points than can be validated and held.
+    #[error("{0}")]
+    Grid(String),
 }
+
+/// The most points a grid may have: each is a validated scenario held for the whole run,
+/// and the product of a few 100,000-value ranges would not fit in memory.
+pub const MAX_GRID_POINTS: usize = 100_000;
 
 /// A scenario and a grid of edits to it, every point validated before anything runs.
 #[derive(Clone, Debug)]
@@ -67,6 +74,17 @@ impl Study {
                     reason: "every point runs the same seeds (that is what pairs them); use --seed or --seeds".into(),
                 }));
             }
+        }
+        let sizes: Vec<String> = params.iter().map(|p| p.values.len().to_string()).collect();
+        let points_count = params
+            .iter()
+            .try_fold(1usize, |n, p| n.checked_mul(p.values.len()))
+            .filter(|&n| n <= MAX_GRID_POINTS);
+        if points_count.is_none() {
+            return Err(SweepError::Grid(format!(
+                "expected a grid of at most {MAX_GRID_POINTS} points, found {} values",
+                sizes.join(" × ")
+            )));
         }
         let grid = Grid { params };
         let mut points = Vec::with_capacity(grid.len());

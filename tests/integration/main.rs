@@ -8,6 +8,7 @@ mod exports;
 mod foundation;
 mod invalid;
 mod plots;
+mod robustness;
 mod serverless;
 mod shards;
 mod slurm;

@@ -181,7 +181,7 @@ impl Dedicated {
         } else if self.queue.has_room() {
             self.queue.push_back(req);
         } else {
-            self.recorder.counts.rejected += 1;
+            self.recorder.rejected(self.queue.rejects_as_overloaded());
         }
     }
 

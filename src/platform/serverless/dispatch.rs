@@ -47,7 +47,7 @@ impl Serverless {
             return false;
         }
         if !self.queue.has_room() {
-            self.recorder.counts.rejected += 1;
+            self.recorder.rejected(self.queue.rejects_as_overloaded());
             self.autoscale(ctx);
             return false;
         }
@@ -67,7 +67,7 @@ impl Serverless {
             if self.queue.has_room() {
                 self.queue.push_back(req);
             } else {
-                self.recorder.counts.rejected += 1;
+                self.recorder.rejected(self.queue.rejects_as_overloaded());
             }
         }
         let started = self.autoscale(ctx);

@@ -9,11 +9,18 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::reader::{Errors, Obj, Range, array, duration, index, join, number, tag};
+use super::reader::{
+    Errors, MAX_RATE_PER_S, Obj, Range, array, duration, index, join, number, tag,
+};
 use crate::time::SimDuration;
 use crate::workload::arrivals::{Bursts, MmppState};
 use crate::workload::{ArrivalProcess, Service, Workload};
 pub use dist::{dist, phases};
+
+/// The shortest interval between arrivals, bursts or MMPP state changes a scenario may
+/// ask for: one nanosecond, the clock's resolution (shorter ones round to zero, and a
+/// process that never advances the clock would never end).
+const MIN_GAP_S: f64 = 1e-9;
 
 const PROCESSES: [&str; 6] = ["poisson", "periodic", "gamma", "mmpp", "bursts", "trace"];
 
@@ -91,10 +98,10 @@ fn arrival(v: &Value, path: &str, errs: &mut Errors, base: &Path) -> Option<Arri
     let process = tag(&mut o, "process", &PROCESSES, errs)?;
     let parsed = match process {
         "poisson" => o
-            .req("rate_per_s", errs, number(Range::Positive))
+            .req("rate_per_s", errs, number(Range::Rate))
             .map(|rate_per_s| ArrivalProcess::Poisson { rate_per_s }),
         "periodic" => {
-            let interval_s = o.req("interval_s", errs, duration(Range::Positive));
+            let interval_s = o.req("interval_s", errs, duration(Range::AtLeast(MIN_GAP_S)));
             let jitter_s = o.or("jitter_s", 0.0, errs, duration(Range::NonNegative));
             interval_s.map(|interval_s| ArrivalProcess::Periodic {
                 interval_s,
@@ -102,7 +109,7 @@ fn arrival(v: &Value, path: &str, errs: &mut Errors, base: &Path) -> Option<Arri
             })
         }
         "gamma" => {
-            let rate_per_s = o.req("rate_per_s", errs, number(Range::Positive));
+            let rate_per_s = o.req("rate_per_s", errs, number(Range::Rate));
             let cv = o.req("cv", errs, number(Range::Between(0.0, 100.0)));
             Some(ArrivalProcess::Gamma {
                 rate_per_s: rate_per_s?,
@@ -132,8 +139,12 @@ fn mmpp(o: &mut Obj, errs: &mut Errors) -> Option<ArrivalProcess> {
 
 fn mmpp_state(v: &Value, path: &str, errs: &mut Errors) -> Option<MmppState> {
     let mut o = Obj::new(v, path, errs)?;
-    let rate_per_s = o.req("rate_per_s", errs, number(Range::NonNegative));
-    let mean_holding_s = o.req("mean_holding_s", errs, duration(Range::Positive));
+    let rate_per_s = o.req(
+        "rate_per_s",
+        errs,
+        number(Range::Between(0.0, MAX_RATE_PER_S)),
+    );
+    let mean_holding_s = o.req("mean_holding_s", errs, duration(Range::AtLeast(MIN_GAP_S)));
     o.finish(errs);
     Some(MmppState {
         rate_per_s: rate_per_s?,
@@ -142,7 +153,7 @@ fn mmpp_state(v: &Value, path: &str, errs: &mut Errors) -> Option<MmppState> {
 }
 
 fn bursts(o: &mut Obj, errs: &mut Errors) -> Option<ArrivalProcess> {
-    let every = o.req("every_s", errs, duration(Range::Positive));
+    let every = o.req("every_s", errs, duration(Range::AtLeast(MIN_GAP_S)));
     let offset = o.or("offset_s", 0.0, errs, duration(Range::NonNegative));
     let count = o.req("count", errs, super::reader::count(1));
     let spacing = o.or("spacing_s", 0.0, errs, duration(Range::NonNegative));

@@ -4,7 +4,6 @@
 //! matching rows into 1440 per-minute totals (O(1440) memory, the file is streamed once)
 //! and replays spread each minute's count within the minute.
 
-use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,6 +11,7 @@ use csv::{ByteRecord, ReaderBuilder, Trim};
 use rand_distr::{Distribution, Exp1};
 
 use super::TraceError;
+use super::file::TraceFile;
 use crate::random::SimRng;
 use crate::workload::dist::unit;
 
@@ -50,7 +50,7 @@ impl FunctionFilter {
 
 /// Sums the per-minute counts of the rows that match `filter`, checking every line.
 pub fn minute_totals(path: &Path, filter: &FunctionFilter) -> Result<Arc<[u64]>, TraceError> {
-    let file = File::open(path).map_err(|e| TraceError::io(path, &e))?;
+    let file = TraceFile::open(path)?;
     let mut reader = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

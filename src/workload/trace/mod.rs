@@ -8,6 +8,7 @@
 //! replica. Deliberately does not resolve paths: `scenario` hands it an absolute or
 //! already-resolved one.
 
+mod file;
 mod functions;
 mod records;
 mod stream;
@@ -116,7 +117,12 @@ impl TraceSpec {
             TraceFormat::Records(f) => summarize_records(path, *f),
             TraceFormat::AzureFunctions2019 { filter, .. } => {
                 let totals = functions::minute_totals(path, filter)?;
-                let requests: u64 = totals.iter().sum();
+                let Some(requests) = totals.iter().try_fold(0u64, |a, &c| a.checked_add(c)) else {
+                    return Err(TraceError::file(
+                        path,
+                        "expected per-minute counts that add up to less than 2^64, found more",
+                    ));
+                };
                 if requests == 0 {
                     return Err(TraceError::file(
                         path,
@@ -138,11 +144,20 @@ impl TraceSpec {
     /// the replay period would be zero).
     pub fn repeat_problem(&self) -> Option<String> {
         let s = &self.summary;
-        (s.minute_totals.is_none() && (s.requests < 2 || s.span.0 == 0)).then(|| {
-            format!(
+        if s.minute_totals.is_none() && (s.requests < 2 || s.span.0 == 0) {
+            return Some(format!(
                 "expected a trace that spans some time to repeat, found {} record{} spanning 0 s",
                 s.requests,
                 if s.requests == 1 { "" } else { "s" }
+            ));
+        }
+        // Plays one period apart: a period that rounds to 0 ns would replay forever at
+        // one instant.
+        (self.period().0 == 0).then(|| {
+            format!(
+                "expected a time_scale that leaves a replay period of at least 1 ns to repeat, found time_scale {} (period {} s before scaling)",
+                self.time_scale,
+                s.span.as_secs_f64()
             )
         })
     }

@@ -3,13 +3,13 @@
 //! The same reader serves the validating pass at load time and every replay, so a run
 //! replays exactly what was checked.
 
-use std::fs::File;
 use std::path::Path;
 
 use chrono::NaiveDateTime;
 use csv::{ByteRecord, ReaderBuilder, Trim};
 
 use super::TraceError;
+use super::file::TraceFile;
 use crate::time::SimDuration;
 use crate::workload::arrivals::Demand;
 
@@ -75,14 +75,19 @@ impl Layout {
         };
         match layout {
             Some(l) if l.width() == names.len() => Ok(l),
-            _ => Err(format!(
-                "expected a header with the columns {expected}, found \"{}\"",
-                names
+            _ => {
+                let found = names
                     .iter()
                     .map(|n| String::from_utf8_lossy(n))
                     .collect::<Vec<_>>()
-                    .join(",")
-            )),
+                    .join(",");
+                // A binary file's "header" can be kilobytes of garbage: show its start.
+                let shown: String = found.chars().take(60).collect();
+                let more = if shown.len() < found.len() { "…" } else { "" };
+                Err(format!(
+                    "expected a header with the columns {expected}, found \"{shown}{more}\""
+                ))
+            }
         }
     }
 }
@@ -127,7 +132,7 @@ pub struct Record {
 /// A trace file being read, header checked.
 pub struct RecordReader {
     path: std::path::PathBuf,
-    reader: csv::Reader<File>,
+    reader: csv::Reader<TraceFile>,
     record: ByteRecord,
     layout: Layout,
     first: Option<Clock>,
@@ -136,7 +141,7 @@ pub struct RecordReader {
 
 impl RecordReader {
     pub fn open(path: &Path, format: RecordFormat) -> Result<RecordReader, TraceError> {
-        let file = File::open(path).map_err(|e| TraceError::io(path, &e))?;
+        let file = TraceFile::open(path)?;
         let mut reader = ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

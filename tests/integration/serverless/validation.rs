@@ -33,7 +33,7 @@ fn every_bad_serverless_key_is_reported_with_its_path() {
     let expected = [
         "platforms[0].dispatch: expected one of \"queue\", \"per_request\", found \"round_robin\"",
         "platforms[0].pick: expected one of \"newest\", \"oldest\", \"mru\", \"lru\", found \"random\"",
-        "platforms[0].preemptions_per_hour: expected a number ≥ 0, found -1",
+        "platforms[0].preemptions_per_hour: expected a number in [0, 3600], found -1",
         "platforms[0].schedule_delay.value_s: missing required key",
         "platforms[0].queue_limit: expected a whole number ≥ 0, found -1",
         "platforms[0].execution_timeout_s: expected a duration that is a number > 0, found 0",

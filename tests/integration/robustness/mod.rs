@@ -1,0 +1,7 @@
+//! Robustness (SPEC §6): malformed files, overload, degenerate inputs, the schema of
+//! scenario files and invariants over random valid scenarios.
+
+mod corpus;
+mod overload;
+mod properties;
+mod schema;
