@@ -48,7 +48,7 @@ impl SimDuration {
         SimDuration(secs_to_nanos(s))
     }
 
-    pub fn from_secs(s: u64) -> SimDuration {
+    pub const fn from_secs(s: u64) -> SimDuration {
         SimDuration(s.saturating_mul(NANOS_PER_S))
     }
 

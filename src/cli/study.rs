@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Arg, ArgAction, ArgMatches, Args};
 
 use super::{
-    CliError, CommonArgs, Progress, emit, load_document, run_error, write_atomically,
-    write_plot,
+    CliError, CommonArgs, Progress, emit, load_document, run_error, write_atomically, write_plot,
 };
 use crate::experiment::RunOptions;
 use crate::report::{

@@ -23,8 +23,8 @@ pub use path::{ParamPath, PathError};
 pub use shard::{Shard, ShardFile};
 
 use crate::experiment::{
-    Job, PlatformSummary, ReplicaResult, RunError, RunOptions, Workers, cost_usd_per_month, run_jobs,
-    summarize,
+    Job, PlatformSummary, ReplicaResult, RunError, RunOptions, Workers, cost_usd_per_month,
+    run_jobs, summarize,
 };
 use crate::scenario::Scenario;
 

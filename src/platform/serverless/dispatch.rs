@@ -108,7 +108,6 @@ impl Serverless {
         let c = self.fleet.get_mut(slot);
         debug_assert!(c.state != State::Stopped, "assign needs a live container");
         c.assigned += 1;
-        c.idle_gen = c.idle_gen.wrapping_add(1);
         let ready = c.state == State::Ready;
         if !ready {
             c.waiting.push((req, deadline));
@@ -225,7 +224,7 @@ impl Serverless {
         self.fleet.offer(slot);
         let c = self.fleet.get(slot);
         if c.assigned == 0 && c.state == State::Ready {
-            self.arm_scaledown(ctx, slot);
+            self.went_idle(ctx, slot);
         }
     }
 

@@ -4,6 +4,7 @@
 //! Deliberately knows nothing about requests' fate or events: `Serverless` decides what
 //! happens, the fleet keeps the books consistent.
 
+use crate::engine::Ticket;
 use crate::metrics::TimeAverage;
 use crate::platform::pool::{FreeSlots, Pick};
 use crate::time::{SimDuration, SimTime};
@@ -33,9 +34,15 @@ pub(super) struct Container {
     pub busy_since: SimTime,
     /// Time with at least one input executing, closed intervals only.
     pub busy: SimDuration,
-    /// Moves on at every assignment and stop: scaledown timers carrying an older value
-    /// are stale.
-    pub idle_gen: u32,
+    /// When the current idle period began, and the place among equal times its
+    /// scaledown timer takes (SPEC §10.7).
+    pub idle_since: SimTime,
+    pub idle_ticket: Ticket,
+    /// Whether a scaledown timer of this tenant is pending: at most one is.
+    pub scaledown_armed: bool,
+    /// When the preemption hazard strikes, and the place its event takes.
+    pub preempt_at: SimTime,
+    pub preempt_ticket: Ticket,
     /// Moves on with every new tenant of the slot: events of an earlier one are stale.
     pub life: u32,
     /// Moves on whenever the container leaves the free set: older entries are stale.
@@ -128,7 +135,11 @@ impl Fleet {
                     executing: 0,
                     busy_since: now,
                     busy: SimDuration::ZERO,
-                    idle_gen: 0,
+                    idle_since: now,
+                    idle_ticket: Ticket::default(),
+                    scaledown_armed: false,
+                    preempt_at: SimTime::MAX,
+                    preempt_ticket: Ticket::default(),
                     life: 0,
                     token: 0,
                     in_free: false,
@@ -142,7 +153,8 @@ impl Fleet {
         // Generations move on, so that events and free-set entries of the previous
         // tenant stay stale; the vectors keep their capacity.
         c.life = c.life.wrapping_add(1);
-        c.idle_gen = c.idle_gen.wrapping_add(1);
+        c.scaledown_armed = false;
+        c.preempt_at = SimTime::MAX;
         c.token = c.token.wrapping_add(1);
         c.in_free = false;
         c.state = state;
@@ -258,7 +270,6 @@ impl Fleet {
             self.idle.add(now, -1);
         }
         c.state = State::Stopped;
-        c.idle_gen = c.idle_gen.wrapping_add(1);
         (c.assigned, c.executing) = (0, 0);
         self.live.add(now, -1);
         self.vacant.push(slot);

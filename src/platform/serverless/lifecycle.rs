@@ -10,6 +10,10 @@ use crate::random::Stream;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::Request;
 
+/// The shortest step between looks at a container's preemption hazard (longer scaledown
+/// windows are used as they are).
+const PREEMPTION_CHECK_STEP: SimDuration = SimDuration::from_secs(60);
+
 impl Serverless {
     /// Starts containers while live (starting included) < desired (SPEC §3.1); returns
     /// how many started.
@@ -71,26 +75,70 @@ impl Serverless {
         if rate_per_s <= 0.0 {
             return;
         }
-        let c = self.fleet.get(slot);
+        let ticket = ctx.ticket();
+        let c = self.fleet.get_mut(slot);
         let mut rng = self.seeds.rng(Stream::Preemption, c.start_seq);
         let after_s = Exp::new(rate_per_s)
             .expect("rate validated > 0")
             .sample(&mut rng);
-        let at = c.started_at + SimDuration::from_secs_f64(after_s);
-        let life = c.life;
-        ctx.schedule(at, ServerlessEvent::Preempted { slot, life }.into());
+        c.preempt_at = c.started_at + SimDuration::from_secs_f64(after_s);
+        c.preempt_ticket = ticket;
+        self.next_preemption_check(ctx, slot);
     }
 
-    pub(super) fn arm_scaledown<E: From<ServerlessEvent>>(
+    /// Schedules the next look at `slot`'s hazard: at the preemption itself, or one step
+    /// ahead if that is further. A container that stops meanwhile (mostly scaled down,
+    /// hours before a typical preemption) leaves at most one step behind in the queue,
+    /// instead of an event per container ever started. The ticket taken when the hazard
+    /// was drawn keeps the preemption's place among events at its instant.
+    fn next_preemption_check<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, slot: u32) {
+        let step = self.cfg.scaledown_window.max(PREEMPTION_CHECK_STEP);
+        let c = self.fleet.get(slot);
+        let at = c.preempt_at.min(ctx.now() + step);
+        let life = c.life;
+        ctx.schedule_with(
+            at,
+            c.preempt_ticket,
+            ServerlessEvent::PreemptionDue { slot, life }.into(),
+        );
+    }
+
+    pub(super) fn on_preemption_due<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
         slot: u32,
+        life: u32,
     ) {
-        let idle_gen = self.fleet.get(slot).idle_gen;
-        ctx.schedule_in(
-            self.cfg.scaledown_window,
-            ServerlessEvent::ScaledownExpired { slot, idle_gen }.into(),
-        );
+        if !self.fleet.is_current(slot, life) {
+            return;
+        }
+        if ctx.now() < self.fleet.get(slot).preempt_at {
+            self.next_preemption_check(ctx, slot);
+        } else {
+            self.on_preempted(ctx, slot, life);
+        }
+    }
+
+    /// `slot` just went idle (ready with no input): its scaledown window starts now
+    /// (SPEC §10.7). A container keeps at most one scaledown timer pending: if one is
+    /// (from an earlier idle period) it is moved on when it fires, so going idle costs
+    /// no event. The ticket taken now gives the timer the place among equal times it
+    /// would have had if it were scheduled now.
+    pub(super) fn went_idle<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, slot: u32) {
+        let now = ctx.now();
+        let ticket = ctx.ticket();
+        let c = self.fleet.get_mut(slot);
+        (c.idle_since, c.idle_ticket) = (now, ticket);
+        if !c.scaledown_armed {
+            c.scaledown_armed = true;
+            let life = c.life;
+            let at = now + self.cfg.scaledown_window;
+            ctx.schedule_with(
+                at,
+                ticket,
+                ServerlessEvent::ScaledownExpired { slot, life }.into(),
+            );
+        }
     }
 
     pub(super) fn on_cold_start_done<E: From<ServerlessEvent>>(
@@ -145,25 +193,42 @@ impl Serverless {
         }
     }
 
+    /// The scaledown timer fires. A busy container is left alone (it is armed again
+    /// when it next goes idle); one idle for less than a window gets the timer back at
+    /// the window's end; one idle for a full window stops if live − 1 ≥
+    /// max(min_containers, desired), else the timer re-arms for another window.
     pub(super) fn on_scaledown<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
         slot: u32,
-        idle_gen: u32,
+        life: u32,
     ) {
-        let c = self.fleet.get(slot);
-        if c.idle_gen != idle_gen || c.state != State::Ready || c.assigned != 0 {
+        if !self.fleet.is_current(slot, life) {
             return;
         }
-        self.recorder.counts.timed_out += self.queue.expire(ctx.now());
-        // SPEC §10.7: stop only if live − 1 ≥ max(min_containers, desired).
+        let now = ctx.now();
+        let window = self.cfg.scaledown_window;
+        let c = self.fleet.get_mut(slot);
+        c.scaledown_armed = false;
+        if c.state != State::Ready || c.assigned != 0 {
+            return;
+        }
+        let end = c.idle_since + window;
+        if end > now {
+            c.scaledown_armed = true;
+            let event = ServerlessEvent::ScaledownExpired { slot, life };
+            ctx.schedule_with(end, c.idle_ticket, event.into());
+            return;
+        }
+        self.recorder.counts.timed_out += self.queue.expire(now);
         let floor = self.desired().max(self.cfg.min_containers as u64);
         if self.fleet.live_count() > floor {
-            let now = ctx.now();
             let parts = self.fleet.stop(slot, now);
             self.bill(parts, now);
         } else {
-            self.arm_scaledown(ctx, slot);
+            self.fleet.get_mut(slot).scaledown_armed = true;
+            let event = ServerlessEvent::ScaledownExpired { slot, life };
+            ctx.schedule_in(window, event.into());
         }
     }
 

@@ -71,12 +71,20 @@ pub enum ServerlessEvent {
         start: SimTime,
         ok: bool,
     },
+    /// The container's one pending scaledown timer (it may be early: the container
+    /// went busy and idle again since it was scheduled).
     ScaledownExpired {
         slot: u32,
-        idle_gen: u32,
+        life: u32,
     },
     /// per_request: a request waiting for a booting container reached its timeout.
     GaveUp {
+        slot: u32,
+        life: u32,
+    },
+    /// The container's preemption hazard may be due: checked in steps so that a
+    /// stopped container leaves no far-future event behind.
+    PreemptionDue {
         slot: u32,
         life: u32,
     },
@@ -132,7 +140,7 @@ impl Serverless {
             let t0 = SimTime::ZERO;
             let slot = self.fleet.create(t0, t0, t0, State::Ready);
             self.fleet.offer(slot);
-            self.arm_scaledown(ctx, slot);
+            self.went_idle(ctx, slot);
             self.arm_preemption(ctx, slot);
         }
     }
@@ -158,8 +166,9 @@ impl Serverless {
                 start,
                 ok,
             } => self.on_finished(ctx, slot, arrival, start, ok),
-            ServerlessEvent::ScaledownExpired { slot, idle_gen } => {
-                self.on_scaledown(ctx, slot, idle_gen)
+            ServerlessEvent::ScaledownExpired { slot, life } => self.on_scaledown(ctx, slot, life),
+            ServerlessEvent::PreemptionDue { slot, life } => {
+                self.on_preemption_due(ctx, slot, life)
             }
             ServerlessEvent::GaveUp { slot, life } => self.on_gave_up(ctx, slot, life),
             ServerlessEvent::Preempted { slot, life } => self.on_preempted(ctx, slot, life),
