@@ -167,8 +167,16 @@ impl TimeAverage {
         if end.0 == 0 {
             return self.level as f64;
         }
-        let integral =
-            self.integral + (end.0.saturating_sub(self.last.0)) as u128 * self.level as u128;
+        TimeAverage::mean_of(self.integral_until(end), end)
+    }
+
+    /// ∫ level dt over [0, end], in level·ns.
+    pub fn integral_until(&self, end: SimTime) -> u128 {
+        self.integral + (end.0.saturating_sub(self.last.0)) as u128 * self.level as u128
+    }
+
+    /// The average over [0, end] (end > 0) of a level whose integral is `integral`.
+    pub fn mean_of(integral: u128, end: SimTime) -> f64 {
         integral as f64 / end.0 as f64
     }
 }

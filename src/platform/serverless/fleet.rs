@@ -45,9 +45,6 @@ pub(super) struct Container {
     pub preempt_ticket: Ticket,
     /// Moves on with every new tenant of the slot: events of an earlier one are stale.
     pub life: u32,
-    /// Moves on whenever the container leaves the free set: older entries are stale.
-    token: u32,
-    in_free: bool,
     /// per_request: inputs assigned while it boots, in assignment order, each with the
     /// instant it gives up (none for a restarted input).
     pub waiting: Vec<(Request, Option<SimTime>)>,
@@ -61,12 +58,15 @@ pub(super) struct Fleet {
     pub containers: Vec<Container>,
     vacant: Vec<u32>,
     free: FreeSlots,
-    free_count: usize,
     max_inputs: u32,
     created: u64,
     pub live: TimeAverage,
-    pub busy: TimeAverage,
-    pub idle: TimeAverage,
+    /// Containers waiting for a GPU or booting. Busy and idle counts are not
+    /// integrated as they change (twice per request): ∫ busy = the containers' summed
+    /// busy time, and idle = live − busy − starting at every instant.
+    starting: TimeAverage,
+    /// Busy time of the stopped containers.
+    busy_total: u128,
 }
 
 impl Fleet {
@@ -75,12 +75,11 @@ impl Fleet {
             containers: Vec::new(),
             vacant: Vec::new(),
             free: FreeSlots::new(pick),
-            free_count: 0,
             max_inputs,
             created: 0,
             live: TimeAverage::default(),
-            busy: TimeAverage::default(),
-            idle: TimeAverage::default(),
+            starting: TimeAverage::default(),
+            busy_total: 0,
         }
     }
 
@@ -141,8 +140,6 @@ impl Fleet {
                     preempt_at: SimTime::MAX,
                     preempt_ticket: Ticket::default(),
                     life: 0,
-                    token: 0,
-                    in_free: false,
                     waiting: Vec::new(),
                     running: Vec::new(),
                 });
@@ -150,13 +147,11 @@ impl Fleet {
             }
         };
         let c = &mut self.containers[slot as usize];
-        // Generations move on, so that events and free-set entries of the previous
-        // tenant stay stale; the vectors keep their capacity.
+        // The generation moves on, so that events of the previous tenant stay stale;
+        // the vectors keep their capacity.
         c.life = c.life.wrapping_add(1);
         c.scaledown_armed = false;
         c.preempt_at = SimTime::MAX;
-        c.token = c.token.wrapping_add(1);
-        c.in_free = false;
         c.state = state;
         c.start_seq = start_seq;
         (c.created, c.started_at, c.boot_end) = (now, started_at, boot_end);
@@ -164,69 +159,28 @@ impl Fleet {
         (c.busy_since, c.busy) = (started_at, SimDuration::ZERO);
         c.waiting.clear();
         c.running.clear();
+        self.free.register(slot);
         self.live.add(now, 1);
-        if state == State::Ready {
-            self.idle.add(now, 1);
+        if state == State::Starting {
+            self.starting.add(now, 1);
         }
         slot
     }
 
     /// Puts `slot` in the free set if it has room (again, for recency policies).
+    #[inline]
     pub fn offer(&mut self, slot: u32) {
-        if !self.has_room(slot) {
-            self.withdraw(slot);
-            return;
-        }
-        let recency = self.free.tracks_recency();
-        let c = &mut self.containers[slot as usize];
-        if c.in_free && !recency {
-            return;
-        }
-        if c.in_free {
-            c.token = c.token.wrapping_add(1);
+        if self.has_room(slot) {
+            self.free.offer(slot);
         } else {
-            self.free_count += 1;
-        }
-        c.in_free = true;
-        self.free.insert(slot, c.start_seq, c.token);
-        if self.free.len() > 2 * self.free_count + 64 {
-            self.compact();
-        }
-    }
-
-    /// Takes `slot` out of the free set.
-    pub fn withdraw(&mut self, slot: u32) {
-        let c = &mut self.containers[slot as usize];
-        if c.in_free {
-            c.in_free = false;
-            c.token = c.token.wrapping_add(1);
-            self.free_count -= 1;
+            self.free.withdraw(slot);
         }
     }
 
     /// Removes and returns the container the pick policy prefers, if any has room.
     #[inline]
     pub fn pick(&mut self) -> Option<u32> {
-        if self.free_count == 0 {
-            return None;
-        }
-        let containers = &self.containers;
-        let slot = self.free.pop(|s, t| {
-            let c = &containers[s as usize];
-            c.in_free && c.token == t
-        })?;
-        self.withdraw(slot);
-        Some(slot)
-    }
-
-    /// Drops stale free-set entries; amortised O(1) per entry, so that the set stays
-    /// O(live containers) however many assignments happen.
-    fn compact(&mut self) {
-        let containers = &self.containers;
-        self.free.compact(self.free_count, |s, t| {
-            let c = &containers[s as usize];
-            c.in_free && c.token == t
-        });
+        self.free.pop()
     }
 
     /// The first input starts executing on `slot`.
@@ -235,8 +189,6 @@ impl Fleet {
         c.executing += 1;
         if c.executing == 1 {
             c.busy_since = now;
-            self.busy.add(now, 1);
-            self.idle.add(now, -1);
         }
     }
 
@@ -247,34 +199,42 @@ impl Fleet {
         c.assigned -= 1;
         if c.executing == 0 {
             c.busy += now - c.busy_since;
-            self.busy.add(now, -1);
-            self.idle.add(now, 1);
         }
     }
 
     /// `slot` finished booting and is idle until it is given work.
     pub fn booted(&mut self, slot: u32, now: SimTime) {
         self.containers[slot as usize].state = State::Ready;
-        self.idle.add(now, 1);
+        self.starting.add(now, -1);
     }
 
     /// Stops `slot` at `now` (scaled down, preempted or at the horizon) and returns its
     /// billing span's parts: (billing start, boot end, busy time).
     pub fn stop(&mut self, slot: u32, now: SimTime) -> (SimTime, SimTime, SimDuration) {
-        self.withdraw(slot);
+        self.free.release(slot);
         let c = &mut self.containers[slot as usize];
         if c.executing > 0 {
             c.busy += now - c.busy_since;
-            self.busy.add(now, -1);
-        } else if c.state == State::Ready {
-            self.idle.add(now, -1);
+        } else if c.state == State::Starting {
+            self.starting.add(now, -1);
         }
+        self.busy_total += c.busy.0 as u128;
         c.state = State::Stopped;
         (c.assigned, c.executing) = (0, 0);
         self.live.add(now, -1);
         self.vacant.push(slot);
         // A container stopped during its schedule delay was never billed.
         (c.started_at.min(now), c.boot_end, c.busy)
+    }
+
+    /// Time-average live, busy and idle containers over [0, `end`], once every container
+    /// has stopped (at the latest at `end`).
+    pub fn means(&self, end: SimTime) -> (f64, f64, f64) {
+        debug_assert_eq!(self.live.level(), 0, "every container stopped");
+        let live = self.live.integral_until(end);
+        let idle = live - self.busy_total - self.starting.integral_until(end);
+        let mean = |integral: u128| TimeAverage::mean_of(integral, end);
+        (mean(live), mean(self.busy_total), mean(idle))
     }
 
     /// The live containers' slots, in slot order.
@@ -331,7 +291,7 @@ mod tests {
         for _ in 0..10_000 {
             f.offer(a);
         }
-        assert!(f.free.len() <= 2 + 64, "compacted: {}", f.free.len());
+        assert!(f.free.entries() <= 2 + 64, "compacted: {}", f.free.entries());
         assert_eq!(f.pick(), Some(a));
         assert_eq!(f.pick(), None);
     }
@@ -346,10 +306,13 @@ mod tests {
         f.exec_ended(a, SimTime(15));
         f.exec_ended(a, SimTime(20));
         assert_eq!(f.get(a).busy, SimDuration(10), "the union of intervals");
-        assert_eq!(f.busy.mean_until(SimTime(40)), 10.0 / 40.0);
-        assert_eq!(f.idle.mean_until(SimTime(40)), 30.0 / 40.0);
         let (start, boot_end, busy) = f.stop(a, SimTime(40));
         assert_eq!((start, boot_end, busy), (T0, T0, SimDuration(10)));
-        assert_eq!(f.live.mean_until(SimTime(80)), 0.5);
+        assert_eq!(f.means(SimTime(40)), (1.0, 10.0 / 40.0, 30.0 / 40.0));
+        // A container booting 40 → 50 s and idle 50 → 60 s.
+        let b = f.create(SimTime(40), SimTime(40), SimTime(50), State::Starting);
+        f.booted(b, SimTime(50));
+        f.stop(b, SimTime(60));
+        assert_eq!(f.means(SimTime(80)), (0.75, 10.0 / 80.0, 40.0 / 80.0));
     }
 }

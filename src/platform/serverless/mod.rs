@@ -181,6 +181,7 @@ impl Serverless {
     }
 
     /// The autoscaler's target (SPEC §3.1).
+    #[inline]
     fn desired(&self) -> u64 {
         let load = self.load();
         let buffer = if load > 0 {
@@ -188,7 +189,14 @@ impl Serverless {
         } else {
             0
         };
-        (load.div_ceil(self.cfg.target_inputs as u64) + buffer).clamp(
+        // No division in the common case of one input per container.
+        let per_container = self.cfg.target_inputs as u64;
+        let needed = if per_container == 1 {
+            load
+        } else {
+            load.div_ceil(per_container)
+        };
+        (needed + buffer).clamp(
             self.cfg.min_containers as u64,
             self.cfg.max_containers as u64,
         )
@@ -222,14 +230,14 @@ impl Serverless {
             self.recorder.counts.is_conserved(),
             "requests are conserved"
         );
-        let f = &self.fleet;
+        let (mean, busy_mean, idle_mean) = self.fleet.means(horizon);
         PlatformOutcome {
             containers: ContainerStats {
                 started: self.cold_starts,
-                mean: f.live.mean_until(horizon),
-                busy_mean: f.busy.mean_until(horizon),
-                idle_mean: f.idle.mean_until(horizon),
-                max: f.live.max(),
+                mean,
+                busy_mean,
+                idle_mean,
+                max: self.fleet.live.max(),
             },
             recorder: self.recorder,
             billed: self.meter.billed,
