@@ -105,6 +105,7 @@ impl Serverless {
     ) {
         let deadline = self.timeout.filter(|_| fresh).map(|t| req.arrival + t);
         self.in_flight += 1;
+        self.fleet.idle.remove(slot);
         let c = self.fleet.get_mut(slot);
         debug_assert!(c.state != State::Stopped, "assign needs a live container");
         c.assigned += 1;

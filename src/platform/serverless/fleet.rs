@@ -5,6 +5,7 @@
 //! happens, the fleet keeps the books consistent.
 
 use crate::engine::Ticket;
+use super::idle::IdleList;
 use crate::metrics::TimeAverage;
 use crate::platform::pool::{FreeSlots, Pick};
 use crate::time::{SimDuration, SimTime};
@@ -34,12 +35,6 @@ pub(super) struct Container {
     pub busy_since: SimTime,
     /// Time with at least one input executing, closed intervals only.
     pub busy: SimDuration,
-    /// When the current idle period began, and the place among equal times its
-    /// scaledown timer takes (SPEC §10.7).
-    pub idle_since: SimTime,
-    pub idle_ticket: Ticket,
-    /// Whether a scaledown timer of this tenant is pending: at most one is.
-    pub scaledown_armed: bool,
     /// When the preemption hazard strikes, and the place its event takes.
     pub preempt_at: SimTime,
     pub preempt_ticket: Ticket,
@@ -58,6 +53,8 @@ pub(super) struct Fleet {
     pub containers: Vec<Container>,
     vacant: Vec<u32>,
     free: FreeSlots,
+    /// Ready containers with no input, by the end of their scaledown window.
+    pub idle: IdleList,
     max_inputs: u32,
     created: u64,
     pub live: TimeAverage,
@@ -75,6 +72,7 @@ impl Fleet {
             containers: Vec::new(),
             vacant: Vec::new(),
             free: FreeSlots::new(pick),
+            idle: IdleList::default(),
             max_inputs,
             created: 0,
             live: TimeAverage::default(),
@@ -134,9 +132,6 @@ impl Fleet {
                     executing: 0,
                     busy_since: now,
                     busy: SimDuration::ZERO,
-                    idle_since: now,
-                    idle_ticket: Ticket::default(),
-                    scaledown_armed: false,
                     preempt_at: SimTime::MAX,
                     preempt_ticket: Ticket::default(),
                     life: 0,
@@ -150,7 +145,6 @@ impl Fleet {
         // The generation moves on, so that events of the previous tenant stay stale;
         // the vectors keep their capacity.
         c.life = c.life.wrapping_add(1);
-        c.scaledown_armed = false;
         c.preempt_at = SimTime::MAX;
         c.state = state;
         c.start_seq = start_seq;
@@ -212,6 +206,7 @@ impl Fleet {
     /// billing span's parts: (billing start, boot end, busy time).
     pub fn stop(&mut self, slot: u32, now: SimTime) -> (SimTime, SimTime, SimDuration) {
         self.free.release(slot);
+        self.idle.remove(slot);
         let c = &mut self.containers[slot as usize];
         if c.executing > 0 {
             c.busy += now - c.busy_since;

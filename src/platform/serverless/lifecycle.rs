@@ -120,24 +120,24 @@ impl Serverless {
     }
 
     /// `slot` just went idle (ready with no input): its scaledown window starts now
-    /// (SPEC §10.7). A container keeps at most one scaledown timer pending: if one is
-    /// (from an earlier idle period) it is moved on when it fires, so going idle costs
-    /// no event. The ticket taken now gives the timer the place among equal times it
-    /// would have had if it were scheduled now.
+    /// (SPEC §10.7). The ticket taken now gives its expiry the place among equal times
+    /// a timer scheduled now would have.
     pub(super) fn went_idle<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, slot: u32) {
-        let now = ctx.now();
         let ticket = ctx.ticket();
-        let c = self.fleet.get_mut(slot);
-        (c.idle_since, c.idle_ticket) = (now, ticket);
-        if !c.scaledown_armed {
-            c.scaledown_armed = true;
-            let life = c.life;
-            let at = now + self.cfg.scaledown_window;
-            ctx.schedule_with(
-                at,
-                ticket,
-                ServerlessEvent::ScaledownExpired { slot, life }.into(),
-            );
+        let deadline = ctx.now() + self.cfg.scaledown_window;
+        self.fleet.idle.push_back(slot, deadline, ticket);
+        self.arm_scaledown(ctx);
+    }
+
+    /// Makes sure the fleet's scaledown timer is pending if a container idles. A pending
+    /// one is never later than the earliest window end: windows join the list in order,
+    /// and the front only moves back.
+    fn arm_scaledown<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>) {
+        if self.scaledown_timer.is_none()
+            && let Some((_, deadline, ticket)) = self.fleet.idle.front()
+        {
+            self.scaledown_timer = Some((deadline, ticket));
+            ctx.schedule_with(deadline, ticket, ServerlessEvent::ScaledownDue.into());
         }
     }
 
@@ -193,43 +193,32 @@ impl Serverless {
         }
     }
 
-    /// The scaledown timer fires. A busy container is left alone (it is armed again
-    /// when it next goes idle); one idle for less than a window gets the timer back at
-    /// the window's end; one idle for a full window stops if live − 1 ≥
-    /// max(min_containers, desired), else the timer re-arms for another window.
-    pub(super) fn on_scaledown<E: From<ServerlessEvent>>(
-        &mut self,
-        ctx: &mut Context<E>,
-        slot: u32,
-        life: u32,
-    ) {
-        if !self.fleet.is_current(slot, life) {
+    /// The scaledown timer fires. If the window it was set for is still the earliest,
+    /// that container has idled a full window: it stops if live − 1 ≥
+    /// max(min_containers, desired), else its timer re-arms for another window (it goes
+    /// to the back of the list). If that container was given work meanwhile, the timer
+    /// moves on to the window that now ends first.
+    pub(super) fn on_scaledown<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>) {
+        let fired = self.scaledown_timer.take();
+        let Some((slot, deadline, ticket)) = self.fleet.idle.front() else {
             return;
+        };
+        if fired == Some((deadline, ticket)) {
+            let now = ctx.now();
+            self.recorder.counts.timed_out += self.queue.expire(now);
+            let floor = self.desired().max(self.cfg.min_containers as u64);
+            if self.fleet.live_count() > floor {
+                let parts = self.fleet.stop(slot, now);
+                self.bill(parts, now);
+            } else {
+                self.fleet.idle.remove(slot);
+                let ticket = ctx.ticket();
+                self.fleet
+                    .idle
+                    .push_back(slot, now + self.cfg.scaledown_window, ticket);
+            }
         }
-        let now = ctx.now();
-        let window = self.cfg.scaledown_window;
-        let c = self.fleet.get_mut(slot);
-        c.scaledown_armed = false;
-        if c.state != State::Ready || c.assigned != 0 {
-            return;
-        }
-        let end = c.idle_since + window;
-        if end > now {
-            c.scaledown_armed = true;
-            let event = ServerlessEvent::ScaledownExpired { slot, life };
-            ctx.schedule_with(end, c.idle_ticket, event.into());
-            return;
-        }
-        self.recorder.counts.timed_out += self.queue.expire(now);
-        let floor = self.desired().max(self.cfg.min_containers as u64);
-        if self.fleet.live_count() > floor {
-            let parts = self.fleet.stop(slot, now);
-            self.bill(parts, now);
-        } else {
-            self.fleet.get_mut(slot).scaledown_armed = true;
-            let event = ServerlessEvent::ScaledownExpired { slot, life };
-            ctx.schedule_in(window, event.into());
-        }
+        self.arm_scaledown(ctx);
     }
 
     /// The container dies with its inputs: they run again from scratch (Modal re-runs

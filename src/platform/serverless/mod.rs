@@ -8,6 +8,7 @@
 
 mod dispatch;
 mod fleet;
+mod idle;
 mod lifecycle;
 
 use std::collections::VecDeque;
@@ -16,7 +17,7 @@ use super::pool::Pick;
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome};
 use crate::billing::{BillingRule, Meter, UsageSpan};
-use crate::engine::{Context, Model};
+use crate::engine::{Context, Model, Ticket};
 use crate::metrics::Recorder;
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
@@ -71,12 +72,9 @@ pub enum ServerlessEvent {
         start: SimTime,
         ok: bool,
     },
-    /// The container's one pending scaledown timer (it may be early: the container
-    /// went busy and idle again since it was scheduled).
-    ScaledownExpired {
-        slot: u32,
-        life: u32,
-    },
+    /// The fleet's one scaledown timer: the earliest idle window may end now (or the
+    /// container it was set for was given work since, and the timer moves on).
+    ScaledownDue,
     /// per_request: a request waiting for a booting container reached its timeout.
     GaveUp {
         slot: u32,
@@ -109,6 +107,8 @@ pub struct Serverless {
     in_flight: u64,
     /// Containers started after t = 0: the n-th draws the n-th cold start (SPEC §10.1).
     cold_starts: u64,
+    /// When the pending `ScaledownDue` fires and its place among equal times.
+    scaledown_timer: Option<(SimTime, Ticket)>,
     pub recorder: Recorder,
     meter: Meter,
 }
@@ -130,6 +130,7 @@ impl Serverless {
             timeout,
             in_flight: 0,
             cold_starts: 0,
+            scaledown_timer: None,
             recorder: Recorder::new(slo),
         }
     }
@@ -166,7 +167,7 @@ impl Serverless {
                 start,
                 ok,
             } => self.on_finished(ctx, slot, arrival, start, ok),
-            ServerlessEvent::ScaledownExpired { slot, life } => self.on_scaledown(ctx, slot, life),
+            ServerlessEvent::ScaledownDue => self.on_scaledown(ctx),
             ServerlessEvent::PreemptionDue { slot, life } => {
                 self.on_preemption_due(ctx, slot, life)
             }
