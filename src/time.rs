@@ -74,14 +74,19 @@ impl SimDuration {
 /// is `ns - t`, and from 2^53 on every double is an integer (the fraction is 0).
 #[inline]
 fn secs_to_nanos(s: f64) -> u64 {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
     let ns = s * NANOS_PER_S as f64;
     if ns.is_nan() || ns <= 0.0 {
         0
+    } else if ns < TWO_63 {
+        // Signed conversions are single instructions; every simulated time is here.
+        let t = ns as i64;
+        (t + (ns - t as f64 >= 0.5) as i64) as u64
     } else if ns >= u64::MAX as f64 {
         u64::MAX
     } else {
-        let t = ns as u64;
-        t + (ns - t as f64 >= 0.5) as u64
+        // Integers from 2^53 on: nothing to round.
+        ns as u64
     }
 }
 
@@ -160,9 +165,24 @@ mod tests {
             }
         };
         let mut cases = vec![
-            0.0, -0.0, 4e-10, 5e-10, 6e-10, 1.5e-9, 2.5e-9, 0.1, 86_400.0, 1e300, -1.0,
-            f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 4_503_599.627_370_495_5,
-            9_007_199.254_740_993, 18_446_744_073.709_55, 18_446_744_073.709_553,
+            0.0,
+            -0.0,
+            4e-10,
+            5e-10,
+            6e-10,
+            1.5e-9,
+            2.5e-9,
+            0.1,
+            86_400.0,
+            1e300,
+            -1.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            4_503_599.627_370_495_5,
+            9_007_199.254_740_993,
+            18_446_744_073.709_55,
+            18_446_744_073.709_553,
         ];
         // Halves, just-below-halves and large values across every magnitude.
         let mut x = 1e-10;

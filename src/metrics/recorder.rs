@@ -222,7 +222,7 @@ impl Recorder {
     }
 
     /// A completed request: latency from arrival to `end`, wait from arrival to `start`.
-    #[inline]
+    #[inline(always)]
     pub fn completed(&mut self, arrival: SimTime, start: SimTime, end: SimTime) {
         self.counts.completed += 1;
         let latency = end - arrival;

@@ -170,6 +170,9 @@ mod tests {
         }
         assert_eq!(newest.len(), 1666);
         assert!(newest.windows(2).all(|w| w[0] > w[1]), "newest first");
-        assert!(s.slot_of.len() <= 2 * 3334 + 64, "size follows the live containers");
+        assert!(
+            s.slot_of.len() <= 2 * 3334 + 64,
+            "size follows the live containers"
+        );
     }
 }

@@ -36,6 +36,7 @@ impl Serverless {
 
     /// Modal: a free ready slot, else the function queue. Returns whether the arrival
     /// found no free slot and made the autoscaler start a container.
+    #[inline]
     fn arrive_queued<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -96,6 +97,7 @@ impl Serverless {
     /// Gives `req` a slot of `slot`: it executes now on a ready container, or waits for
     /// the boot of a starting one (per_request only). Only a `fresh` request (not a
     /// restarted one, which has started before) may give up waiting (SPEC §10.14).
+    #[inline]
     pub(super) fn assign<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -126,6 +128,7 @@ impl Serverless {
     }
 
     /// Starts executing `req` on `slot` now.
+    #[inline]
     pub(super) fn execute<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -153,6 +156,7 @@ impl Serverless {
         ctx.schedule(now + run, done.into());
     }
 
+    #[inline]
     pub(super) fn on_finished<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -211,6 +215,7 @@ impl Serverless {
 
     /// Gives waiting requests (restarts first) to `slot` while it has room, then puts
     /// it in the free set or arms its idle timer.
+    #[inline]
     pub(super) fn feed<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, slot: u32) {
         self.recorder.counts.timed_out += self.queue.expire(ctx.now());
         while self.fleet.has_room(slot) {

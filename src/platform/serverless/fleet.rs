@@ -4,8 +4,8 @@
 //! Deliberately knows nothing about requests' fate or events: `Serverless` decides what
 //! happens, the fleet keeps the books consistent.
 
-use crate::engine::Ticket;
 use super::idle::IdleList;
+use crate::engine::Ticket;
 use crate::metrics::TimeAverage;
 use crate::platform::pool::{FreeSlots, Pick};
 use crate::time::{SimDuration, SimTime};
@@ -178,6 +178,7 @@ impl Fleet {
     }
 
     /// The first input starts executing on `slot`.
+    #[inline]
     pub fn exec_started(&mut self, slot: u32, now: SimTime) {
         let c = &mut self.containers[slot as usize];
         c.executing += 1;
@@ -187,6 +188,7 @@ impl Fleet {
     }
 
     /// An input stops executing on `slot` (finished or failed).
+    #[inline]
     pub fn exec_ended(&mut self, slot: u32, now: SimTime) {
         let c = &mut self.containers[slot as usize];
         c.executing -= 1;
@@ -286,7 +288,11 @@ mod tests {
         for _ in 0..10_000 {
             f.offer(a);
         }
-        assert!(f.free.entries() <= 2 + 64, "compacted: {}", f.free.entries());
+        assert!(
+            f.free.entries() <= 2 + 64,
+            "compacted: {}",
+            f.free.entries()
+        );
         assert_eq!(f.pick(), Some(a));
         assert_eq!(f.pick(), None);
     }

@@ -17,8 +17,17 @@ const PREEMPTION_CHECK_STEP: SimDuration = SimDuration::from_secs(60);
 impl Serverless {
     /// Starts containers while live (starting included) < desired (SPEC §3.1); returns
     /// how many started.
+    #[inline]
     pub(super) fn autoscale<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>) -> u64 {
         let desired = self.desired();
+        if self.fleet.live_count() >= desired {
+            return 0;
+        }
+        self.scale_up(ctx, desired)
+    }
+
+    #[inline(never)]
+    fn scale_up<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, desired: u64) -> u64 {
         let mut started = 0;
         while self.fleet.live_count() < desired {
             let slot = self.start_container(ctx);
@@ -122,6 +131,7 @@ impl Serverless {
     /// `slot` just went idle (ready with no input): its scaledown window starts now
     /// (SPEC §10.7). The ticket taken now gives its expiry the place among equal times
     /// a timer scheduled now would have.
+    #[inline]
     pub(super) fn went_idle<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, slot: u32) {
         let ticket = ctx.ticket();
         let deadline = ctx.now() + self.cfg.scaledown_window;
