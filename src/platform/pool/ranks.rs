@@ -55,32 +55,44 @@ impl RankSet {
 
     #[inline]
     pub fn insert(&mut self, slot: u32) {
-        if self.contains(slot) {
+        let r = self.rank_of[slot as usize] as usize;
+        let word = &mut self.levels[0][r / 64];
+        let was = *word;
+        if was & (1 << (r % 64)) != 0 {
             return;
         }
+        *word = was | 1 << (r % 64);
         self.members += 1;
-        let mut i = self.rank_of[slot as usize] as usize;
-        for level in &mut self.levels {
-            let was = level[i / 64];
-            level[i / 64] = was | 1 << (i % 64);
-            if was != 0 {
-                break;
-            }
-            i /= 64;
+        if was == 0 {
+            self.mark_upper(r / 64, true);
         }
     }
 
     #[inline]
     pub fn remove(&mut self, slot: u32) {
-        if !self.contains(slot) {
+        let r = self.rank_of[slot as usize] as usize;
+        let word = &mut self.levels[0][r / 64];
+        if *word & (1 << (r % 64)) == 0 {
             return;
         }
+        *word &= !(1 << (r % 64));
         self.members -= 1;
-        let mut i = self.rank_of[slot as usize] as usize;
-        for level in &mut self.levels {
-            let now = level[i / 64] & !(1 << (i % 64));
+        if *word == 0 {
+            self.mark_upper(r / 64, false);
+        }
+    }
+
+    /// Word `i` of level 0 became non-zero (`set`) or zero: tells the levels above.
+    fn mark_upper(&mut self, mut i: usize, set: bool) {
+        for level in &mut self.levels[1..] {
+            let was = level[i / 64];
+            let now = if set {
+                was | 1 << (i % 64)
+            } else {
+                was & !(1 << (i % 64))
+            };
             level[i / 64] = now;
-            if now != 0 {
+            if (was != 0) == (now != 0) {
                 break;
             }
             i /= 64;
