@@ -48,12 +48,6 @@ impl RankSet {
     }
 
     #[inline]
-    pub fn contains(&self, slot: u32) -> bool {
-        let r = self.rank_of[slot as usize] as usize;
-        self.levels[0][r / 64] & (1 << (r % 64)) != 0
-    }
-
-    #[inline]
     pub fn insert(&mut self, slot: u32) {
         let r = self.rank_of[slot as usize] as usize;
         let word = &mut self.levels[0][r / 64];

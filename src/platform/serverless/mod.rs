@@ -231,6 +231,7 @@ impl Serverless {
             self.recorder.counts.is_conserved(),
             "requests are conserved"
         );
+        self.recorder.flush();
         let (mean, busy_mean, idle_mean) = self.fleet.means(horizon);
         PlatformOutcome {
             containers: ContainerStats {
