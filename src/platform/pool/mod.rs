@@ -165,11 +165,7 @@ impl FreeSlots {
     #[inline]
     pub fn pop(&mut self) -> Option<u32> {
         match &mut self.order {
-            Order::Start(r, newest) => {
-                let slot = r.first(*newest)?;
-                r.remove(slot);
-                Some(slot)
-            }
+            Order::Start(r, newest) => r.pop_first(*newest),
             Order::Freed(r, most_recent) => r.pop(*most_recent),
         }
     }

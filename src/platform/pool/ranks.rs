@@ -93,23 +93,33 @@ impl RankSet {
         }
     }
 
-    /// The member with the highest (`newest`) or lowest rank.
+    /// Removes and returns the member with the highest (`newest`) or lowest rank.
     #[inline]
-    pub fn first(&self, newest: bool) -> Option<u32> {
+    pub fn pop_first(&mut self, newest: bool) -> Option<u32> {
         if self.members == 0 {
             return None;
         }
-        let mut i = 0usize;
-        for level in self.levels.iter().rev() {
-            let w = level[i];
-            let bit = if newest {
+        let pick = |w: u64| {
+            if newest {
                 63 - w.leading_zeros() as usize
             } else {
                 w.trailing_zeros() as usize
-            };
-            i = i * 64 + bit;
+            }
+        };
+        let mut i = 0usize;
+        if self.levels.len() > 1 {
+            for level in self.levels[1..].iter().rev() {
+                i = i * 64 + pick(level[i]);
+            }
         }
-        Some(self.slot_of[i])
+        let word = &mut self.levels[0][i];
+        let bit = pick(*word);
+        *word &= !(1 << bit);
+        self.members -= 1;
+        if *word == 0 {
+            self.mark_upper(i, false);
+        }
+        Some(self.slot_of[i * 64 + bit])
     }
 
     pub fn len(&self) -> usize {
@@ -165,16 +175,19 @@ mod tests {
             }
         }
         assert_eq!(s.len(), 1667);
-        assert_eq!(s.first(true), Some(9_996));
-        assert_eq!(s.first(false), Some(0));
+        assert_eq!(s.pop_first(true), Some(9_996));
+        assert_eq!(s.pop_first(false), Some(0));
+        assert_eq!(s.pop_first(false), Some(6));
+        s.insert(9_996);
+        s.insert(0);
         s.remove(0);
-        assert_eq!(s.first(false), Some(6));
         let mut newest = Vec::new();
-        while let Some(slot) = s.first(true) {
-            s.remove(slot);
+        while let Some(slot) = s.pop_first(true) {
             newest.push(slot);
         }
-        assert_eq!(newest.len(), 1666);
+        assert_eq!(newest.len(), 1665);
+        assert_eq!(newest[0], 9_996);
+        assert!(!newest.contains(&6));
         assert!(newest.windows(2).all(|w| w[0] > w[1]), "newest first");
         assert!(
             s.slot_of.len() <= 2 * 3334 + 64,
