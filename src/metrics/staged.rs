@@ -37,11 +37,15 @@ fn lowest_value(index: usize) -> u64 {
     sub_bucket << bucket
 }
 
-/// Counts by bucket, not yet in the histogram.
+/// Counts by bucket, not yet in the histogram. 16-bit counts keep the array small
+/// enough to stay in cache (one touch per request, at a random bucket); a count about to
+/// overflow is handed over at once.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Staged {
-    counts: Vec<u64>,
+    counts: Vec<u16>,
     total: u64,
+    /// Counts handed over early, to be added to the histogram with the rest.
+    spilled: Vec<(usize, u64)>,
 }
 
 impl Staged {
@@ -50,19 +54,26 @@ impl Staged {
     pub fn record(&mut self, value: u64) -> bool {
         let i = index(value);
         match self.counts.get_mut(i) {
-            Some(c) => *c += 1,
-            None => return self.grow_and_record(i),
+            Some(c) if *c < u16::MAX => *c += 1,
+            _ => return self.record_slowly(i),
         }
         self.total += 1;
         true
     }
 
+    /// Grows the array for `i`, or spills a full count.
     #[cold]
-    fn grow_and_record(&mut self, i: usize) -> bool {
+    fn record_slowly(&mut self, i: usize) -> bool {
         if i >= MAX_INDEX {
             return false;
         }
-        self.counts.resize(i + 1, 0);
+        if i >= self.counts.len() {
+            self.counts.resize(i + 1, 0);
+        }
+        if self.counts[i] == u16::MAX {
+            self.spilled.push((i, u16::MAX as u64));
+            self.counts[i] = 0;
+        }
         self.counts[i] += 1;
         self.total += 1;
         true
@@ -72,17 +83,21 @@ impl Staged {
         self.total == 0
     }
 
-    /// Moves the counts into `hist`, lowest bucket first.
+    /// Moves the counts into `hist`. The spilled ones are in range of its initial size,
+    /// so no order of recording resizes it differently.
     pub fn drain_into(&mut self, hist: &mut Histogram<u64>) {
         if self.total == 0 {
             return;
         }
-        for (i, c) in self.counts.iter_mut().enumerate() {
-            if *c > 0 {
-                hist.record_n(lowest_value(i), *c)
-                    .expect("auto-resizing histogram accepts any u64");
-                *c = 0;
-            }
+        let counts = self.counts.iter_mut().enumerate();
+        let spilled = self.spilled.drain(..);
+        for (i, n) in spilled.chain(counts.filter(|(_, c)| **c > 0).map(|(i, c)| {
+            let n = *c as u64;
+            *c = 0;
+            (i, n)
+        })) {
+            hist.record_n(lowest_value(i), n)
+                .expect("auto-resizing histogram accepts any u64");
         }
         self.total = 0;
     }
@@ -116,12 +131,17 @@ mod tests {
         let (mut direct, mut staged_into) = (fresh(), fresh());
         let mut staged = Staged::default();
         let mut x = 0x2545_F491_4F6C_DD1Du64;
-        for k in 0..200_000u64 {
+        for k in 0..400_000u64 {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            // Spread over 0 .. 2^36 µs, and every value 0..2048 once.
-            let value = if k < 2048 { k } else { x >> (28 + x % 28) };
+            // Spread over 0 .. 2^36 µs, every value 0..2048 once, and one value often
+            // enough to overflow a 16-bit count three times.
+            let value = match k {
+                0..2048 => k,
+                _ if k % 2 == 0 => 777,
+                _ => x >> (28 + x % 28),
+            };
             direct.record(value).unwrap();
             if !staged.record(value) {
                 staged_into.record(value).unwrap();
