@@ -4,7 +4,6 @@
 use super::fleet::State;
 use super::{Dispatch, Serverless, ServerlessEvent};
 use crate::engine::Context;
-use crate::time::SimTime;
 use crate::workload::Request;
 
 /// Where a per_request placement went.
@@ -136,23 +135,10 @@ impl Serverless {
         req: Request,
     ) {
         let now = ctx.now();
-        self.fleet.exec_started(slot, now);
-        let c = self.fleet.get_mut(slot);
-        if self.cfg.preemptions_per_hour > 0.0 {
-            c.running.push((req, now));
-        }
-        let ok = req.service <= self.cfg.execution_timeout;
-        let run = if ok {
-            req.service
-        } else {
-            self.cfg.execution_timeout
-        };
-        let done = ServerlessEvent::Finished {
-            slot,
-            arrival: req.arrival,
-            start: now,
-            ok,
-        };
+        let place = self.fleet.exec_started(slot, req, now);
+        let life = self.fleet.get(slot).life;
+        let run = req.service.min(self.cfg.execution_timeout);
+        let done = ServerlessEvent::Finished { slot, life, place };
         ctx.schedule(now + run, done.into());
     }
 
@@ -161,17 +147,18 @@ impl Serverless {
         &mut self,
         ctx: &mut Context<E>,
         slot: u32,
-        arrival: SimTime,
-        start: SimTime,
-        ok: bool,
+        life: u32,
+        place: u32,
     ) {
-        let now = ctx.now();
-        if self.cfg.preemptions_per_hour > 0.0 && !self.forget_running(slot, arrival, start, now) {
+        if !self.fleet.is_current(slot, life) {
             return; // preempted: the input was restarted elsewhere
         }
+        let now = ctx.now();
+        let run = self.fleet.exec_ended(slot, place, now);
+        let (arrival, start) = (run.req.arrival, run.start);
         self.in_flight -= 1;
         let c = self.fleet.get(slot);
-        if ok {
+        if run.req.service <= self.cfg.execution_timeout {
             self.recorder.completed(arrival, start, now);
             // SPEC §10.9: only requests that arrived before their container's boot ended.
             if c.boot_end > arrival {
@@ -181,36 +168,8 @@ impl Serverless {
         } else {
             self.recorder.counts.failed += 1;
         }
-        self.fleet.exec_ended(slot, now);
         self.feed(ctx, slot);
         self.autoscale(ctx);
-    }
-
-    /// Removes the execution that ends now from `slot`'s running list; false if there is
-    /// none (its container was preempted, and the slot may have a new tenant). Entries
-    /// that match on arrival, start and end are interchangeable.
-    fn forget_running(
-        &mut self,
-        slot: u32,
-        arrival: SimTime,
-        start: SimTime,
-        now: SimTime,
-    ) -> bool {
-        let timeout = self.cfg.execution_timeout;
-        let c = self.fleet.get_mut(slot);
-        if c.state == State::Stopped {
-            return false;
-        }
-        let ends_now = |&(r, s): &(Request, SimTime)| {
-            r.arrival == arrival && s == start && s + r.service.min(timeout) == now
-        };
-        match c.running.iter().position(ends_now) {
-            Some(i) => {
-                c.running.swap_remove(i);
-                true
-            }
-            None => false,
-        }
     }
 
     /// Gives waiting requests (restarts first) to `slot` while it has room, then puts

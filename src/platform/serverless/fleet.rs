@@ -43,9 +43,17 @@ pub(super) struct Container {
     /// per_request: inputs assigned while it boots, in assignment order, each with the
     /// instant it gives up (none for a restarted input).
     pub waiting: Vec<(Request, Option<SimTime>)>,
-    /// Inputs executing and when they started; kept only when preemption can restart
-    /// them.
-    pub running: Vec<(Request, SimTime)>,
+    /// Inputs executing, by input place (a `Finished` event names its place, so the
+    /// event stays small); `None` for a free place.
+    running: Vec<Option<Running>>,
+    free_places: Vec<u32>,
+}
+
+/// An input executing and when it started.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Running {
+    pub req: Request,
+    pub start: SimTime,
 }
 
 /// Live containers and the free set, all O(1) or O(log n) per operation.
@@ -137,6 +145,7 @@ impl Fleet {
                     life: 0,
                     waiting: Vec::new(),
                     running: Vec::new(),
+                    free_places: Vec::new(),
                 });
                 (self.containers.len() - 1) as u32
             }
@@ -153,6 +162,7 @@ impl Fleet {
         (c.busy_since, c.busy) = (started_at, SimDuration::ZERO);
         c.waiting.clear();
         c.running.clear();
+        c.free_places.clear();
         self.free.register(slot);
         self.live.add(now, 1);
         if state == State::Starting {
@@ -177,25 +187,48 @@ impl Fleet {
         self.free.pop()
     }
 
-    /// The first input starts executing on `slot`.
+    /// `req` starts executing on `slot` now; returns its input place.
     #[inline]
-    pub fn exec_started(&mut self, slot: u32, now: SimTime) {
+    pub fn exec_started(&mut self, slot: u32, req: Request, now: SimTime) -> u32 {
         let c = &mut self.containers[slot as usize];
         c.executing += 1;
         if c.executing == 1 {
             c.busy_since = now;
         }
+        let run = Some(Running { req, start: now });
+        match c.free_places.pop() {
+            Some(place) => {
+                c.running[place as usize] = run;
+                place
+            }
+            None => {
+                c.running.push(run);
+                (c.running.len() - 1) as u32
+            }
+        }
     }
 
-    /// An input stops executing on `slot` (finished or failed).
+    /// The input in `place` stops executing on `slot` (finished or failed).
     #[inline]
-    pub fn exec_ended(&mut self, slot: u32, now: SimTime) {
+    pub fn exec_ended(&mut self, slot: u32, place: u32, now: SimTime) -> Running {
         let c = &mut self.containers[slot as usize];
+        let run = c.running[place as usize]
+            .take()
+            .expect("a current execution holds its place");
+        c.free_places.push(place);
         c.executing -= 1;
         c.assigned -= 1;
         if c.executing == 0 {
             c.busy += now - c.busy_since;
         }
+        run
+    }
+
+    /// Takes the inputs executing on `slot` (it is being preempted).
+    pub fn take_running(&mut self, slot: u32) -> Vec<Request> {
+        let c = &mut self.containers[slot as usize];
+        c.free_places.clear();
+        c.running.drain(..).flatten().map(|r| r.req).collect()
     }
 
     /// `slot` finished booting and is idle until it is given work.
@@ -218,6 +251,8 @@ impl Fleet {
         self.busy_total += c.busy.0 as u128;
         c.state = State::Stopped;
         (c.assigned, c.executing) = (0, 0);
+        c.running.clear();
+        c.free_places.clear();
         self.live.add(now, -1);
         self.vacant.push(slot);
         // A container stopped during its schedule delay was never billed.
@@ -302,10 +337,18 @@ mod tests {
         let mut f = Fleet::new(Pick::Newest, 2);
         let a = f.create(T0, T0, T0, State::Ready);
         f.get_mut(a).assigned = 2;
-        f.exec_started(a, SimTime(10));
-        f.exec_started(a, SimTime(12));
-        f.exec_ended(a, SimTime(15));
-        f.exec_ended(a, SimTime(20));
+        let req = Request::default();
+        let first = f.exec_started(a, req, SimTime(10));
+        let second = f.exec_started(a, req, SimTime(12));
+        assert_ne!(first, second);
+        assert_eq!(f.exec_ended(a, first, SimTime(15)).start, SimTime(10));
+        assert_eq!(
+            f.exec_started(a, req, SimTime(15)),
+            first,
+            "a freed place is reused"
+        );
+        f.exec_ended(a, first, SimTime(16));
+        f.exec_ended(a, second, SimTime(20));
         assert_eq!(f.get(a).busy, SimDuration(10), "the union of intervals");
         let (start, boot_end, busy) = f.stop(a, SimTime(40));
         assert_eq!((start, boot_end, busy), (T0, T0, SimDuration(10)));

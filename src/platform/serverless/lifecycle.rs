@@ -8,7 +8,6 @@ use super::{Dispatch, Serverless, ServerlessEvent};
 use crate::engine::Context;
 use crate::random::Stream;
 use crate::time::{SimDuration, SimTime};
-use crate::workload::Request;
 
 /// The shortest step between looks at a container's preemption hazard (longer scaledown
 /// windows are used as they are).
@@ -243,8 +242,8 @@ impl Serverless {
             return;
         }
         let now = ctx.now();
+        let mut reqs = self.fleet.take_running(slot);
         let c = self.fleet.get_mut(slot);
-        let mut reqs: Vec<Request> = c.running.drain(..).map(|(r, _)| r).collect();
         reqs.extend(c.waiting.drain(..).map(|(r, _)| r));
         reqs.sort_by_key(|r| r.arrival);
         self.in_flight -= c.assigned as u64;
