@@ -337,7 +337,10 @@ mod tests {
         let mut f = Fleet::new(Pick::Newest, 2);
         let a = f.create(T0, T0, T0, State::Ready);
         f.get_mut(a).assigned = 2;
-        let req = Request::default();
+        let req = Request {
+            arrival: T0,
+            service: SimDuration(1),
+        };
         let first = f.exec_started(a, req, SimTime(10));
         let second = f.exec_started(a, req, SimTime(12));
         assert_ne!(first, second);
