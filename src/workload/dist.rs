@@ -163,6 +163,18 @@ impl Phases {
             .iter()
             .fold(SimDuration::ZERO, |acc, d| acc + d.sample(rng))
     }
+
+    /// As `sample`, making the generator only if a phase draws from it: seeding one
+    /// costs more than a draw, and a constant cold start draws nothing.
+    pub fn sample_lazily(&self, make_rng: impl FnOnce() -> SimRng) -> SimDuration {
+        let (mut make_rng, mut rng) = (Some(make_rng), None);
+        self.0.iter().fold(SimDuration::ZERO, |acc, d| {
+            acc + match d {
+                Dist::Constant { value } => SimDuration::from_secs_f64(*value),
+                _ => d.sample(rng.get_or_insert_with(|| make_rng.take().expect("made once")())),
+            }
+        })
+    }
 }
 
 /// A uniform draw in [0, 1); here so that callers need not import `rand`.
@@ -264,5 +276,10 @@ mod tests {
         let mut rng = stream_rng(1, 0, Stream::ColdStart, 0);
         assert_eq!(p.sample(&mut rng), SimDuration::from_secs_f64(3.5));
         assert_eq!(p.mean(), 3.5);
+        let never = || -> SimRng { unreachable!("constant phases draw nothing") };
+        assert_eq!(p.sample_lazily(never), SimDuration::from_secs_f64(3.5));
+        let mixed = Phases(vec![Dist::constant(1.0), Dist::exponential(2.0)]);
+        let make = || stream_rng(1, 0, Stream::ColdStart, 0);
+        assert_eq!(mixed.sample_lazily(make), mixed.sample(&mut make()));
     }
 }

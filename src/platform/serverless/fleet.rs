@@ -5,6 +5,7 @@
 //! happens, the fleet keeps the books consistent.
 
 use super::idle::IdleList;
+use super::places::{Places, Running};
 use crate::engine::Ticket;
 use crate::metrics::TimeAverage;
 use crate::platform::pool::{FreeSlots, Pick};
@@ -44,16 +45,8 @@ pub(super) struct Container {
     /// instant it gives up (none for a restarted input).
     pub waiting: Vec<(Request, Option<SimTime>)>,
     /// Inputs executing, by input place (a `Finished` event names its place, so the
-    /// event stays small); `None` for a free place.
-    running: Vec<Option<Running>>,
-    free_places: Vec<u32>,
-}
-
-/// An input executing and when it started.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Running {
-    pub req: Request,
-    pub start: SimTime,
+    /// event stays small).
+    running: Places,
 }
 
 /// Live containers and the free set, all O(1) or O(log n) per operation.
@@ -144,8 +137,7 @@ impl Fleet {
                     preempt_ticket: Ticket::default(),
                     life: 0,
                     waiting: Vec::new(),
-                    running: Vec::new(),
-                    free_places: Vec::new(),
+                    running: Places::default(),
                 });
                 (self.containers.len() - 1) as u32
             }
@@ -162,7 +154,6 @@ impl Fleet {
         (c.busy_since, c.busy) = (started_at, SimDuration::ZERO);
         c.waiting.clear();
         c.running.clear();
-        c.free_places.clear();
         self.free.register(slot);
         self.live.add(now, 1);
         if state == State::Starting {
@@ -195,27 +186,14 @@ impl Fleet {
         if c.executing == 1 {
             c.busy_since = now;
         }
-        let run = Some(Running { req, start: now });
-        match c.free_places.pop() {
-            Some(place) => {
-                c.running[place as usize] = run;
-                place
-            }
-            None => {
-                c.running.push(run);
-                (c.running.len() - 1) as u32
-            }
-        }
+        c.running.put(Running { req, start: now })
     }
 
     /// The input in `place` stops executing on `slot` (finished or failed).
     #[inline]
     pub fn exec_ended(&mut self, slot: u32, place: u32, now: SimTime) -> Running {
         let c = &mut self.containers[slot as usize];
-        let run = c.running[place as usize]
-            .take()
-            .expect("a current execution holds its place");
-        c.free_places.push(place);
+        let run = c.running.take(place);
         c.executing -= 1;
         c.assigned -= 1;
         if c.executing == 0 {
@@ -226,9 +204,7 @@ impl Fleet {
 
     /// Takes the inputs executing on `slot` (it is being preempted).
     pub fn take_running(&mut self, slot: u32) -> Vec<Request> {
-        let c = &mut self.containers[slot as usize];
-        c.free_places.clear();
-        c.running.drain(..).flatten().map(|r| r.req).collect()
+        self.containers[slot as usize].running.drain()
     }
 
     /// `slot` finished booting and is idle until it is given work.
@@ -252,7 +228,6 @@ impl Fleet {
         c.state = State::Stopped;
         (c.assigned, c.executing) = (0, 0);
         c.running.clear();
-        c.free_places.clear();
         self.live.add(now, -1);
         self.vacant.push(slot);
         // A container stopped during its schedule delay was never billed.

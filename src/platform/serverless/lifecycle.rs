@@ -48,14 +48,9 @@ impl Serverless {
         let now = ctx.now();
         let n = self.cold_starts;
         self.cold_starts += 1;
-        let delay = self
-            .cfg
-            .schedule_delay
-            .sample(&mut self.seeds.rng(Stream::ScheduleDelay, n));
-        let boot = self
-            .cfg
-            .cold_start
-            .sample(&mut self.seeds.rng(Stream::ColdStart, n));
+        let seeds = self.seeds;
+        let delay = (self.cfg.schedule_delay).sample_lazily(|| seeds.rng(Stream::ScheduleDelay, n));
+        let boot = (self.cfg.cold_start).sample_lazily(|| seeds.rng(Stream::ColdStart, n));
         let (started_at, boot_end) = (now + delay, now + delay + boot);
         let slot = self
             .fleet

@@ -10,6 +10,7 @@ mod dispatch;
 mod fleet;
 mod idle;
 mod lifecycle;
+mod places;
 
 use std::collections::VecDeque;
 
