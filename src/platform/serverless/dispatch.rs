@@ -112,7 +112,8 @@ impl Serverless {
         c.assigned += 1;
         let ready = c.state == State::Ready;
         if !ready {
-            c.waiting.push((req, deadline));
+            let waiting = c.waiting.get_or_insert_with(Default::default);
+            waiting.push((req, deadline));
             if let Some(deadline) = deadline
                 && deadline < c.boot_end
             {

@@ -157,14 +157,14 @@ impl Serverless {
         let now = ctx.now();
         self.fleet.booted(slot, now);
         self.give_up_waiting(slot, now);
-        let waiting = std::mem::take(&mut self.fleet.get_mut(slot).waiting);
-        for &(req, _) in &waiting {
-            self.execute(ctx, slot, req);
+        if let Some(mut waiting) = self.fleet.get_mut(slot).waiting.take() {
+            for &(req, _) in waiting.iter() {
+                self.execute(ctx, slot, req);
+            }
+            // Hand the (empty) vector back so that the slot keeps its capacity.
+            waiting.clear();
+            self.fleet.get_mut(slot).waiting = Some(waiting);
         }
-        // Hand the (empty) vector back so that the slot keeps its capacity.
-        let mut waiting = waiting;
-        waiting.clear();
-        self.fleet.get_mut(slot).waiting = waiting;
         self.feed(ctx, slot);
         self.autoscale(ctx);
     }
@@ -172,10 +172,12 @@ impl Serverless {
     /// Drops the requests waiting on booting `slot` whose deadline is `now` or earlier.
     fn give_up_waiting(&mut self, slot: u32, now: SimTime) -> u64 {
         let c = self.fleet.get_mut(slot);
-        let before = c.waiting.len();
-        c.waiting
-            .retain(|(_, deadline)| deadline.is_none_or(|d| d > now));
-        let gone = (before - c.waiting.len()) as u64;
+        let Some(waiting) = &mut c.waiting else {
+            return 0;
+        };
+        let before = waiting.len();
+        waiting.retain(|(_, deadline)| deadline.is_none_or(|d| d > now));
+        let gone = (before - waiting.len()) as u64;
         c.assigned -= gone as u32;
         self.in_flight -= gone;
         self.recorder.counts.timed_out += gone;
@@ -239,7 +241,9 @@ impl Serverless {
         let now = ctx.now();
         let mut reqs = self.fleet.take_running(slot);
         let c = self.fleet.get_mut(slot);
-        reqs.extend(c.waiting.drain(..).map(|(r, _)| r));
+        if let Some(waiting) = &mut c.waiting {
+            reqs.extend(waiting.drain(..).map(|(r, _)| r));
+        }
         reqs.sort_by_key(|r| r.arrival);
         self.in_flight -= c.assigned as u64;
         self.recorder.preemptions += 1;
