@@ -201,7 +201,8 @@ impl Fleet {
         if c.executing == 1 {
             c.busy_since = now;
         }
-        c.running.put(&mut c.first_used, Running { req, start: now })
+        c.running
+            .put(&mut c.first_used, Running { req, start: now })
     }
 
     /// The input in `place` stops executing on `slot` (finished or failed).

@@ -124,7 +124,10 @@ mod tests {
         let (mut p, mut used) = (Places::default(), false);
         let mut put = |p: &mut Places, used: &mut bool, t| p.put(used, run(t));
         assert_eq!(put(&mut p, &mut used, 0), 0);
-        assert_eq!((put(&mut p, &mut used, 1), put(&mut p, &mut used, 2)), (1, 2));
+        assert_eq!(
+            (put(&mut p, &mut used, 1), put(&mut p, &mut used, 2)),
+            (1, 2)
+        );
         assert_eq!(p.take(&mut used, 1).start, SimTime(1));
         assert_eq!(p.take(&mut used, 0).start, SimTime(0));
         assert_eq!(put(&mut p, &mut used, 3), 0, "the inline place first");
