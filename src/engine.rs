@@ -35,6 +35,14 @@ impl<E> Ord for Entry<E> {
     }
 }
 
+/// A place in the FIFO order of events at equal times, taken when it was issued. A model
+/// that postpones a timer instead of scheduling a new one (one pending timer per
+/// container, moved on when it fires early) takes a ticket at the moment the timer is
+/// due to start and schedules with it later: the order among equal times, and so every
+/// result, is the same as if it had scheduled the timer then.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ticket(u64);
+
 /// Pending events, earliest first; equal times in insertion order.
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
@@ -59,8 +67,24 @@ impl<E> EventQueue<E> {
     }
 
     pub fn push(&mut self, at: SimTime, event: E) {
-        let key = ((at.0 as u128) << 64) | self.next_seq as u128;
+        let ticket = self.ticket();
+        self.push_with(at, ticket, event);
+    }
+
+    /// Takes the next place in the FIFO order among equal times without scheduling
+    /// anything yet.
+    #[inline]
+    pub fn ticket(&mut self) -> Ticket {
+        let t = Ticket(self.next_seq);
         self.next_seq += 1;
+        t
+    }
+
+    /// Schedules `event` at `at` in the place `ticket` took: among events at `at` it
+    /// runs as if it had been pushed when the ticket was taken.
+    #[inline]
+    pub fn push_with(&mut self, at: SimTime, ticket: Ticket, event: E) {
+        let key = ((at.0 as u128) << 64) | ticket.0 as u128;
         self.heap.push(Entry { key, event });
     }
 
@@ -102,6 +126,19 @@ impl<E> Context<E> {
 
     pub fn schedule_in(&mut self, delay: SimDuration, event: E) {
         self.queue.push(self.now + delay, event);
+    }
+
+    /// A place among equal times, taken now, for an event scheduled later.
+    #[inline]
+    pub fn ticket(&mut self) -> Ticket {
+        self.queue.ticket()
+    }
+
+    /// Schedules `event` at `at` (not in the past) in the place `ticket` took.
+    #[inline]
+    pub fn schedule_with(&mut self, at: SimTime, ticket: Ticket, event: E) {
+        debug_assert!(at >= self.now, "events are never scheduled in the past");
+        self.queue.push_with(at, ticket, event);
     }
 
     pub fn pending(&self) -> usize {
@@ -193,6 +230,18 @@ mod tests {
         q.push(SimTime(0), 'e');
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['e', 'b', 'd', 'a', 'c']);
+    }
+
+    #[test]
+    fn a_ticket_keeps_the_place_it_was_taken_in() {
+        let mut q = EventQueue::default();
+        q.push(SimTime(5), 'a');
+        let t = q.ticket();
+        q.push(SimTime(5), 'c');
+        q.push_with(SimTime(5), t, 'b');
+        q.push(SimTime(4), 'z');
+        let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!['z', 'a', 'b', 'c']);
     }
 
     /// Records what it saw, and schedules an echo 2 ns after each input.

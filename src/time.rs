@@ -48,7 +48,7 @@ impl SimDuration {
         SimDuration(secs_to_nanos(s))
     }
 
-    pub fn from_secs(s: u64) -> SimDuration {
+    pub const fn from_secs(s: u64) -> SimDuration {
         SimDuration(s.saturating_mul(NANOS_PER_S))
     }
 
@@ -65,15 +65,27 @@ impl SimDuration {
     }
 }
 
-/// Seconds to nanoseconds, rounded to the nearest nanosecond and saturating at the ends
-/// (negative and NaN give 0), so that no sampled value can wrap the clock.
+/// Seconds to nanoseconds, rounded to the nearest nanosecond (halves away from zero) and
+/// saturating at the ends (negative and NaN give 0), so that no sampled value can wrap
+/// the clock.
+///
+/// Equal to `(s * 1e9).round()` for every input, without the libm call `round` is on
+/// x86-64 without SSE4.1 (two per request): below 2^64 the truncation `t` is exact and so
+/// is `ns - t`, and from 2^53 on every double is an integer (the fraction is 0).
+#[inline]
 fn secs_to_nanos(s: f64) -> u64 {
-    let ns = (s * NANOS_PER_S as f64).round();
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    let ns = s * NANOS_PER_S as f64;
     if ns.is_nan() || ns <= 0.0 {
         0
+    } else if ns < TWO_63 {
+        // Signed conversions are single instructions; every simulated time is here.
+        let t = ns as i64;
+        (t + (ns - t as f64 >= 0.5) as i64) as u64
     } else if ns >= u64::MAX as f64 {
         u64::MAX
     } else {
+        // Integers from 2^53 on: nothing to round.
         ns as u64
     }
 }
@@ -138,6 +150,61 @@ mod tests {
         assert_eq!(SimDuration::from_secs_f64(-1.0).0, 0);
         assert_eq!(SimDuration::from_secs_f64(f64::NAN).0, 0);
         assert_eq!(SimDuration::from_secs_f64(1e300).0, u64::MAX);
+    }
+
+    #[test]
+    fn rounding_matches_f64_round_everywhere() {
+        let reference = |s: f64| {
+            let ns = (s * NANOS_PER_S as f64).round();
+            if ns.is_nan() || ns <= 0.0 {
+                0
+            } else if ns >= u64::MAX as f64 {
+                u64::MAX
+            } else {
+                ns as u64
+            }
+        };
+        let mut cases = vec![
+            0.0,
+            -0.0,
+            4e-10,
+            5e-10,
+            6e-10,
+            1.5e-9,
+            2.5e-9,
+            0.1,
+            86_400.0,
+            1e300,
+            -1.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            4_503_599.627_370_495_5,
+            9_007_199.254_740_993,
+            18_446_744_073.709_55,
+            18_446_744_073.709_553,
+        ];
+        // Halves, just-below-halves and large values across every magnitude.
+        let mut x = 1e-10;
+        while x < 1e12 {
+            for k in [0.5, 1.5, 2.5, 1.0 / 3.0, 0.499_999_999_999_999_94] {
+                cases.push(x * k);
+                cases.push(f64::from_bits((x * k).to_bits() + 1));
+                cases.push(f64::from_bits((x * k).to_bits() - 1));
+            }
+            x *= 1.7;
+        }
+        // Arbitrary doubles of every exponent below 2^64 ns (xorshift64 bits).
+        let mut bits = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..200_000 {
+            bits ^= bits << 13;
+            bits ^= bits >> 7;
+            bits ^= bits << 17;
+            cases.push(f64::from_bits(bits >> 2) % 2e10);
+        }
+        for s in cases {
+            assert_eq!(secs_to_nanos(s), reference(s), "{s:e}");
+        }
     }
 
     #[test]

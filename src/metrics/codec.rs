@@ -19,7 +19,8 @@ pub struct HistogramRecord {
 }
 
 impl From<DurationHistogram> for HistogramRecord {
-    fn from(h: DurationHistogram) -> HistogramRecord {
+    fn from(mut h: DurationHistogram) -> HistogramRecord {
+        h.flush();
         let mut bytes = Vec::new();
         V2Serializer::new()
             .serialize(&h.hist, &mut bytes)
@@ -48,7 +49,7 @@ impl TryFrom<HistogramRecord> for DurationHistogram {
             .deserialize(&mut bytes.as_slice())
             .map_err(|e| format!("expected an HdrHistogram V2 encoding: {e:?}"))?;
         hist.auto(true);
-        Ok(DurationHistogram { hist, sum_ns })
+        Ok(DurationHistogram::from_parts(hist, sum_ns))
     }
 }
 
@@ -64,6 +65,7 @@ mod tests {
             h.record(SimDuration(i * i * 7_919));
         }
         h.record(SimDuration(7_200 * 1_000_000_000)); // beyond the initial hour: resized
+        h.flush();
         let json = serde_json::to_string(&h).unwrap();
         let back: DurationHistogram = serde_json::from_str(&json).unwrap();
         assert_eq!(back.sum_ns, h.sum_ns);

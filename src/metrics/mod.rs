@@ -5,6 +5,7 @@
 
 mod codec;
 mod recorder;
+mod staged;
 mod stat;
 
 pub use recorder::{Counts, DurationHistogram, Recorder, TimeAverage};

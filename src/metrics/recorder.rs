@@ -4,6 +4,7 @@ use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
 use super::codec;
+use super::staged::Staged;
 use crate::time::{SimDuration, SimTime};
 
 /// Request outcomes. Conservation: `arrived` = the sum of the other five.
@@ -38,11 +39,15 @@ impl Counts {
 /// Durations in microseconds to 3 significant digits (SPEC §4), plus the exact sum so the
 /// mean carries no bucketing error. Serialized (for shards) as HdrHistogram's V2 encoding
 /// in base64 plus the exact sum, see `metrics::codec`.
+///
+/// Recording only counts into a plain array (`staged`); `flush` hands the counts to the
+/// HdrHistogram once the replica is over, and every reader expects it flushed.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(into = "codec::HistogramRecord", try_from = "codec::HistogramRecord")]
 pub struct DurationHistogram {
     pub hist: Histogram<u64>,
     pub sum_ns: u128,
+    staged: Staged,
 }
 
 impl Default for DurationHistogram {
@@ -50,21 +55,44 @@ impl Default for DurationHistogram {
         // One hour at first; it grows itself for longer values.
         let mut hist = Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid hdr bounds");
         hist.auto(true);
-        DurationHistogram { hist, sum_ns: 0 }
+        DurationHistogram::from_parts(hist, 0)
     }
 }
 
 impl DurationHistogram {
-    #[inline]
+    pub(super) fn from_parts(hist: Histogram<u64>, sum_ns: u128) -> Self {
+        DurationHistogram {
+            hist,
+            sum_ns,
+            staged: Staged::default(),
+        }
+    }
+
+    #[inline(always)]
     pub fn record(&mut self, d: SimDuration) {
         let micros = (d.0 + 500) / 1_000;
-        self.hist
-            .record(micros)
-            .expect("auto-resizing histogram accepts any u64");
+        if !self.staged.record(micros) {
+            self.hist
+                .record(micros)
+                .expect("auto-resizing histogram accepts any u64");
+        }
         self.sum_ns += d.0 as u128;
     }
 
+    /// Moves what was recorded into the histogram; needed before reading.
+    pub fn flush(&mut self) {
+        self.staged.drain_into(&mut self.hist);
+    }
+
+    fn assert_flushed(&self) {
+        debug_assert!(
+            self.staged.is_empty(),
+            "histograms are flushed before reading"
+        );
+    }
+
     pub fn count(&self) -> u64 {
+        self.assert_flushed();
         self.hist.len()
     }
 
@@ -89,6 +117,7 @@ impl DurationHistogram {
     /// The empirical CDF as (seconds, fraction ≤) at the top of each recorded bucket,
     /// thinned to steps of at least 0.1% in probability or 5% in value (for plots).
     pub fn cdf_s(&self) -> Vec<(f64, f64)> {
+        self.assert_flushed();
         let total = self.count() as f64;
         let mut points: Vec<(f64, f64)> = Vec::new();
         let mut seen = 0u64;
@@ -110,6 +139,8 @@ impl DurationHistogram {
     }
 
     pub fn merge(&mut self, other: &DurationHistogram) {
+        self.assert_flushed();
+        other.assert_flushed();
         self.hist
             .add(&other.hist)
             .expect("auto-resizing histograms merge");
@@ -167,8 +198,16 @@ impl TimeAverage {
         if end.0 == 0 {
             return self.level as f64;
         }
-        let integral =
-            self.integral + (end.0.saturating_sub(self.last.0)) as u128 * self.level as u128;
+        TimeAverage::mean_of(self.integral_until(end), end)
+    }
+
+    /// ∫ level dt over [0, end], in level·ns.
+    pub fn integral_until(&self, end: SimTime) -> u128 {
+        self.integral + (end.0.saturating_sub(self.last.0)) as u128 * self.level as u128
+    }
+
+    /// The average over [0, end] (end > 0) of a level whose integral is `integral`.
+    pub fn mean_of(integral: u128, end: SimTime) -> f64 {
         integral as f64 / end.0 as f64
     }
 }
@@ -205,6 +244,14 @@ impl Recorder {
         }
     }
 
+    /// Moves the recorded durations into the histograms: platforms call it when they
+    /// finish, before anything reads them.
+    pub fn flush(&mut self) {
+        self.latency.flush();
+        self.wait.flush();
+        self.cold_start_wait.flush();
+    }
+
     /// Adds what another part of the same platform recorded (same SLO).
     pub fn merge(&mut self, other: &Recorder) {
         self.counts.add(&other.counts);
@@ -228,7 +275,7 @@ impl Recorder {
     }
 
     /// A completed request: latency from arrival to `end`, wait from arrival to `start`.
-    #[inline]
+    #[inline(always)]
     pub fn completed(&mut self, arrival: SimTime, start: SimTime, end: SimTime) {
         self.counts.completed += 1;
         let latency = end - arrival;
@@ -261,6 +308,7 @@ mod tests {
         for ms in 1..=1000u64 {
             h.record(SimDuration(ms * 1_000_000));
         }
+        h.flush();
         assert_eq!(h.mean_s(), Some(0.5005));
         let p99 = h.quantile_s(0.99).unwrap();
         assert!((p99 - 0.990).abs() / 0.990 < 1e-3, "p99 {p99}");

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use rand::Rng;
-use rand_distr::{Distribution, Exp, Gamma, LogNormal};
+use rand_distr::{Distribution, Exp, Exp1, Gamma, LogNormal};
 
 use crate::random::SimRng;
 use crate::time::SimDuration;
@@ -19,7 +19,9 @@ pub enum Dist {
     },
     Exponential {
         mean: f64,
-        exp: Exp<f64>,
+        /// What `rand_distr::Exp` multiplies `Exp1` by: 1 / (1 / mean), which may differ
+        /// from `mean` in the last bit. Sampled here directly so that the draw inlines.
+        scale: f64,
     },
     LogNormal {
         mean: f64,
@@ -48,9 +50,11 @@ impl Dist {
 
     /// Exponential with the given mean (> 0).
     pub fn exponential(mean: f64) -> Dist {
+        let rate = 1.0 / mean;
+        debug_assert!(Exp::new(rate).is_ok(), "mean validated > 0");
         Dist::Exponential {
             mean,
-            exp: Exp::new(1.0 / mean).expect("mean validated > 0"),
+            scale: 1.0 / rate,
         }
     }
 
@@ -114,7 +118,10 @@ impl Dist {
     pub fn sample_f64(&self, rng: &mut SimRng) -> f64 {
         match self {
             Dist::Constant { value } => *value,
-            Dist::Exponential { exp, .. } => exp.sample(rng),
+            Dist::Exponential { scale, .. } => {
+                let e: f64 = Exp1.sample(rng);
+                e * scale
+            }
             Dist::LogNormal { dist, .. } => dist.sample(rng),
             Dist::Gamma { dist, .. } => dist.sample(rng),
             Dist::Uniform { min, max } => min + (max - min) * unit(rng),
@@ -156,6 +163,18 @@ impl Phases {
             .iter()
             .fold(SimDuration::ZERO, |acc, d| acc + d.sample(rng))
     }
+
+    /// As `sample`, making the generator only if a phase draws from it: seeding one
+    /// costs more than a draw, and a constant cold start draws nothing.
+    pub fn sample_lazily(&self, make_rng: impl FnOnce() -> SimRng) -> SimDuration {
+        let (mut make_rng, mut rng) = (Some(make_rng), None);
+        self.0.iter().fold(SimDuration::ZERO, |acc, d| {
+            acc + match d {
+                Dist::Constant { value } => SimDuration::from_secs_f64(*value),
+                _ => d.sample(rng.get_or_insert_with(|| make_rng.take().expect("made once")())),
+            }
+        })
+    }
 }
 
 /// A uniform draw in [0, 1); here so that callers need not import `rand`.
@@ -184,6 +203,21 @@ mod tests {
         let (mean, cv) = moments(&d, 1_000_000);
         assert!((mean - 2.0).abs() < 4.0 * 0.001, "mean {mean}");
         assert!((cv - 0.5).abs() < 0.01, "cv {cv}");
+    }
+
+    #[test]
+    fn exponential_draws_are_rand_distrs_exactly() {
+        for mean in [0.1, 3.0, 1e-3, 7.77] {
+            let (mut a, mut b) = (
+                stream_rng(1, 0, Stream::Service, 0),
+                stream_rng(1, 0, Stream::Service, 0),
+            );
+            let ours = Dist::exponential(mean);
+            let theirs = Exp::new(1.0 / mean).unwrap();
+            for _ in 0..10_000 {
+                assert_eq!(ours.sample_f64(&mut a), theirs.sample(&mut b));
+            }
+        }
     }
 
     #[test]
@@ -242,5 +276,10 @@ mod tests {
         let mut rng = stream_rng(1, 0, Stream::ColdStart, 0);
         assert_eq!(p.sample(&mut rng), SimDuration::from_secs_f64(3.5));
         assert_eq!(p.mean(), 3.5);
+        let never = || -> SimRng { unreachable!("constant phases draw nothing") };
+        assert_eq!(p.sample_lazily(never), SimDuration::from_secs_f64(3.5));
+        let mixed = Phases(vec![Dist::constant(1.0), Dist::exponential(2.0)]);
+        let make = || stream_rng(1, 0, Stream::ColdStart, 0);
+        assert_eq!(mixed.sample_lazily(make), mixed.sample(&mut make()));
     }
 }

@@ -137,18 +137,12 @@ impl Iterator for RequestStream {
 
     #[inline]
     fn next(&mut self) -> Option<(SimTime, Request)> {
-        // Earliest head; ties go to the process listed first.
-        let mut best: Option<(usize, SimTime)> = None;
-        for (i, (head, _)) in self.streams.iter().enumerate() {
-            if let Some(a) = head
-                && best.is_none_or(|(_, t)| a.at < t)
-            {
-                best = Some((i, a.at));
-            }
-        }
-        let (i, _) = best?;
+        let i = match self.streams.len() {
+            1 => 0,
+            _ => self.earliest()?,
+        };
         let (head, stream) = &mut self.streams[i];
-        let arrival = head.take().expect("best has a head");
+        let arrival = head.take()?;
         *head = stream.next_arrival();
         let service = self.demand(arrival.demand);
         Some((
@@ -158,6 +152,21 @@ impl Iterator for RequestStream {
                 service,
             },
         ))
+    }
+}
+
+impl RequestStream {
+    /// The process whose next arrival is earliest; ties go to the process listed first.
+    fn earliest(&self) -> Option<usize> {
+        let mut best: Option<(usize, SimTime)> = None;
+        for (i, (head, _)) in self.streams.iter().enumerate() {
+            if let Some(a) = head
+                && best.is_none_or(|(_, t)| a.at < t)
+            {
+                best = Some((i, a.at));
+            }
+        }
+        best.map(|(i, _)| i)
     }
 }
 

@@ -7,6 +7,7 @@ mod cli;
 mod exports;
 mod foundation;
 mod invalid;
+mod performance;
 mod plots;
 mod robustness;
 mod serverless;

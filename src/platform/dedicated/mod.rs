@@ -279,6 +279,7 @@ impl Dedicated {
             self.recorder.counts.is_conserved(),
             "requests are conserved"
         );
+        self.recorder.flush();
         let spot = self.spot.take().map(|s| {
             s.outcome(
                 horizon,

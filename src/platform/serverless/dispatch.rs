@@ -4,7 +4,6 @@
 use super::fleet::State;
 use super::{Dispatch, Serverless, ServerlessEvent};
 use crate::engine::Context;
-use crate::time::SimTime;
 use crate::workload::Request;
 
 /// Where a per_request placement went.
@@ -36,6 +35,7 @@ impl Serverless {
 
     /// Modal: a free ready slot, else the function queue. Returns whether the arrival
     /// found no free slot and made the autoscaler start a container.
+    #[inline]
     fn arrive_queued<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -96,6 +96,7 @@ impl Serverless {
     /// Gives `req` a slot of `slot`: it executes now on a ready container, or waits for
     /// the boot of a starting one (per_request only). Only a `fresh` request (not a
     /// restarted one, which has started before) may give up waiting (SPEC §10.14).
+    #[inline]
     pub(super) fn assign<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -105,13 +106,14 @@ impl Serverless {
     ) {
         let deadline = self.timeout.filter(|_| fresh).map(|t| req.arrival + t);
         self.in_flight += 1;
+        self.fleet.idle.remove(slot);
         let c = self.fleet.get_mut(slot);
         debug_assert!(c.state != State::Stopped, "assign needs a live container");
         c.assigned += 1;
-        c.idle_gen = c.idle_gen.wrapping_add(1);
         let ready = c.state == State::Ready;
         if !ready {
-            c.waiting.push((req, deadline));
+            let waiting = c.waiting.get_or_insert_with(Default::default);
+            waiting.push((req, deadline));
             if let Some(deadline) = deadline
                 && deadline < c.boot_end
             {
@@ -126,6 +128,7 @@ impl Serverless {
     }
 
     /// Starts executing `req` on `slot` now.
+    #[inline]
     pub(super) fn execute<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -133,41 +136,30 @@ impl Serverless {
         req: Request,
     ) {
         let now = ctx.now();
-        self.fleet.exec_started(slot, now);
-        let c = self.fleet.get_mut(slot);
-        if self.cfg.preemptions_per_hour > 0.0 {
-            c.running.push((req, now));
-        }
-        let ok = req.service <= self.cfg.execution_timeout;
-        let run = if ok {
-            req.service
-        } else {
-            self.cfg.execution_timeout
-        };
-        let done = ServerlessEvent::Finished {
-            slot,
-            arrival: req.arrival,
-            start: now,
-            ok,
-        };
+        let place = self.fleet.exec_started(slot, req, now);
+        let life = self.fleet.get(slot).life;
+        let run = req.service.min(self.cfg.execution_timeout);
+        let done = ServerlessEvent::Finished { slot, life, place };
         ctx.schedule(now + run, done.into());
     }
 
+    #[inline]
     pub(super) fn on_finished<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
         slot: u32,
-        arrival: SimTime,
-        start: SimTime,
-        ok: bool,
+        life: u32,
+        place: u32,
     ) {
-        let now = ctx.now();
-        if self.cfg.preemptions_per_hour > 0.0 && !self.forget_running(slot, arrival, start, now) {
+        if !self.fleet.is_current(slot, life) {
             return; // preempted: the input was restarted elsewhere
         }
+        let now = ctx.now();
+        let run = self.fleet.exec_ended(slot, place, now);
+        let (arrival, start) = (run.req.arrival, run.start);
         self.in_flight -= 1;
         let c = self.fleet.get(slot);
-        if ok {
+        if run.req.service <= self.cfg.execution_timeout {
             self.recorder.completed(arrival, start, now);
             // SPEC §10.9: only requests that arrived before their container's boot ended.
             if c.boot_end > arrival {
@@ -177,40 +169,13 @@ impl Serverless {
         } else {
             self.recorder.counts.failed += 1;
         }
-        self.fleet.exec_ended(slot, now);
         self.feed(ctx, slot);
         self.autoscale(ctx);
     }
 
-    /// Removes the execution that ends now from `slot`'s running list; false if there is
-    /// none (its container was preempted, and the slot may have a new tenant). Entries
-    /// that match on arrival, start and end are interchangeable.
-    fn forget_running(
-        &mut self,
-        slot: u32,
-        arrival: SimTime,
-        start: SimTime,
-        now: SimTime,
-    ) -> bool {
-        let timeout = self.cfg.execution_timeout;
-        let c = self.fleet.get_mut(slot);
-        if c.state == State::Stopped {
-            return false;
-        }
-        let ends_now = |&(r, s): &(Request, SimTime)| {
-            r.arrival == arrival && s == start && s + r.service.min(timeout) == now
-        };
-        match c.running.iter().position(ends_now) {
-            Some(i) => {
-                c.running.swap_remove(i);
-                true
-            }
-            None => false,
-        }
-    }
-
     /// Gives waiting requests (restarts first) to `slot` while it has room, then puts
     /// it in the free set or arms its idle timer.
+    #[inline]
     pub(super) fn feed<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, slot: u32) {
         self.recorder.counts.timed_out += self.queue.expire(ctx.now());
         while self.fleet.has_room(slot) {
@@ -225,7 +190,7 @@ impl Serverless {
         self.fleet.offer(slot);
         let c = self.fleet.get(slot);
         if c.assigned == 0 && c.state == State::Ready {
-            self.arm_scaledown(ctx, slot);
+            self.went_idle(ctx, slot);
         }
     }
 

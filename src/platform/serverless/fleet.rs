@@ -4,6 +4,9 @@
 //! Deliberately knows nothing about requests' fate or events: `Serverless` decides what
 //! happens, the fleet keeps the books consistent.
 
+use super::idle::IdleList;
+use super::places::{Places, Running};
+use crate::engine::Ticket;
 use crate::metrics::TimeAverage;
 use crate::platform::pool::{FreeSlots, Pick};
 use crate::time::{SimDuration, SimTime};
@@ -17,49 +20,62 @@ pub(super) enum State {
     Stopped,
 }
 
+/// One container. Laid out by hand in two cache lines: the first holds all that a
+/// request's arrival and completion touch, so that a pool of tens of thousands of
+/// containers costs one cache line per request, not three.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub(super) struct Container {
-    pub state: State,
-    /// Order of this container's creation (warm-pool containers first).
-    pub start_seq: u64,
-    /// When it was asked for: the start of its `schedule_delay`.
-    pub created: SimTime,
-    /// When billing starts: the end of its `schedule_delay`.
-    pub started_at: SimTime,
-    pub boot_end: SimTime,
+    /// Moves on with every new tenant of the slot: events of an earlier one are stale.
+    pub life: u32,
     /// Inputs holding a slot: executing, or (per_request) waiting for the boot.
     pub assigned: u32,
     pub executing: u32,
+    pub state: State,
+    /// Whether input place 0 is taken (see `Places`).
+    first_used: bool,
+    pub boot_end: SimTime,
     pub busy_since: SimTime,
     /// Time with at least one input executing, closed intervals only.
     pub busy: SimDuration,
-    /// Moves on at every assignment and stop: scaledown timers carrying an older value
-    /// are stale.
-    pub idle_gen: u32,
-    /// Moves on with every new tenant of the slot: events of an earlier one are stale.
-    pub life: u32,
-    /// Moves on whenever the container leaves the free set: older entries are stale.
-    token: u32,
-    in_free: bool,
+    /// Inputs executing, by input place (a `Finished` event names its place, so the
+    /// event stays small). Place 0 ends the first cache line.
+    running: Places,
     /// per_request: inputs assigned while it boots, in assignment order, each with the
-    /// instant it gives up (none for a restarted input).
-    pub waiting: Vec<(Request, Option<SimTime>)>,
-    /// Inputs executing and when they started; kept only when preemption can restart
-    /// them.
-    pub running: Vec<(Request, SimTime)>,
+    /// instant it gives up (none for a restarted input); allocated on first use.
+    pub waiting: Option<Box<Vec<(Request, Option<SimTime>)>>>,
+    /// When it was asked for: the start of its `schedule_delay`.
+    pub created: SimTime,
+    /// Order of this container's creation (warm-pool containers first).
+    pub start_seq: u64,
+    /// When billing starts: the end of its `schedule_delay`.
+    pub started_at: SimTime,
+    /// When the preemption hazard strikes, and the place its event takes.
+    pub preempt_at: SimTime,
+    pub preempt_ticket: Ticket,
 }
+
+const _: () = {
+    assert!(std::mem::size_of::<Container>() == 128);
+    assert!(std::mem::offset_of!(Container, running) + std::mem::size_of::<Running>() <= 64);
+};
 
 /// Live containers and the free set, all O(1) or O(log n) per operation.
 pub(super) struct Fleet {
     pub containers: Vec<Container>,
     vacant: Vec<u32>,
     free: FreeSlots,
-    free_count: usize,
+    /// Ready containers with no input, by the end of their scaledown window.
+    pub idle: IdleList,
     max_inputs: u32,
     created: u64,
     pub live: TimeAverage,
-    pub busy: TimeAverage,
-    pub idle: TimeAverage,
+    /// Containers waiting for a GPU or booting. Busy and idle counts are not
+    /// integrated as they change (twice per request): ∫ busy = the containers' summed
+    /// busy time, and idle = live − busy − starting at every instant.
+    starting: TimeAverage,
+    /// Busy time of the stopped containers.
+    busy_total: u128,
 }
 
 impl Fleet {
@@ -68,12 +84,12 @@ impl Fleet {
             containers: Vec::new(),
             vacant: Vec::new(),
             free: FreeSlots::new(pick),
-            free_count: 0,
+            idle: IdleList::default(),
             max_inputs,
             created: 0,
             live: TimeAverage::default(),
-            busy: TimeAverage::default(),
-            idle: TimeAverage::default(),
+            starting: TimeAverage::default(),
+            busy_total: 0,
         }
     }
 
@@ -119,151 +135,131 @@ impl Fleet {
             Some(slot) => slot,
             None => {
                 self.containers.push(Container {
-                    state: State::Stopped,
-                    start_seq: 0,
-                    created: now,
-                    started_at: now,
-                    boot_end: now,
+                    life: 0,
                     assigned: 0,
                     executing: 0,
+                    state: State::Stopped,
+                    first_used: false,
+                    boot_end: now,
                     busy_since: now,
                     busy: SimDuration::ZERO,
-                    idle_gen: 0,
-                    life: 0,
-                    token: 0,
-                    in_free: false,
-                    waiting: Vec::new(),
-                    running: Vec::new(),
+                    running: Places::default(),
+                    waiting: None,
+                    created: now,
+                    start_seq: 0,
+                    started_at: now,
+                    preempt_at: SimTime::MAX,
+                    preempt_ticket: Ticket::default(),
                 });
                 (self.containers.len() - 1) as u32
             }
         };
         let c = &mut self.containers[slot as usize];
-        // Generations move on, so that events and free-set entries of the previous
-        // tenant stay stale; the vectors keep their capacity.
+        // The generation moves on, so that events of the previous tenant stay stale;
+        // the vectors keep their capacity.
         c.life = c.life.wrapping_add(1);
-        c.idle_gen = c.idle_gen.wrapping_add(1);
-        c.token = c.token.wrapping_add(1);
-        c.in_free = false;
+        c.preempt_at = SimTime::MAX;
         c.state = state;
         c.start_seq = start_seq;
         (c.created, c.started_at, c.boot_end) = (now, started_at, boot_end);
         (c.assigned, c.executing) = (0, 0);
         (c.busy_since, c.busy) = (started_at, SimDuration::ZERO);
-        c.waiting.clear();
+        if let Some(w) = &mut c.waiting {
+            w.clear();
+        }
         c.running.clear();
+        c.first_used = false;
+        self.free.register(slot);
         self.live.add(now, 1);
-        if state == State::Ready {
-            self.idle.add(now, 1);
+        if state == State::Starting {
+            self.starting.add(now, 1);
         }
         slot
     }
 
     /// Puts `slot` in the free set if it has room (again, for recency policies).
+    #[inline]
     pub fn offer(&mut self, slot: u32) {
-        if !self.has_room(slot) {
-            self.withdraw(slot);
-            return;
-        }
-        let recency = self.free.tracks_recency();
-        let c = &mut self.containers[slot as usize];
-        if c.in_free && !recency {
-            return;
-        }
-        if c.in_free {
-            c.token = c.token.wrapping_add(1);
+        if self.has_room(slot) {
+            self.free.offer(slot);
         } else {
-            self.free_count += 1;
-        }
-        c.in_free = true;
-        self.free.insert(slot, c.start_seq, c.token);
-        if self.free.len() > 2 * self.free_count + 64 {
-            self.compact();
-        }
-    }
-
-    /// Takes `slot` out of the free set.
-    pub fn withdraw(&mut self, slot: u32) {
-        let c = &mut self.containers[slot as usize];
-        if c.in_free {
-            c.in_free = false;
-            c.token = c.token.wrapping_add(1);
-            self.free_count -= 1;
+            self.free.withdraw(slot);
         }
     }
 
     /// Removes and returns the container the pick policy prefers, if any has room.
     #[inline]
     pub fn pick(&mut self) -> Option<u32> {
-        if self.free_count == 0 {
-            return None;
-        }
-        let containers = &self.containers;
-        let slot = self.free.pop(|s, t| {
-            let c = &containers[s as usize];
-            c.in_free && c.token == t
-        })?;
-        self.withdraw(slot);
-        Some(slot)
+        self.free.pop()
     }
 
-    /// Drops stale free-set entries; amortised O(1) per entry, so that the set stays
-    /// O(live containers) however many assignments happen.
-    fn compact(&mut self) {
-        let containers = &self.containers;
-        self.free.compact(self.free_count, |s, t| {
-            let c = &containers[s as usize];
-            c.in_free && c.token == t
-        });
-    }
-
-    /// The first input starts executing on `slot`.
-    pub fn exec_started(&mut self, slot: u32, now: SimTime) {
+    /// `req` starts executing on `slot` now; returns its input place.
+    #[inline]
+    pub fn exec_started(&mut self, slot: u32, req: Request, now: SimTime) -> u32 {
         let c = &mut self.containers[slot as usize];
         c.executing += 1;
         if c.executing == 1 {
             c.busy_since = now;
-            self.busy.add(now, 1);
-            self.idle.add(now, -1);
         }
+        c.running
+            .put(&mut c.first_used, Running { req, start: now })
     }
 
-    /// An input stops executing on `slot` (finished or failed).
-    pub fn exec_ended(&mut self, slot: u32, now: SimTime) {
+    /// The input in `place` stops executing on `slot` (finished or failed).
+    #[inline]
+    pub fn exec_ended(&mut self, slot: u32, place: u32, now: SimTime) -> Running {
         let c = &mut self.containers[slot as usize];
+        let run = c.running.take(&mut c.first_used, place);
         c.executing -= 1;
         c.assigned -= 1;
         if c.executing == 0 {
             c.busy += now - c.busy_since;
-            self.busy.add(now, -1);
-            self.idle.add(now, 1);
         }
+        run
+    }
+
+    /// Takes the inputs executing on `slot` (it is being preempted).
+    pub fn take_running(&mut self, slot: u32) -> Vec<Request> {
+        let c = &mut self.containers[slot as usize];
+        c.running.drain(&mut c.first_used)
     }
 
     /// `slot` finished booting and is idle until it is given work.
     pub fn booted(&mut self, slot: u32, now: SimTime) {
         self.containers[slot as usize].state = State::Ready;
-        self.idle.add(now, 1);
+        self.starting.add(now, -1);
     }
 
     /// Stops `slot` at `now` (scaled down, preempted or at the horizon) and returns its
     /// billing span's parts: (billing start, boot end, busy time).
     pub fn stop(&mut self, slot: u32, now: SimTime) -> (SimTime, SimTime, SimDuration) {
-        self.withdraw(slot);
+        self.free.release(slot);
+        self.idle.remove(slot);
         let c = &mut self.containers[slot as usize];
         if c.executing > 0 {
             c.busy += now - c.busy_since;
-            self.busy.add(now, -1);
-        } else if c.state == State::Ready {
-            self.idle.add(now, -1);
+        } else if c.state == State::Starting {
+            self.starting.add(now, -1);
         }
+        self.busy_total += c.busy.0 as u128;
         c.state = State::Stopped;
-        c.idle_gen = c.idle_gen.wrapping_add(1);
         (c.assigned, c.executing) = (0, 0);
+        c.running.clear();
+        c.first_used = false;
         self.live.add(now, -1);
         self.vacant.push(slot);
         // A container stopped during its schedule delay was never billed.
         (c.started_at.min(now), c.boot_end, c.busy)
+    }
+
+    /// Time-average live, busy and idle containers over [0, `end`], once every container
+    /// has stopped (at the latest at `end`).
+    pub fn means(&self, end: SimTime) -> (f64, f64, f64) {
+        debug_assert_eq!(self.live.level(), 0, "every container stopped");
+        let live = self.live.integral_until(end);
+        let idle = live - self.busy_total - self.starting.integral_until(end);
+        let mean = |integral: u128| TimeAverage::mean_of(integral, end);
+        (mean(live), mean(self.busy_total), mean(idle))
     }
 
     /// The live containers' slots, in slot order.
@@ -320,7 +316,11 @@ mod tests {
         for _ in 0..10_000 {
             f.offer(a);
         }
-        assert!(f.free.len() <= 2 + 64, "compacted: {}", f.free.len());
+        assert!(
+            f.free.entries() <= 2 + 64,
+            "compacted: {}",
+            f.free.entries()
+        );
         assert_eq!(f.pick(), Some(a));
         assert_eq!(f.pick(), None);
     }
@@ -330,15 +330,29 @@ mod tests {
         let mut f = Fleet::new(Pick::Newest, 2);
         let a = f.create(T0, T0, T0, State::Ready);
         f.get_mut(a).assigned = 2;
-        f.exec_started(a, SimTime(10));
-        f.exec_started(a, SimTime(12));
-        f.exec_ended(a, SimTime(15));
-        f.exec_ended(a, SimTime(20));
+        let req = Request {
+            arrival: T0,
+            service: SimDuration(1),
+        };
+        let first = f.exec_started(a, req, SimTime(10));
+        let second = f.exec_started(a, req, SimTime(12));
+        assert_ne!(first, second);
+        assert_eq!(f.exec_ended(a, first, SimTime(15)).start, SimTime(10));
+        assert_eq!(
+            f.exec_started(a, req, SimTime(15)),
+            first,
+            "a freed place is reused"
+        );
+        f.exec_ended(a, first, SimTime(16));
+        f.exec_ended(a, second, SimTime(20));
         assert_eq!(f.get(a).busy, SimDuration(10), "the union of intervals");
-        assert_eq!(f.busy.mean_until(SimTime(40)), 10.0 / 40.0);
-        assert_eq!(f.idle.mean_until(SimTime(40)), 30.0 / 40.0);
         let (start, boot_end, busy) = f.stop(a, SimTime(40));
         assert_eq!((start, boot_end, busy), (T0, T0, SimDuration(10)));
-        assert_eq!(f.live.mean_until(SimTime(80)), 0.5);
+        assert_eq!(f.means(SimTime(40)), (1.0, 10.0 / 40.0, 30.0 / 40.0));
+        // A container booting 40 → 50 s and idle 50 → 60 s.
+        let b = f.create(SimTime(40), SimTime(40), SimTime(50), State::Starting);
+        f.booted(b, SimTime(50));
+        f.stop(b, SimTime(60));
+        assert_eq!(f.means(SimTime(80)), (0.75, 10.0 / 80.0, 40.0 / 80.0));
     }
 }

@@ -8,7 +8,9 @@
 
 mod dispatch;
 mod fleet;
+mod idle;
 mod lifecycle;
+mod places;
 
 use std::collections::VecDeque;
 
@@ -16,7 +18,7 @@ use super::pool::Pick;
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome};
 use crate::billing::{BillingRule, Meter, UsageSpan};
-use crate::engine::{Context, Model};
+use crate::engine::{Context, Model, Ticket};
 use crate::metrics::Recorder;
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
@@ -62,21 +64,25 @@ pub enum ServerlessEvent {
         slot: u32,
         life: u32,
     },
-    /// An execution ended (`ok`: completed, else it hit `execution_timeout_s`). No
-    /// `life` here, to keep the event (the bulk of the heap) at 24 bytes: executions
-    /// of a preempted container are recognised by their absence from its running list.
+    /// The execution in input place `place` ended (completed, or cut at
+    /// `execution_timeout_s`). The request waits in its place, so that the event, the
+    /// bulk of the queue, stays at 16 bytes.
     Finished {
         slot: u32,
-        arrival: SimTime,
-        start: SimTime,
-        ok: bool,
+        life: u32,
+        place: u32,
     },
-    ScaledownExpired {
-        slot: u32,
-        idle_gen: u32,
-    },
+    /// The fleet's one scaledown timer: the earliest idle window may end now (or the
+    /// container it was set for was given work since, and the timer moves on).
+    ScaledownDue,
     /// per_request: a request waiting for a booting container reached its timeout.
     GaveUp {
+        slot: u32,
+        life: u32,
+    },
+    /// The container's preemption hazard may be due: checked in steps so that a
+    /// stopped container leaves no far-future event behind.
+    PreemptionDue {
         slot: u32,
         life: u32,
     },
@@ -101,6 +107,8 @@ pub struct Serverless {
     in_flight: u64,
     /// Containers started after t = 0: the n-th draws the n-th cold start (SPEC §10.1).
     cold_starts: u64,
+    /// When the pending `ScaledownDue` fires and its place among equal times.
+    scaledown_timer: Option<(SimTime, Ticket)>,
     pub recorder: Recorder,
     meter: Meter,
 }
@@ -122,6 +130,7 @@ impl Serverless {
             timeout,
             in_flight: 0,
             cold_starts: 0,
+            scaledown_timer: None,
             recorder: Recorder::new(slo),
         }
     }
@@ -132,7 +141,7 @@ impl Serverless {
             let t0 = SimTime::ZERO;
             let slot = self.fleet.create(t0, t0, t0, State::Ready);
             self.fleet.offer(slot);
-            self.arm_scaledown(ctx, slot);
+            self.went_idle(ctx, slot);
             self.arm_preemption(ctx, slot);
         }
     }
@@ -152,14 +161,12 @@ impl Serverless {
             ServerlessEvent::ColdStartDone { slot, life } => {
                 self.on_cold_start_done(ctx, slot, life)
             }
-            ServerlessEvent::Finished {
-                slot,
-                arrival,
-                start,
-                ok,
-            } => self.on_finished(ctx, slot, arrival, start, ok),
-            ServerlessEvent::ScaledownExpired { slot, idle_gen } => {
-                self.on_scaledown(ctx, slot, idle_gen)
+            ServerlessEvent::Finished { slot, life, place } => {
+                self.on_finished(ctx, slot, life, place)
+            }
+            ServerlessEvent::ScaledownDue => self.on_scaledown(ctx),
+            ServerlessEvent::PreemptionDue { slot, life } => {
+                self.on_preemption_due(ctx, slot, life)
             }
             ServerlessEvent::GaveUp { slot, life } => self.on_gave_up(ctx, slot, life),
             ServerlessEvent::Preempted { slot, life } => self.on_preempted(ctx, slot, life),
@@ -172,6 +179,7 @@ impl Serverless {
     }
 
     /// The autoscaler's target (SPEC §3.1).
+    #[inline]
     fn desired(&self) -> u64 {
         let load = self.load();
         let buffer = if load > 0 {
@@ -179,7 +187,14 @@ impl Serverless {
         } else {
             0
         };
-        (load.div_ceil(self.cfg.target_inputs as u64) + buffer).clamp(
+        // No division in the common case of one input per container.
+        let per_container = self.cfg.target_inputs as u64;
+        let needed = if per_container == 1 {
+            load
+        } else {
+            load.div_ceil(per_container)
+        };
+        (needed + buffer).clamp(
             self.cfg.min_containers as u64,
             self.cfg.max_containers as u64,
         )
@@ -213,14 +228,15 @@ impl Serverless {
             self.recorder.counts.is_conserved(),
             "requests are conserved"
         );
-        let f = &self.fleet;
+        self.recorder.flush();
+        let (mean, busy_mean, idle_mean) = self.fleet.means(horizon);
         PlatformOutcome {
             containers: ContainerStats {
                 started: self.cold_starts,
-                mean: f.live.mean_until(horizon),
-                busy_mean: f.busy.mean_until(horizon),
-                idle_mean: f.idle.mean_until(horizon),
-                max: f.live.max(),
+                mean,
+                busy_mean,
+                idle_mean,
+                max: self.fleet.live.max(),
             },
             recorder: self.recorder,
             billed: self.meter.billed,

@@ -22,7 +22,7 @@ fn config(dispatch: Dispatch) -> ServerlessConfig {
         pick: Pick::Newest,
         queue_limit: None,
         execution_timeout: SimDuration::from_secs(300),
-        // Keeps the running lists without a natural preemption within the test.
+        // No natural preemption within the test.
         preemptions_per_hour: 1e-12,
         billing: BillingRule {
             mode: BillingMode::Lifetime,
@@ -96,5 +96,5 @@ fn a_preemption_during_the_boot_restarts_only_what_was_assigned_to_the_container
 
 #[test]
 fn events_stay_small_because_the_heap_is_mostly_finished_executions() {
-    assert!(std::mem::size_of::<ServerlessEvent>() <= 24);
+    assert!(std::mem::size_of::<ServerlessEvent>() <= 16);
 }

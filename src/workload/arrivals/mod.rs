@@ -155,11 +155,21 @@ impl ArrivalStream {
     /// forever, the end of a trace, or a trace that failed to read — see `fault`).
     #[inline]
     pub fn next_arrival(&mut self) -> Option<Arrival> {
-        let (t, demand) = match &mut self.source {
+        // The common processes inline, the others out of line: this runs per request.
+        let t = match &mut self.source {
             Source::Operational { op, u } => {
                 let t = next_operational(op, u, self.profile.as_ref(), &mut self.rng)?;
-                (SimTime::from_secs_f64(t), Demand::Draw)
+                SimTime::from_secs_f64(t)
             }
+            _ => return self.next_other(),
+        };
+        Some(self.ordered(t, Demand::Draw))
+    }
+
+    #[inline(never)]
+    fn next_other(&mut self) -> Option<Arrival> {
+        let (t, demand) = match &mut self.source {
+            Source::Operational { .. } => unreachable!("handled by next_arrival"),
             Source::Mmpp(m) => {
                 let t = m.next_s(self.profile.as_ref(), &mut self.rng)?;
                 (SimTime::from_secs_f64(t), Demand::Draw)
@@ -173,10 +183,15 @@ impl ArrivalStream {
                 }
             },
         };
-        // Jitter and rounding may not reorder arrivals: none precedes the previous one.
+        Some(self.ordered(t, demand))
+    }
+
+    /// Jitter and rounding may not reorder arrivals: none precedes the previous one.
+    #[inline]
+    fn ordered(&mut self, t: SimTime, demand: Demand) -> Arrival {
         let at = t.max(self.last);
         self.last = at;
-        Some(Arrival { at, demand })
+        Arrival { at, demand }
     }
 
     /// Why a trace stopped early (the file changed or vanished after validation).
