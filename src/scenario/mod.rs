@@ -226,7 +226,10 @@ const MAX_HORIZON_S: f64 = 36_500.0 * 86_400.0;
 fn horizon(v: &Value, path: &str, errs: &mut Errors) -> Option<f64> {
     let h = duration(Range::Positive)(v, path, errs)?;
     if h < 1e-9 {
-        errs.push(path, format!("expected a horizon of at least 1 ns, found {h} s"));
+        errs.push(
+            path,
+            format!("expected a horizon of at least 1 ns, found {h} s"),
+        );
         return None;
     }
     if h > MAX_HORIZON_S {

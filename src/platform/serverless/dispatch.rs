@@ -8,8 +8,8 @@ use crate::workload::Request;
 
 /// Where a per_request placement went.
 enum Placed {
-    /// A free slot of a live container (ready or booting).
-    Slot,
+    /// A free slot of a live container, ready or still booting.
+    Slot { ready: bool },
     /// The request's own, new container.
     OwnContainer,
     /// Every container is full and none may start.
@@ -71,7 +71,13 @@ impl Serverless {
             }
         }
         let started = self.autoscale(ctx);
-        matches!(placed, Placed::OwnContainer) || (matches!(placed, Placed::Nowhere) && started > 0)
+        // SPEC §10.9: cold when the arrival found no free *ready* slot and started at least
+        // one container — its own, or one the autoscaler (buffer, target_inputs) started.
+        match placed {
+            Placed::Slot { ready: true } => false,
+            Placed::OwnContainer => true,
+            Placed::Slot { ready: false } | Placed::Nowhere => started > 0,
+        }
     }
 
     /// per_request placement of a new (`fresh`) or restarted request.
@@ -82,8 +88,9 @@ impl Serverless {
         fresh: bool,
     ) -> Placed {
         if let Some(slot) = self.fleet.pick() {
+            let ready = self.fleet.get(slot).state == State::Ready;
             self.assign(ctx, slot, req, fresh);
-            return Placed::Slot;
+            return Placed::Slot { ready };
         }
         if self.fleet.live_count() < self.cfg.max_containers as u64 {
             let slot = self.start_container(ctx);
@@ -208,7 +215,7 @@ impl Serverless {
                 Dispatch::Queue => match self.fleet.pick() {
                     Some(slot) => {
                         self.assign(ctx, slot, req, false);
-                        Placed::Slot
+                        Placed::Slot { ready: true }
                     }
                     None => Placed::Nowhere,
                 },

@@ -299,3 +299,25 @@ fn per_request_joins_a_booting_container_that_has_a_free_slot() {
     assert_eq!(s["cold_start_wait_s"]["mean"], 99.5);
     assert_eq!(mean(s, "cost_usd"), 100.0 + 10.0 + 60.0);
 }
+
+/// SPEC §10.9 under per_request: an arrival that takes a free slot on a container that is
+/// still booting found no free *ready* slot; when its arrival also makes the autoscaler
+/// start a container (here the buffer), it is a cold start.
+#[test]
+fn per_request_counts_an_arrival_onto_a_booting_slot_that_starts_a_container_as_cold() {
+    let extra = json!({"dispatch": "per_request", "buffer_containers": 1,
+                       "cold_start": {"dist": "constant", "value_s": 10}});
+    let s = scenario(
+        json!(100),
+        1,
+        arrivals_at_start(2, 1.0, 1.0),
+        vec![serverless("pr", extra)],
+    );
+    let report = run(&s);
+    let p = platform(&report, "pr");
+    // A (t = 0) starts its own container and the buffer one; B (t = 1) takes the booting
+    // buffer container's slot, and the autoscaler starts a new buffer container.
+    assert_eq!(p["cold_start_fraction"]["mean"], 1.0, "{p}");
+    assert_eq!(p["containers_started"]["mean"], 3.0);
+    assert_eq!(p["wait_s"]["mean"], 9.5);
+}
