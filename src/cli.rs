@@ -67,8 +67,8 @@ struct CommonArgs {
     /// Master seed (overrides the scenario's `seed`).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: one per core). Output does not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: one per core; at most 1024). Output does not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
