@@ -173,7 +173,7 @@ fn load_document(path: Option<&Path>) -> Result<(Value, String), CliError> {
 impl CommonArgs {
     /// SPEC §6: work expected to take hours says so before it starts, and asks for
     /// `--force`.
-    fn check_work(&self, events: f64, replicas_at_once: usize) -> Result<(), CliError> {
+    fn check_work(&self, events: f64, replicas_at_once: f64) -> Result<(), CliError> {
         let why = load::too_much_work(events, self.force)
             .or_else(|| load::too_many_replicas(replicas_at_once, self.force));
         match why {
@@ -225,10 +225,8 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let scenario = load(args.scenario.as_deref())?;
     let c = &args.common;
     let opts = c.options(&scenario);
-    let jobs =
-        (0..scenario.platforms.len()).flat_map(|p| std::iter::repeat_n(p, opts.seeds as usize));
-    let replicas = scenario.platforms.len() * opts.seeds as usize;
-    c.check_work(load::expected_work(&scenario, jobs), replicas)?;
+    let replicas = scenario.platforms.len() as f64 * opts.seeds as f64;
+    c.check_work(load::expected_work(&scenario, opts.seeds as f64), replicas)?;
     let progress = Progress::new(
         (scenario.platforms.len() as u64) * opts.seeds as u64,
         c.quiet,

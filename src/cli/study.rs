@@ -187,15 +187,21 @@ fn options(study: &Study, c: &CommonArgs) -> RunOptions {
 }
 
 /// Expected events of the replicas a (sharded) study runs, and the most replicas of one
-/// point (their results are held together).
-fn study_work(study: &Study, seeds: u32, shard: Option<Shard>) -> (f64, usize) {
-    let (mut events, mut widest) = (0.0, 0);
-    for i in 0..study.points.len() {
-        let jobs = study.jobs(i, seeds, shard);
-        events += load::expected_work(&study.points[i], jobs.iter().map(|j| j.platform));
-        widest = widest.max(jobs.len());
-    }
-    (events, widest)
+/// point (their results are held together). Counted, not listed: `--seeds` may be huge.
+fn study_work(study: &Study, seeds: u32, shard: Option<Shard>) -> (f64, f64) {
+    let share = seeds as f64 / shard.map_or(1.0, |s| s.count as f64);
+    let events = study
+        .points
+        .iter()
+        .map(|s| load::expected_work(s, share))
+        .sum();
+    let widest = study
+        .points
+        .iter()
+        .map(|s| s.platforms.len())
+        .max()
+        .unwrap_or(0);
+    (events, widest as f64 * share.ceil())
 }
 
 /// "at grid point 3 (a = 1, b = 2): " for warnings.
