@@ -16,7 +16,7 @@ use crate::experiment::{
     PlatformSummary, RunError, RunOptions, RunReport, load, run_with_progress,
 };
 use crate::report::{Format, latency_cdf_plot, render_run};
-use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario};
+use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario, read_file};
 use crate::sweep::Shard;
 use progress::Progress;
 
@@ -159,8 +159,7 @@ fn load_document(path: Option<&Path>) -> Result<(Value, String), CliError> {
         return Ok((v, DEFAULT_ORIGIN.to_string()));
     };
     let file = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| CliError::Invalid(format!("{file}: cannot read: {e}")))?;
+    let bytes = read_file(path).map_err(|e| CliError::Invalid(e.to_string()))?;
     match serde_json::from_slice(&bytes) {
         Ok(v) => Ok((v, file)),
         Err(_) => match Scenario::from_slice(&bytes, &file) {

@@ -345,12 +345,28 @@ fn write_shard(
     emit(&shard_json(&part), c)
 }
 
+/// A shard file, at most 1 GiB (thousands of replicas' histograms take megabytes; a wrong
+/// path such as `/dev/zero` must not take the machine's memory).
+fn read_part(path: &Path, name: &str) -> Result<Vec<u8>, CliError> {
+    use std::io::Read;
+    const MAX_PART_BYTES: u64 = 1 << 30;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_PART_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| invalid(format!("{name}: cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_PART_BYTES {
+        return Err(invalid(format!(
+            "{name}: expected a shard file of at most {MAX_PART_BYTES} bytes, found more"
+        )));
+    }
+    Ok(bytes)
+}
+
 pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
     let mut parts = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         let name = path.display().to_string();
-        let bytes =
-            std::fs::read(path).map_err(|e| invalid(format!("{name}: cannot read: {e}")))?;
+        let bytes = read_part(path, &name)?;
         let part: ShardFile = serde_json::from_slice(&bytes).map_err(|e| {
             invalid(format!(
                 "{name}: expected a servsim shard file (from --shard K/N): {e}"
