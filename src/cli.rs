@@ -16,7 +16,7 @@ use crate::experiment::{
     PlatformSummary, RunError, RunOptions, RunReport, load, run_with_progress,
 };
 use crate::report::{Format, latency_cdf_plot, render_run};
-use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario};
+use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario, read_file};
 use crate::sweep::Shard;
 use progress::Progress;
 
@@ -67,8 +67,8 @@ struct CommonArgs {
     /// Master seed (overrides the scenario's `seed`).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: one per core). Output does not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: one per core; at most 1024). Output does not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
@@ -159,8 +159,7 @@ fn load_document(path: Option<&Path>) -> Result<(Value, String), CliError> {
         return Ok((v, DEFAULT_ORIGIN.to_string()));
     };
     let file = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| CliError::Invalid(format!("{file}: cannot read: {e}")))?;
+    let bytes = read_file(path).map_err(|e| CliError::Invalid(e.to_string()))?;
     match serde_json::from_slice(&bytes) {
         Ok(v) => Ok((v, file)),
         Err(_) => match Scenario::from_slice(&bytes, &file) {
@@ -173,7 +172,7 @@ fn load_document(path: Option<&Path>) -> Result<(Value, String), CliError> {
 impl CommonArgs {
     /// SPEC §6: work expected to take hours says so before it starts, and asks for
     /// `--force`.
-    fn check_work(&self, events: f64, replicas_at_once: usize) -> Result<(), CliError> {
+    fn check_work(&self, events: f64, replicas_at_once: f64) -> Result<(), CliError> {
         let why = load::too_much_work(events, self.force)
             .or_else(|| load::too_many_replicas(replicas_at_once, self.force));
         match why {
@@ -225,10 +224,8 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let scenario = load(args.scenario.as_deref())?;
     let c = &args.common;
     let opts = c.options(&scenario);
-    let jobs =
-        (0..scenario.platforms.len()).flat_map(|p| std::iter::repeat_n(p, opts.seeds as usize));
-    let replicas = scenario.platforms.len() * opts.seeds as usize;
-    c.check_work(load::expected_work(&scenario, jobs), replicas)?;
+    let replicas = scenario.platforms.len() as f64 * opts.seeds as f64;
+    c.check_work(load::expected_work(&scenario, opts.seeds as f64), replicas)?;
     let progress = Progress::new(
         (scenario.platforms.len() as u64) * opts.seeds as u64,
         c.quiet,

@@ -187,15 +187,21 @@ fn options(study: &Study, c: &CommonArgs) -> RunOptions {
 }
 
 /// Expected events of the replicas a (sharded) study runs, and the most replicas of one
-/// point (their results are held together).
-fn study_work(study: &Study, seeds: u32, shard: Option<Shard>) -> (f64, usize) {
-    let (mut events, mut widest) = (0.0, 0);
-    for i in 0..study.points.len() {
-        let jobs = study.jobs(i, seeds, shard);
-        events += load::expected_work(&study.points[i], jobs.iter().map(|j| j.platform));
-        widest = widest.max(jobs.len());
-    }
-    (events, widest)
+/// point (their results are held together). Counted, not listed: `--seeds` may be huge.
+fn study_work(study: &Study, seeds: u32, shard: Option<Shard>) -> (f64, f64) {
+    let share = seeds as f64 / shard.map_or(1.0, |s| s.count as f64);
+    let events = study
+        .points
+        .iter()
+        .map(|s| load::expected_work(s, share))
+        .sum();
+    let widest = study
+        .points
+        .iter()
+        .map(|s| s.platforms.len())
+        .max()
+        .unwrap_or(0);
+    (events, widest as f64 * share.ceil())
 }
 
 /// "at grid point 3 (a = 1, b = 2): " for warnings.
@@ -339,12 +345,28 @@ fn write_shard(
     emit(&shard_json(&part), c)
 }
 
+/// A shard file, at most 1 GiB (thousands of replicas' histograms take megabytes; a wrong
+/// path such as `/dev/zero` must not take the machine's memory).
+fn read_part(path: &Path, name: &str) -> Result<Vec<u8>, CliError> {
+    use std::io::Read;
+    const MAX_PART_BYTES: u64 = 1 << 30;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_PART_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| invalid(format!("{name}: cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_PART_BYTES {
+        return Err(invalid(format!(
+            "{name}: expected a shard file of at most {MAX_PART_BYTES} bytes, found more"
+        )));
+    }
+    Ok(bytes)
+}
+
 pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
     let mut parts = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         let name = path.display().to_string();
-        let bytes =
-            std::fs::read(path).map_err(|e| invalid(format!("{name}: cannot read: {e}")))?;
+        let bytes = read_part(path, &name)?;
         let part: ShardFile = serde_json::from_slice(&bytes).map_err(|e| {
             invalid(format!(
                 "{name}: expected a servsim shard file (from --shard K/N): {e}"

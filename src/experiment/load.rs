@@ -174,22 +174,30 @@ pub const EVENTS_PER_CORE_S: f64 = 4e6;
 /// (2,000 one-platform seeds peak at 1.14 GB), so this is about 4.7 GB.
 pub const FORCE_ABOVE_REPLICAS: usize = 8192;
 
+/// Replicas held at once beyond which nothing runs even with `--force` (≈ 600 GB).
+pub const REFUSE_ABOVE_REPLICAS: f64 = (1u64 << 20) as f64;
+
 /// Why holding `replicas` results at once should not start without `--force`.
-pub fn too_many_replicas(replicas: usize, force: bool) -> Option<String> {
-    (replicas > FORCE_ABOVE_REPLICAS && !force).then(|| {
+pub fn too_many_replicas(replicas: f64, force: bool) -> Option<String> {
+    if replicas > REFUSE_ABOVE_REPLICAS {
+        return Some(format!(
+            "expected {replicas} replicas (platforms × seeds) held at once, about {:.0} GB of histograms: more than servsim runs even with --force ({REFUSE_ABOVE_REPLICAS}); use fewer seeds or --shard",
+            replicas * 0.57e-3
+        ));
+    }
+    (replicas > FORCE_ABOVE_REPLICAS as f64 && !force).then(|| {
         format!(
             "expected {replicas} replicas (platforms × seeds) held at once, about {:.1} GB of histograms; add --force to run them anyway, or use fewer seeds or --shard",
-            replicas as f64 * 0.57e-3
+            replicas * 0.57e-3
         )
     })
 }
 
-/// Expected events of `jobs` replicas of one scenario (platform index of each).
-pub fn expected_work(s: &Scenario, platforms: impl IntoIterator<Item = usize>) -> f64 {
-    platforms
-        .into_iter()
-        .map(|p| expected_events(s, &s.platforms[p]))
-        .sum()
+/// Expected events of `seeds` replicas of every platform of a scenario (counted, not
+/// listed: `--seeds` may be in the billions).
+pub fn expected_work(s: &Scenario, seeds: f64) -> f64 {
+    let per_seed: f64 = s.platforms.iter().map(|p| expected_events(s, p)).sum();
+    per_seed * seeds
 }
 
 /// Why a command of `events` expected events should not start (`force`: the user has

@@ -71,6 +71,10 @@ pub enum ScenarioError {
         column: usize,
         message: String,
     },
+    #[error(
+        "{file}: expected a scenario file of at most {limit} bytes, found more (is this a scenario?)"
+    )]
+    TooLarge { file: String, limit: u64 },
     #[error("{}", Invalid(.file, .errors))]
     Invalid {
         file: String,
@@ -110,12 +114,12 @@ impl ScenarioError {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
-        let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
-            file: file.clone(),
-            source,
-        })?;
-        Scenario::parse(&bytes, &file, &Scenario::base_dir(path))
+        let bytes = read_file(path)?;
+        Scenario::parse(
+            &bytes,
+            &path.display().to_string(),
+            &Scenario::base_dir(path),
+        )
     }
 
     /// The embedded default scenario.
@@ -177,6 +181,32 @@ impl Scenario {
     pub fn base_dir(file: &Path) -> PathBuf {
         file.parent().map(Path::to_path_buf).unwrap_or_default()
     }
+}
+
+/// The largest scenario file read: real ones are a few kilobytes, and a wrong path (a
+/// model's weights, `/dev/zero`) must cost an error, not the machine's memory.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// A scenario file's bytes, at most `MAX_FILE_BYTES` of them (pipes such as `/dev/stdin`
+/// are fine).
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ScenarioError> {
+    use std::io::Read;
+    let file = path.display().to_string();
+    let io = |source| ScenarioError::Io {
+        file: file.clone(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ScenarioError::TooLarge {
+            file,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(bytes)
 }
 
 fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {

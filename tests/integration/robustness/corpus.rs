@@ -247,3 +247,51 @@ fn a_fifo_as_trace_is_refused_without_blocking() {
     );
     assert_rejected(&path, &needle);
 }
+
+#[test]
+fn a_device_or_a_folder_as_scenario_is_refused_without_reading_it_whole() {
+    for command in ["run", "validate"] {
+        let out = servsim().args([command, "/dev/zero"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(
+                "/dev/zero: expected a scenario file of at most 16777216 bytes, found more"
+            ),
+            "{stderr}"
+        );
+    }
+    let out = servsim().args(["validate", "tests"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tests: cannot read"));
+}
+
+#[test]
+fn the_schema_and_validate_exit_quietly_on_a_closed_pipe() {
+    let bin = assert_cmd::cargo::cargo_bin("servsim");
+    let scenario = project_dir().join("scenarios/burst-batch.json");
+    for args in [
+        vec!["schema".into()],
+        vec!["validate".into(), scenario.display().to_string()],
+    ] {
+        let mut child = std::process::Command::new(&bin)
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! scenario files and invariants over random valid scenarios.
 
 mod corpus;
+mod coverage;
 mod overload;
 mod properties;
 mod schema;

@@ -286,3 +286,14 @@ fn a_grid_too_big_to_hold_is_refused_before_it_is_built() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_thread_count_beyond_reason_is_an_argument_error() {
+    let out = servsim()
+        .args(["run", "--threads", "60000"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("60000 is not in 1..=1024"), "{stderr}");
+}
