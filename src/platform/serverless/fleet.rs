@@ -198,7 +198,7 @@ impl Fleet {
     }
 
     /// `req` starts executing on `slot` now; returns its input place.
-    #[inline]
+    #[inline(always)]
     pub fn exec_started(&mut self, slot: u32, req: Request, now: SimTime) -> u32 {
         let c = &mut self.containers[slot as usize];
         c.executing += 1;
@@ -210,7 +210,7 @@ impl Fleet {
     }
 
     /// The input in `place` stops executing on `slot` (finished or failed).
-    #[inline]
+    #[inline(always)]
     pub fn exec_ended(&mut self, slot: u32, place: u32, now: SimTime) -> Running {
         let c = &mut self.containers[slot as usize];
         let run = c.running.take(&mut c.first_used, place);
