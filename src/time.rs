@@ -179,15 +179,21 @@ mod tests {
             f64::INFINITY,
             f64::NEG_INFINITY,
             f64::NAN,
-            4_503_599.627_370_495_5,
-            9_007_199.254_740_993,
-            18_446_744_073.709_55,
-            18_446_744_073.709_553,
         ];
+        // Around 2^52, 2^53, 2^63 and 2^64 nanoseconds.
+        for bits in [52, 53, 63, 64] {
+            let s = 2f64.powi(bits) / 1e9;
+            cases.extend([
+                s,
+                s * (1.0 - f64::EPSILON),
+                s * (1.0 + f64::EPSILON),
+                s + 0.5e-9,
+            ]);
+        }
         // Halves, just-below-halves and large values across every magnitude.
         let mut x = 1e-10;
         while x < 1e12 {
-            for k in [0.5, 1.5, 2.5, 1.0 / 3.0, 0.499_999_999_999_999_94] {
+            for k in [0.5, 1.5, 2.5, 1.0 / 3.0, 0.5 - f64::EPSILON / 4.0] {
                 cases.push(x * k);
                 cases.push(f64::from_bits((x * k).to_bits() + 1));
                 cases.push(f64::from_bits((x * k).to_bits() - 1));

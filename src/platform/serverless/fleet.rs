@@ -20,6 +20,10 @@ pub(super) enum State {
     Stopped,
 }
 
+/// per_request: inputs waiting for a container's boot, each with the instant it gives
+/// up (none for a restarted input).
+pub(super) type Waiting = Vec<(Request, Option<SimTime>)>;
+
 /// One container. Laid out by hand in two cache lines: the first holds all that a
 /// request's arrival and completion touch, so that a pool of tens of thousands of
 /// containers costs one cache line per request, not three.
@@ -43,7 +47,7 @@ pub(super) struct Container {
     running: Places,
     /// per_request: inputs assigned while it boots, in assignment order, each with the
     /// instant it gives up (none for a restarted input); allocated on first use.
-    pub waiting: Option<Box<Vec<(Request, Option<SimTime>)>>>,
+    pub waiting: Option<Box<Waiting>>,
     /// When it was asked for: the start of its `schedule_delay`.
     pub created: SimTime,
     /// Order of this container's creation (warm-pool containers first).
@@ -194,7 +198,7 @@ impl Fleet {
     }
 
     /// `req` starts executing on `slot` now; returns its input place.
-    #[inline]
+    #[inline(always)]
     pub fn exec_started(&mut self, slot: u32, req: Request, now: SimTime) -> u32 {
         let c = &mut self.containers[slot as usize];
         c.executing += 1;
@@ -206,7 +210,7 @@ impl Fleet {
     }
 
     /// The input in `place` stops executing on `slot` (finished or failed).
-    #[inline]
+    #[inline(always)]
     pub fn exec_ended(&mut self, slot: u32, place: u32, now: SimTime) -> Running {
         let c = &mut self.containers[slot as usize];
         let run = c.running.take(&mut c.first_used, place);

@@ -1,36 +1,54 @@
-//! Idle containers in the order their scaledown windows end, so that one timer serves the
-//! whole fleet (SPEC §10.7).
+//! Idle containers in the order their scaledown windows end: an intrusive list over
+//! container slots, so that one timer serves the whole fleet (SPEC §10.7).
 //!
 //! A container joins at the back when it goes idle (its window ends after every other
-//! one's, since it started last). Leaving — it is given an input, or stops — only marks
-//! it: its entry is skipped when it reaches the front, and the queue compacts itself when
-//! stale entries outnumber live ones, so it stays O(idle containers) however many
-//! requests pass. That keeps the per-request cost to a flag and a push, and the event
-//! queue holds one scaledown timer, not one per idle container.
-
-use std::collections::VecDeque;
+//! one's, since it started last) and leaves when it is given an input or stops, both in
+//! O(1). The event queue then holds one scaledown timer, not one per idle container,
+//! which keeps it as small as the executions in flight.
 
 use crate::engine::Ticket;
 use crate::time::SimTime;
 
+const NONE: u32 = u32::MAX;
+
 #[derive(Clone, Copy, Debug)]
-struct Entry {
-    slot: u32,
-    /// The slot's idle period this entry stands for.
-    epoch: u32,
+struct Link {
+    prev: u32,
+    next: u32,
+    member: bool,
     /// When the idle window ends, and the place among equal times its timer takes.
     deadline: SimTime,
     ticket: Ticket,
 }
 
+impl Default for Link {
+    fn default() -> Self {
+        Link {
+            prev: NONE,
+            next: NONE,
+            member: false,
+            deadline: SimTime::ZERO,
+            ticket: Ticket::default(),
+        }
+    }
+}
+
 /// Idle containers, earliest window end first.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct IdleList {
-    entries: VecDeque<Entry>,
-    /// By slot: the current idle period, and whether the slot is idle in it.
-    epoch: Vec<u32>,
-    idle: Vec<bool>,
-    count: usize,
+    links: Vec<Link>,
+    head: u32,
+    tail: u32,
+}
+
+impl Default for IdleList {
+    fn default() -> Self {
+        IdleList {
+            links: Vec::new(),
+            head: NONE,
+            tail: NONE,
+        }
+    }
 }
 
 impl IdleList {
@@ -38,53 +56,55 @@ impl IdleList {
     #[inline]
     pub fn push_back(&mut self, slot: u32, deadline: SimTime, ticket: Ticket) {
         let s = slot as usize;
-        if self.idle.len() <= s {
-            self.idle.resize(s + 1, false);
-            self.epoch.resize(s + 1, 0);
+        if self.links.len() <= s {
+            self.links.resize(s + 1, Link::default());
         }
-        debug_assert!(!self.idle[s], "a container is idle once");
+        debug_assert!(!self.links[s].member, "a container is idle once");
         debug_assert!(
-            self.entries.back().is_none_or(|e| e.deadline <= deadline),
+            self.tail == NONE || self.links[self.tail as usize].deadline <= deadline,
             "windows end in the order containers went idle"
         );
-        self.idle[s] = true;
-        self.epoch[s] = self.epoch[s].wrapping_add(1);
-        self.count += 1;
-        self.entries.push_back(Entry {
-            slot,
-            epoch: self.epoch[s],
+        self.links[s] = Link {
+            prev: self.tail,
+            next: NONE,
+            member: true,
             deadline,
             ticket,
-        });
-        if self.entries.len() > 2 * self.count + 64 {
-            let (idle, epoch) = (&self.idle, &self.epoch);
-            self.entries
-                .retain(|e| idle[e.slot as usize] && epoch[e.slot as usize] == e.epoch);
+        };
+        match self.tail {
+            NONE => self.head = slot,
+            tail => self.links[tail as usize].next = slot,
         }
+        self.tail = slot;
     }
 
     /// `slot` is not idle any more (given an input, or stopped); nothing if it was not.
     #[inline]
     pub fn remove(&mut self, slot: u32) {
-        if let Some(idle) = self.idle.get_mut(slot as usize)
-            && *idle
-        {
-            *idle = false;
-            self.count -= 1;
+        let Some(&link) = self.links.get(slot as usize) else {
+            return;
+        };
+        if !link.member {
+            return;
         }
+        match link.prev {
+            NONE => self.head = link.next,
+            prev => self.links[prev as usize].next = link.next,
+        }
+        match link.next {
+            NONE => self.tail = link.prev,
+            next => self.links[next as usize].prev = link.prev,
+        }
+        self.links[slot as usize].member = false;
     }
 
     /// The container whose window ends first, with that end and its ticket.
     #[inline]
     pub fn front(&mut self) -> Option<(u32, SimTime, Ticket)> {
-        while let Some(e) = self.entries.front() {
-            let s = e.slot as usize;
-            if self.idle[s] && self.epoch[s] == e.epoch {
-                return Some((e.slot, e.deadline, e.ticket));
-            }
-            self.entries.pop_front();
-        }
-        None
+        (self.head != NONE).then(|| {
+            let l = &self.links[self.head as usize];
+            (self.head, l.deadline, l.ticket)
+        })
     }
 }
 
@@ -119,18 +139,5 @@ mod tests {
         assert_eq!(list.front(), None);
         list.push_back(7, SimTime(30), q.ticket());
         assert_eq!(order(&mut list), vec![7]);
-    }
-
-    #[test]
-    fn stale_entries_do_not_pile_up() {
-        let mut q = EventQueue::<()>::default();
-        let mut list = IdleList::default();
-        list.push_back(9, SimTime(0), q.ticket());
-        for t in 1..100_000 {
-            list.push_back(1, SimTime(t), q.ticket());
-            list.remove(1);
-        }
-        assert!(list.entries.len() <= 2 + 64, "{}", list.entries.len());
-        assert_eq!(order(&mut list), vec![9]);
     }
 }

@@ -122,7 +122,7 @@ mod tests {
     #[test]
     fn places_are_reused_and_drained_in_order() {
         let (mut p, mut used) = (Places::default(), false);
-        let mut put = |p: &mut Places, used: &mut bool, t| p.put(used, run(t));
+        let put = |p: &mut Places, used: &mut bool, t| p.put(used, run(t));
         assert_eq!(put(&mut p, &mut used, 0), 0);
         assert_eq!(
             (put(&mut p, &mut used, 1), put(&mut p, &mut used, 2)),
