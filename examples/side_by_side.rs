@@ -12,6 +12,9 @@ use std::time::Instant;
 use servsim::experiment::run_replica;
 use servsim::scenario::Scenario;
 
+/// A named run that returns how many requests it simulated.
+type Run = (&'static str, Box<dyn Fn() -> u64>);
+
 fn main() {
     let rounds: usize = std::env::args()
         .nth(1)
@@ -22,12 +25,12 @@ fn main() {
     };
     let (dedicated, serverless) = (load("bench-dedicated"), load("bench-serverless"));
     let day_ns = 86_400 * 1_000_000_000u64;
-    let mut runs: Vec<(&str, Box<dyn Fn() -> u64>)> = vec![(
+    let mut runs: Vec<Run> = vec![(
         "bare M/M/4 loop",
         Box::new(move || bare_mmc::bare_mmc(36.0, 0.1, 4, day_ns, 1).0),
     )];
     for s in [dedicated, serverless] {
-        let name: &str = if s.name == "bench-dedicated" {
+        let name: &'static str = if s.name == "bench-dedicated" {
             "servsim bench-dedicated"
         } else {
             "servsim bench-serverless"
