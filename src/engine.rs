@@ -4,7 +4,10 @@
 //! Deliberately knows nothing about requests, GPUs, money, serde, rayon or I/O. Inputs
 //! (arrivals) never enter the heap: only the next one is held, so memory does not grow with
 //! the horizon, and at equal times every queued event runs before the input (SPEC §10.2).
-//! Stale timers are not cancelled; models tag them with a generation and ignore them.
+//! Stale timers are not cancelled; models tag them with a generation and ignore them. A
+//! model that keeps one timer pending and moves it instead (the serverless scaledown
+//! timer) takes a `Ticket` when the timer is due to start, so that equal-time order is
+//! what it would have been with one timer per start.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;

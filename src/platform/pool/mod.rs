@@ -162,7 +162,7 @@ impl FreeSlots {
     }
 
     /// Removes and returns the container the policy prefers, if any is free.
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<u32> {
         match &mut self.order {
             Order::Start(r, newest) => r.pop_first(*newest),

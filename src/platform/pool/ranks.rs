@@ -94,7 +94,7 @@ impl RankSet {
     }
 
     /// Removes and returns the member with the highest (`newest`) or lowest rank.
-    #[inline]
+    #[inline(always)]
     pub fn pop_first(&mut self, newest: bool) -> Option<u32> {
         if self.members == 0 {
             return None;

@@ -103,7 +103,7 @@ impl Serverless {
     /// Gives `req` a slot of `slot`: it executes now on a ready container, or waits for
     /// the boot of a starting one (per_request only). Only a `fresh` request (not a
     /// restarted one, which has started before) may give up waiting (SPEC §10.14).
-    #[inline]
+    #[inline(always)]
     pub(super) fn assign<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -182,7 +182,7 @@ impl Serverless {
 
     /// Gives waiting requests (restarts first) to `slot` while it has room, then puts
     /// it in the free set or arms its idle timer.
-    #[inline]
+    #[inline(always)]
     pub(super) fn feed<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, slot: u32) {
         self.recorder.counts.timed_out += self.queue.expire(ctx.now());
         while self.fleet.has_room(slot) {

@@ -182,7 +182,7 @@ impl Fleet {
     }
 
     /// Puts `slot` in the free set if it has room (again, for recency policies).
-    #[inline]
+    #[inline(always)]
     pub fn offer(&mut self, slot: u32) {
         if self.has_room(slot) {
             self.free.offer(slot);
