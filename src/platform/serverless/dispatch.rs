@@ -55,7 +55,7 @@ impl Serverless {
         self.autoscale(ctx) > 0
     }
 
-    /// SimFaaS / Lambda: a free slot anywhere, else its own container, else the queue
+    /// SimFaaS / Lambda: a free slot (ready first), else its own container, else the queue
     /// (only at `max_containers`, SPEC §10.6). Returns whether it started a container.
     fn arrive_per_request<E: From<ServerlessEvent>>(
         &mut self,
@@ -80,14 +80,15 @@ impl Serverless {
         }
     }
 
-    /// per_request placement of a new (`fresh`) or restarted request.
+    /// per_request placement of a new (`fresh`) or restarted request: ready containers
+    /// first, so that it never waits for a boot while a ready slot idles.
     fn place<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
         req: Request,
         fresh: bool,
     ) -> Placed {
-        if let Some(slot) = self.fleet.pick() {
+        if let Some(slot) = self.fleet.pick_ready_first() {
             let ready = self.fleet.get(slot).state == State::Ready;
             self.assign(ctx, slot, req, fresh);
             return Placed::Slot { ready };

@@ -68,7 +68,11 @@ const _: () = {
 pub(super) struct Fleet {
     pub containers: Vec<Container>,
     vacant: Vec<u32>,
+    /// Ready containers with a free slot.
     free: FreeSlots,
+    /// per_request: booting containers with a free slot, which a request takes only when
+    /// no ready container has one (`None` under `queue`, where booting ones take no work).
+    booting: Option<FreeSlots>,
     /// Ready containers with no input, by the end of their scaledown window.
     pub idle: IdleList,
     max_inputs: u32,
@@ -83,11 +87,12 @@ pub(super) struct Fleet {
 }
 
 impl Fleet {
-    pub fn new(pick: Pick, max_inputs: u32) -> Self {
+    pub fn new(pick: Pick, max_inputs: u32, booting_takes_work: bool) -> Self {
         Fleet {
             containers: Vec::new(),
             vacant: Vec::new(),
             free: FreeSlots::new(pick),
+            booting: booting_takes_work.then(|| FreeSlots::new(pick)),
             idle: IdleList::default(),
             max_inputs,
             created: 0,
@@ -177,24 +182,39 @@ impl Fleet {
         self.live.add(now, 1);
         if state == State::Starting {
             self.starting.add(now, 1);
+            if let Some(booting) = &mut self.booting {
+                booting.register(slot);
+            }
         }
         slot
     }
 
-    /// Puts `slot` in the free set if it has room (again, for recency policies).
+    /// Puts `slot` in its free set (ready or booting) if it has room (again, for recency
+    /// policies).
     #[inline(always)]
     pub fn offer(&mut self, slot: u32) {
-        if self.has_room(slot) {
-            self.free.offer(slot);
+        let c = &self.containers[slot as usize];
+        let free = match &mut self.booting {
+            Some(booting) if c.state == State::Starting => booting,
+            _ => &mut self.free,
+        };
+        if c.assigned < self.max_inputs {
+            free.offer(slot);
         } else {
-            self.free.withdraw(slot);
+            free.withdraw(slot);
         }
     }
 
-    /// Removes and returns the container the pick policy prefers, if any has room.
+    /// Removes and returns the ready container the pick policy prefers, if any has room.
     #[inline]
     pub fn pick(&mut self) -> Option<u32> {
         self.free.pop()
+    }
+
+    /// per_request: as `pick`, else the booting container the pick policy prefers.
+    #[inline]
+    pub fn pick_ready_first(&mut self) -> Option<u32> {
+        self.free.pop().or_else(|| self.booting.as_mut()?.pop())
     }
 
     /// `req` starts executing on `slot` now; returns its input place.
@@ -230,6 +250,9 @@ impl Fleet {
 
     /// `slot` finished booting and is idle until it is given work.
     pub fn booted(&mut self, slot: u32, now: SimTime) {
+        if let Some(booting) = &mut self.booting {
+            booting.release(slot);
+        }
         self.containers[slot as usize].state = State::Ready;
         self.starting.add(now, -1);
     }
@@ -238,6 +261,11 @@ impl Fleet {
     /// billing span's parts: (billing start, boot end, busy time).
     pub fn stop(&mut self, slot: u32, now: SimTime) -> (SimTime, SimTime, SimDuration) {
         self.free.release(slot);
+        if let Some(booting) = &mut self.booting
+            && self.containers[slot as usize].state == State::Starting
+        {
+            booting.release(slot);
+        }
         self.idle.remove(slot);
         let c = &mut self.containers[slot as usize];
         if c.executing > 0 {
@@ -284,7 +312,7 @@ mod tests {
 
     #[test]
     fn a_reused_slot_is_a_new_tenant() {
-        let mut f = Fleet::new(Pick::Newest, 1);
+        let mut f = Fleet::new(Pick::Newest, 1, false);
         let a = f.create(T0, T0, T0, State::Ready);
         let life = f.get(a).life;
         f.stop(a, SimTime(5));
@@ -298,7 +326,7 @@ mod tests {
 
     #[test]
     fn full_containers_leave_the_free_set_and_come_back_when_a_slot_frees() {
-        let mut f = Fleet::new(Pick::Newest, 2);
+        let mut f = Fleet::new(Pick::Newest, 2, false);
         let a = f.create(T0, T0, T0, State::Ready);
         let b = f.create(T0, T0, T0, State::Ready);
         f.offer(a);
@@ -314,8 +342,31 @@ mod tests {
     }
 
     #[test]
+    fn a_booting_container_is_picked_only_when_no_ready_one_has_room() {
+        let mut f = Fleet::new(Pick::Newest, 1, true);
+        let old = f.create(T0, T0, T0, State::Ready);
+        let booting = f.create(T0, T0, SimTime(10), State::Starting);
+        f.offer(booting);
+        f.offer(old);
+        assert_eq!(f.pick(), Some(old), "`pick` never takes a booting container");
+        assert_eq!(f.pick(), None);
+        f.offer(old);
+        assert_eq!(f.pick_ready_first(), Some(old), "ready first, though older");
+        assert_eq!(f.pick_ready_first(), Some(booting));
+        f.offer(booting);
+        f.booted(booting, SimTime(10));
+        assert_eq!(f.pick(), None, "it leaves the booting set when it boots");
+        f.offer(booting);
+        assert_eq!(f.pick(), Some(booting));
+        let stopped = f.create(T0, T0, SimTime(10), State::Starting);
+        f.offer(stopped);
+        f.stop(stopped, SimTime(5));
+        assert_eq!(f.pick_ready_first(), None, "a stopped container is never picked");
+    }
+
+    #[test]
     fn the_free_set_stays_small_under_repeated_reoffers() {
-        let mut f = Fleet::new(Pick::Mru, 4);
+        let mut f = Fleet::new(Pick::Mru, 4, false);
         let a = f.create(T0, T0, T0, State::Ready);
         for _ in 0..10_000 {
             f.offer(a);
@@ -331,7 +382,7 @@ mod tests {
 
     #[test]
     fn busy_and_idle_levels_follow_execution() {
-        let mut f = Fleet::new(Pick::Newest, 2);
+        let mut f = Fleet::new(Pick::Newest, 2, false);
         let a = f.create(T0, T0, T0, State::Ready);
         f.get_mut(a).assigned = 2;
         let req = Request {

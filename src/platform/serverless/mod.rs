@@ -30,8 +30,8 @@ use fleet::{Fleet, State};
 pub enum Dispatch {
     /// One FIFO queue; whichever ready container has a free slot takes the head (Modal).
     Queue,
-    /// A free slot on any live container, booting or ready, else the request's own new
-    /// container (AWS Lambda, SimFaaS).
+    /// A free slot on a ready container, else on a booting one, else the request's own
+    /// new container (AWS Lambda, SimFaaS).
     PerRequest,
 }
 
@@ -122,7 +122,7 @@ impl Serverless {
     ) -> Self {
         Serverless {
             queue: RequestQueue::new(cfg.queue_limit, timeout),
-            fleet: Fleet::new(cfg.pick, cfg.max_inputs),
+            fleet: Fleet::new(cfg.pick, cfg.max_inputs, cfg.dispatch == Dispatch::PerRequest),
             meter: Meter::new(cfg.billing),
             restarts: VecDeque::new(),
             cfg,

@@ -94,6 +94,63 @@ fn a_preemption_during_the_boot_restarts_only_what_was_assigned_to_the_container
     }
 }
 
+/// per_request, two inputs a container, 10 s boots: A (t = 0, 1 s) starts C1, B (t = 1,
+/// 100 s) joins C1 while it boots, X (t = 5, 100 s) starts C2, which boots until 15 s and
+/// has a free slot. A ends at 11 s, so at D's arrival (t = 12, 1 s) the older C1 is ready
+/// with a free slot while the newer C2 still boots.
+fn ready_or_booting_slot(pick: Pick) -> PlatformOutcome {
+    let mut cfg = config(Dispatch::PerRequest);
+    (cfg.max_inputs, cfg.target_inputs, cfg.pick) = (2, 2, pick);
+    let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, None));
+    sim.init(|m, ctx| m.start(ctx));
+    let arrivals = [request(0, 1), request(1, 100), request(5, 100), request(12, 1)];
+    sim.run_until(SimTime(1000 * S), arrivals);
+    sim.into_model().finish(SimTime(1000 * S))
+}
+
+#[test]
+fn per_request_takes_a_free_ready_slot_before_a_booting_one_under_every_pick() {
+    // Ranked with the booting container, `newest` (C2 is newer) and `lru` (C2 was freed
+    // at 5 s, C1 at 11 s) would make D wait for C2's boot: 3 s.
+    for pick in [Pick::Newest, Pick::Oldest, Pick::Mru, Pick::Lru] {
+        let out = ready_or_booting_slot(pick);
+        let r = &out.recorder;
+        assert_eq!(r.counts.completed, 4, "{pick:?}");
+        // Waits: A 10 s, B 9 s, X 10 s, D 0 s; latencies 11, 109, 110 and 1 s.
+        assert_eq!(r.wait.mean_s(), Some(29.0 / 4.0), "{pick:?}");
+        assert_eq!(r.latency.mean_s(), Some(231.0 / 4.0), "{pick:?}");
+        assert_eq!(r.cold_start_wait.count(), 3, "D waited for no boot: {pick:?}");
+        assert_eq!(r.cold_start_arrivals, 2, "A and X: {pick:?}");
+        assert_eq!(out.containers.started, 2, "{pick:?}");
+    }
+}
+
+#[test]
+fn per_request_takes_a_booting_slot_by_the_pick_rule_when_no_ready_one_is_free() {
+    // Two inputs a container, provisioned for one: A (t = 0) starts C1 (boots until 10 s),
+    // B (t = 1) joins it and the autoscaler starts C2 (until 11 s), C (t = 2) joins C2 and
+    // the autoscaler starts C3 (until 12 s). D (t = 3) finds no ready container and a free
+    // slot on C2 (offered at 2 s, before C3 was created) and C3.
+    let run = |pick| {
+        let mut cfg = config(Dispatch::PerRequest);
+        (cfg.max_inputs, cfg.target_inputs, cfg.pick) = (2, 1, pick);
+        let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, None));
+        sim.init(|m, ctx| m.start(ctx));
+        let arrivals = [request(0, 1), request(1, 1), request(2, 1), request(3, 1)];
+        sim.run_until(SimTime(100 * S), arrivals);
+        sim.into_model().finish(SimTime(100 * S))
+    };
+    // D joins C3 under `newest` and `mru` (waits 9 s), C2 under `oldest` and `lru` (8 s).
+    let picks = [(Pick::Newest, 9.0), (Pick::Mru, 9.0), (Pick::Oldest, 8.0), (Pick::Lru, 8.0)];
+    for (pick, wait_d) in picks {
+        let out = run(pick);
+        let r = &out.recorder;
+        assert_eq!(r.counts.completed, 4, "{pick:?}");
+        assert_eq!(r.wait.mean_s(), Some((10.0 + 9.0 + 9.0 + wait_d) / 4.0), "{pick:?}");
+        assert_eq!(out.containers.started, 4, "{pick:?}");
+    }
+}
+
 #[test]
 fn events_stay_small_because_the_heap_is_mostly_finished_executions() {
     assert!(std::mem::size_of::<ServerlessEvent>() <= 16);
