@@ -4,6 +4,7 @@
 use super::fleet::State;
 use super::{Dispatch, Serverless, ServerlessEvent};
 use crate::engine::Context;
+use crate::time::SimTime;
 use crate::workload::Request;
 
 /// Where a per_request placement went.
@@ -102,8 +103,8 @@ impl Serverless {
     }
 
     /// Gives `req` a slot of `slot`: it executes now on a ready container, or waits for
-    /// the boot of a starting one (per_request only). Only a `fresh` request (not a
-    /// restarted one, which has started before) may give up waiting (SPEC §10.14).
+    /// the boot of a starting one (per_request only). Only a `fresh` request (one that has
+    /// not started before) may give up waiting (SPEC §10.14).
     #[inline(always)]
     pub(super) fn assign<E: From<ServerlessEvent>>(
         &mut self,
@@ -112,7 +113,6 @@ impl Serverless {
         req: Request,
         fresh: bool,
     ) {
-        let deadline = self.timeout.filter(|_| fresh).map(|t| req.arrival + t);
         self.in_flight += 1;
         self.fleet.idle.remove(slot);
         let c = self.fleet.get_mut(slot);
@@ -120,6 +120,7 @@ impl Serverless {
         c.assigned += 1;
         let ready = c.state == State::Ready;
         if !ready {
+            let deadline = fresh.then(|| self.timeout.map_or(SimTime::MAX, |t| req.arrival + t));
             let waiting = c.waiting.get_or_insert_with(Default::default);
             waiting.push((req, deadline));
             if let Some(deadline) = deadline
@@ -204,15 +205,22 @@ impl Serverless {
 
     /// Runs preempted inputs again from scratch, in arrival order: on a free slot if
     /// there is one, else (per_request) on a new container, else at the head of the
-    /// line, ahead of new requests.
+    /// line, ahead of new requests. Each comes with its deadline if it never started
+    /// (it waited for the preempted container's boot), `None` if it did.
     pub(super) fn restart<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
-        reqs: Vec<Request>,
+        reqs: Vec<(Request, Option<SimTime>)>,
     ) {
-        for req in reqs {
+        for (req, deadline) in reqs {
+            // SPEC §10.14: waiting for the replacement is still waiting to start.
+            if deadline.is_some_and(|d| d <= ctx.now()) {
+                self.recorder.counts.timed_out += 1;
+                continue;
+            }
+            let fresh = deadline.is_some();
             let placed = match self.cfg.dispatch {
-                Dispatch::PerRequest => self.place(ctx, req, false),
+                Dispatch::PerRequest => self.place(ctx, req, fresh),
                 Dispatch::Queue => match self.fleet.pick() {
                     Some(slot) => {
                         self.assign(ctx, slot, req, false);
@@ -222,6 +230,9 @@ impl Serverless {
                 },
             };
             if let Placed::Nowhere = placed {
+                // Only executing inputs get here: the preempted container's stop left
+                // room for a container of its own for those that waited for its boot.
+                debug_assert!(!fresh, "a request that never started finds a slot");
                 let at = self.restarts.partition_point(|r| r.arrival <= req.arrival);
                 self.restarts.insert(at, req);
             }

@@ -21,7 +21,8 @@ pub(super) enum State {
 }
 
 /// per_request: inputs waiting for a container's boot, each with the instant it gives
-/// up (none for a restarted input).
+/// up if it has not started before (`SimTime::MAX` without a timeout), `None` if it has
+/// (a restarted execution).
 pub(super) type Waiting = Vec<(Request, Option<SimTime>)>;
 
 /// One container. Laid out by hand in two cache lines: the first holds all that a

@@ -239,12 +239,14 @@ impl Serverless {
             return;
         }
         let now = ctx.now();
-        let mut reqs = self.fleet.take_running(slot);
+        let running = self.fleet.take_running(slot);
+        let mut reqs: Vec<_> = running.into_iter().map(|r| (r, None)).collect();
         let c = self.fleet.get_mut(slot);
         if let Some(waiting) = &mut c.waiting {
-            reqs.extend(waiting.drain(..).map(|(r, _)| r));
+            // Those that never started keep their deadline.
+            reqs.extend(waiting.drain(..));
         }
-        reqs.sort_by_key(|r| r.arrival);
+        reqs.sort_by_key(|(r, _)| r.arrival);
         self.in_flight -= c.assigned as u64;
         self.recorder.preemptions += 1;
         self.recorder.restarts += reqs.len() as u64;

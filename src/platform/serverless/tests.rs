@@ -38,12 +38,14 @@ fn request(at_s: u64, service_s: u64) -> (SimTime, Request) {
     (arrival, Request { arrival, service })
 }
 
-/// One 5 s request at t = 0 on a 10 s cold start; its container is preempted at `at_s`.
-fn preempted_at(dispatch: Dispatch, at_s: u64) -> PlatformOutcome {
+/// One 5 s request at t = 0 on a 10 s cold start, giving up after `timeout_s` waiting;
+/// its container is preempted at `at_s`.
+fn preempted_at(dispatch: Dispatch, at_s: u64, timeout_s: Option<u64>) -> PlatformOutcome {
+    let timeout = timeout_s.map(SimDuration::from_secs);
     let mut sim = Simulation::new(Serverless::new(
         config(dispatch),
         Seeds::new(1, 0),
-        None,
+        timeout,
         None,
     ));
     sim.init(|m, ctx| m.start(ctx));
@@ -61,7 +63,7 @@ fn preempted_at(dispatch: Dispatch, at_s: u64) -> PlatformOutcome {
 fn a_preempted_input_restarts_from_scratch_on_a_new_container() {
     for dispatch in [Dispatch::Queue, Dispatch::PerRequest] {
         // 2 s into the execution.
-        let out = preempted_at(dispatch, 12);
+        let out = preempted_at(dispatch, 12, None);
         let r = &out.recorder;
         assert_eq!((r.preemptions, r.restarts), (1, 1), "{dispatch:?}");
         // The first execution's end (15 s) is ignored though the slot is reused; the
@@ -84,13 +86,37 @@ fn a_preemption_during_the_boot_restarts_only_what_was_assigned_to_the_container
     // Under `queue` the request still waits in the function queue, so nothing restarts;
     // under `per_request` it waited on the container and restarts on its own new one.
     for (dispatch, restarts) in [(Dispatch::Queue, 0), (Dispatch::PerRequest, 1)] {
-        let out = preempted_at(dispatch, 5);
+        let out = preempted_at(dispatch, 5, None);
         let r = &out.recorder;
         assert_eq!((r.preemptions, r.restarts), (1, restarts), "{dispatch:?}");
         assert_eq!(r.latency.mean_s(), Some(20.0), "{dispatch:?}");
         // 0 → 5 s of an unfinished boot, then 5 → 20 + 60 s.
         assert_eq!(out.billed.total, 80 * S as u128, "{dispatch:?}");
         assert_eq!(out.billed.startup, 15 * S as u128, "{dispatch:?}");
+    }
+}
+
+#[test]
+fn a_request_waiting_for_a_preempted_boot_keeps_its_deadline() {
+    // Preempted at 5 s, the replacement boots 5 → 15 s. Under `queue` the request waits in
+    // the function queue; under `per_request` on the container, then on the replacement.
+    // Either way it has not started, so it gives up at arrival + timeout_s if that comes
+    // no later than the boot end (SPEC §10.14).
+    for (dispatch, restarts) in [(Dispatch::Queue, 0), (Dispatch::PerRequest, 1)] {
+        for timeout_s in [14, 15] {
+            let out = preempted_at(dispatch, 5, Some(timeout_s));
+            let (r, at) = (&out.recorder, format!("{dispatch:?}, {timeout_s} s"));
+            assert_eq!((r.preemptions, r.restarts), (1, restarts), "{at}");
+            assert_eq!((r.counts.completed, r.counts.timed_out), (0, 1), "{at}");
+            assert_eq!(r.counts.in_flight_at_end, 0, "{at}");
+            // 0 → 5 s of an unfinished boot, then the replacement's boot and 60 s idle.
+            assert_eq!(out.billed.total, 75 * S as u128, "{at}");
+            assert_eq!(out.billed.busy_gpu, 0, "{at}");
+        }
+        let out = preempted_at(dispatch, 5, Some(16));
+        let r = &out.recorder;
+        assert_eq!((r.counts.completed, r.counts.timed_out), (1, 0), "{dispatch:?}");
+        assert_eq!(r.latency.mean_s(), Some(20.0), "{dispatch:?}");
     }
 }
 
