@@ -223,6 +223,10 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     }
     let scenario = load(args.scenario.as_deref())?;
     let c = &args.common;
+    if !c.quiet {
+        let file = args.scenario.as_deref().map(|p| p.display().to_string());
+        warn_scenario(&scenario, file.as_deref().unwrap_or(DEFAULT_ORIGIN));
+    }
     let opts = c.options(&scenario);
     let replicas = scenario.platforms.len() as f64 * opts.seeds as f64;
     c.check_work(load::expected_work(&scenario, opts.seeds as f64), replicas)?;
@@ -286,17 +290,30 @@ pub fn write_stdout(text: &str) -> Result<(), CliError> {
     }
 }
 
+/// A warning on standard error for each setting of `scenario` that is valid but serves
+/// nothing, named like an error: `FILE: JSON path: why`.
+fn warn_scenario(scenario: &Scenario, file: &str) {
+    let mut stderr = std::io::stderr().lock();
+    for (path, why) in scenario.warnings() {
+        // A closed standard error must not turn a warning into a panic.
+        let _ = writeln!(stderr, "warning: {file}: {path}: {why}");
+    }
+}
+
 fn validate(files: &[PathBuf]) -> Result<(), CliError> {
     let mut failed = Vec::new();
     let mut report = String::new();
     for f in files {
         match Scenario::from_file(f) {
-            Ok(s) => report.push_str(&format!(
+            Ok(s) => {
+                warn_scenario(&s, &f.display().to_string());
+                report.push_str(&format!(
                 "{}: ok ({}, {} platforms)\n",
                 f.display(),
                 s.name,
                 s.platforms.len()
-            )),
+                ))
+            }
             Err(e) => failed.push(e),
         }
     }

@@ -177,6 +177,21 @@ impl Scenario {
         }
     }
 
+    /// Settings that are valid but almost certainly not meant, as (JSON path, why), for
+    /// a warning: the scenario still runs as the spec says.
+    pub fn warnings(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (i, p) in self.platforms.iter().enumerate() {
+            let (path, cfg) = match &p.model {
+                PlatformModel::Serverless(cfg) => (format!("platforms[{i}]"), cfg),
+                PlatformModel::Hybrid(h) => (format!("platforms[{i}].overflow"), &h.overflow),
+                PlatformModel::Dedicated(_) => continue,
+            };
+            out.extend(serverless::warning(cfg).map(|why| (path, why)));
+        }
+        out
+    }
+
     /// Where relative paths in the file are resolved (SPEC §2.4).
     pub fn base_dir(file: &Path) -> PathBuf {
         file.parent().map(Path::to_path_buf).unwrap_or_default()

@@ -123,3 +123,17 @@ fn check(
         );
     }
 }
+
+/// A setting that is valid but serves nothing: under `queue` a rejected request is neither
+/// in flight nor queued, so the autoscaler (SPEC §3.1) never starts a container for it,
+/// and with no queue and no warm pool every request is rejected.
+pub(super) fn warning(cfg: &ServerlessConfig) -> Option<String> {
+    let never_starts =
+        cfg.dispatch == Dispatch::Queue && cfg.queue_limit == Some(0) && cfg.min_containers == 0;
+    never_starts.then(|| {
+        "queue_limit 0 with min_containers 0 under dispatch queue rejects every request: \
+         no container is ever started (set min_containers ≥ 1, queue_limit ≥ 1 or dispatch \
+         per_request)"
+            .to_string()
+    })
+}

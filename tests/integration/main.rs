@@ -9,6 +9,7 @@ mod foundation;
 mod invalid;
 mod performance;
 mod plots;
+mod queue_limit_warning;
 mod robustness;
 mod serverless;
 mod shards;

@@ -1,0 +1,83 @@
+//! `dispatch: queue` with `queue_limit: 0` and no warm pool: the autoscaler never sees a
+//! request (SPEC §3.1), so every one is rejected; `validate` and `run` say so on stderr.
+
+use serde_json::{Value, json};
+
+use crate::serverless::{scenario, serverless};
+use crate::support::*;
+
+const WARNING: &str = "queue_limit 0 with min_containers 0 under dispatch queue rejects \
+                       every request: no container is ever started (set min_containers ≥ 1, \
+                       queue_limit ≥ 1 or dispatch per_request)";
+
+/// Ten arrivals, one every 10 s, of 1 s each, on platforms with a 5 s cold start.
+fn loss_scenario() -> Value {
+    let cold = json!({"dist": "constant", "value_s": 5});
+    let queue0 = |extra: Value| {
+        let mut p = extra;
+        p["queue_limit"] = json!(0);
+        p["cold_start"] = cold.clone();
+        p
+    };
+    let hybrid = json!({
+        "name": "hybrid", "type": "hybrid",
+        "base": {"type": "dedicated", "instances": 1, "usd_per_hour": 1.0},
+        "overflow": {"type": "serverless", "gpu_usd_per_s": 1.0, "cold_start": cold,
+                     "queue_limit": 0},
+        "overflow_when": {"queue_length": 1}
+    });
+    let workload = json!({"arrivals": {"process": "periodic", "interval_s": 10},
+                          "service": {"dist": "constant", "value_s": 1}});
+    scenario(
+        json!(100),
+        1,
+        workload,
+        vec![
+            serverless("queue", queue0(json!({}))),
+            serverless("per-request", queue0(json!({"dispatch": "per_request"}))),
+            serverless("warm", queue0(json!({"min_containers": 1}))),
+            hybrid,
+        ],
+    )
+}
+
+fn stderr_of(args: &[&str], path: &std::path::Path) -> (String, String) {
+    let out = servsim().args(args).arg(path).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn validate_and_run_warn_about_a_queue_that_never_starts_a_container() {
+    let (_dir, path) = scenario_file(&loss_scenario());
+    let file = path.display();
+    let expected = format!(
+        "warning: {file}: platforms[0]: {WARNING}\nwarning: {file}: platforms[3].overflow: {WARNING}\n"
+    );
+    let (stdout, stderr) = stderr_of(&["validate"], &path);
+    assert_eq!(stderr, expected, "only the queue platforms without a warm pool");
+    assert!(stdout.contains(": ok ("), "{stdout}");
+    let (_, stderr) = stderr_of(&["run", "--format", "json"], &path);
+    assert!(stderr.starts_with(&expected), "{stderr}");
+    let (_, stderr) = stderr_of(&["run", "--format", "json", "--quiet"], &path);
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn a_queue_with_no_room_and_no_warm_pool_rejects_every_request_as_the_spec_says() {
+    let (_dir, path) = scenario_file(&loss_scenario());
+    let report = run_json(&path, &["--quiet"]);
+    let q = platform(&report, "queue");
+    assert_eq!(q["requests"]["arrived"]["mean"], 10.0);
+    assert_eq!(q["requests"]["rejected"]["mean"], 10.0);
+    assert_eq!(mean(q, "containers_started"), 0.0);
+    assert_eq!(mean(q, "cost_usd"), 0.0);
+    // per_request starts the request's own container before the queue is asked.
+    let p = platform(&report, "per-request");
+    assert_eq!(p["requests"]["completed"]["mean"], 10.0);
+    assert_eq!(mean(p, "containers_started"), 1.0);
+    for p in [q, p] {
+        assert_conserved(p);
+    }
+}
