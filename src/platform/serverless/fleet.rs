@@ -194,15 +194,28 @@ impl Fleet {
     /// policies).
     #[inline(always)]
     pub fn offer(&mut self, slot: u32) {
-        let c = &self.containers[slot as usize];
-        let free = match &mut self.booting {
-            Some(booting) if c.state == State::Starting => booting,
-            _ => &mut self.free,
-        };
-        if c.assigned < self.max_inputs {
-            free.offer(slot);
+        if self.get(slot).state == State::Starting {
+            return self.offer_booting(slot);
+        }
+        if self.has_room(slot) {
+            self.free.offer(slot);
         } else {
-            free.withdraw(slot);
+            self.free.withdraw(slot);
+        }
+    }
+
+    /// Out of line, so that offering a ready container costs one compare more. Under
+    /// `queue` a booting container is in no free set.
+    #[inline(never)]
+    fn offer_booting(&mut self, slot: u32) {
+        let room = self.has_room(slot);
+        let Some(booting) = &mut self.booting else {
+            return;
+        };
+        if room {
+            booting.offer(slot);
+        } else {
+            booting.withdraw(slot);
         }
     }
 

@@ -125,13 +125,22 @@ fn a_request_waiting_for_a_preempted_boot_keeps_its_deadline() {
 /// has a free slot. A ends at 11 s, so at D's arrival (t = 12, 1 s) the older C1 is ready
 /// with a free slot while the newer C2 still boots.
 fn ready_or_booting_slot(pick: Pick) -> PlatformOutcome {
+    let arrivals = [request(0, 1), request(1, 100), request(5, 100), request(12, 1)];
+    per_request_run((2, 2, pick), arrivals, 1000)
+}
+
+/// per_request with (`max_inputs`, `target_inputs`, `pick`), `arrivals` until `end_s`.
+fn per_request_run(
+    (max_inputs, target_inputs, pick): (u32, u32, Pick),
+    arrivals: [(SimTime, Request); 4],
+    end_s: u64,
+) -> PlatformOutcome {
     let mut cfg = config(Dispatch::PerRequest);
-    (cfg.max_inputs, cfg.target_inputs, cfg.pick) = (2, 2, pick);
+    (cfg.max_inputs, cfg.target_inputs, cfg.pick) = (max_inputs, target_inputs, pick);
     let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, None));
     sim.init(|m, ctx| m.start(ctx));
-    let arrivals = [request(0, 1), request(1, 100), request(5, 100), request(12, 1)];
-    sim.run_until(SimTime(1000 * S), arrivals);
-    sim.into_model().finish(SimTime(1000 * S))
+    sim.run_until(SimTime(end_s * S), arrivals);
+    sim.into_model().finish(SimTime(end_s * S))
 }
 
 #[test]
@@ -157,19 +166,11 @@ fn per_request_takes_a_booting_slot_by_the_pick_rule_when_no_ready_one_is_free()
     // B (t = 1) joins it and the autoscaler starts C2 (until 11 s), C (t = 2) joins C2 and
     // the autoscaler starts C3 (until 12 s). D (t = 3) finds no ready container and a free
     // slot on C2 (offered at 2 s, before C3 was created) and C3.
-    let run = |pick| {
-        let mut cfg = config(Dispatch::PerRequest);
-        (cfg.max_inputs, cfg.target_inputs, cfg.pick) = (2, 1, pick);
-        let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, None));
-        sim.init(|m, ctx| m.start(ctx));
-        let arrivals = [request(0, 1), request(1, 1), request(2, 1), request(3, 1)];
-        sim.run_until(SimTime(100 * S), arrivals);
-        sim.into_model().finish(SimTime(100 * S))
-    };
+    let arrivals = [request(0, 1), request(1, 1), request(2, 1), request(3, 1)];
     // D joins C3 under `newest` and `mru` (waits 9 s), C2 under `oldest` and `lru` (8 s).
     let picks = [(Pick::Newest, 9.0), (Pick::Mru, 9.0), (Pick::Oldest, 8.0), (Pick::Lru, 8.0)];
     for (pick, wait_d) in picks {
-        let out = run(pick);
+        let out = per_request_run((2, 1, pick), arrivals, 100);
         let r = &out.recorder;
         assert_eq!(r.counts.completed, 4, "{pick:?}");
         assert_eq!(r.wait.mean_s(), Some((10.0 + 9.0 + 9.0 + wait_d) / 4.0), "{pick:?}");
