@@ -308,10 +308,10 @@ fn validate(files: &[PathBuf]) -> Result<(), CliError> {
             Ok(s) => {
                 warn_scenario(&s, &f.display().to_string());
                 report.push_str(&format!(
-                "{}: ok ({}, {} platforms)\n",
-                f.display(),
-                s.name,
-                s.platforms.len()
+                    "{}: ok ({}, {} platforms)\n",
+                    f.display(),
+                    s.name,
+                    s.platforms.len()
                 ))
             }
             Err(e) => failed.push(e),

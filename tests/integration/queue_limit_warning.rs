@@ -56,7 +56,10 @@ fn validate_and_run_warn_about_a_queue_that_never_starts_a_container() {
         "warning: {file}: platforms[0]: {WARNING}\nwarning: {file}: platforms[3].overflow: {WARNING}\n"
     );
     let (stdout, stderr) = stderr_of(&["validate"], &path);
-    assert_eq!(stderr, expected, "only the queue platforms without a warm pool");
+    assert_eq!(
+        stderr, expected,
+        "only the queue platforms without a warm pool"
+    );
     assert!(stdout.contains(": ok ("), "{stdout}");
     let (_, stderr) = stderr_of(&["run", "--format", "json"], &path);
     assert!(stderr.starts_with(&expected), "{stderr}");

@@ -362,7 +362,11 @@ mod tests {
         let booting = f.create(T0, T0, SimTime(10), State::Starting);
         f.offer(booting);
         f.offer(old);
-        assert_eq!(f.pick(), Some(old), "`pick` never takes a booting container");
+        assert_eq!(
+            f.pick(),
+            Some(old),
+            "`pick` never takes a booting container"
+        );
         assert_eq!(f.pick(), None);
         f.offer(old);
         assert_eq!(f.pick_ready_first(), Some(old), "ready first, though older");
@@ -375,7 +379,11 @@ mod tests {
         let stopped = f.create(T0, T0, SimTime(10), State::Starting);
         f.offer(stopped);
         f.stop(stopped, SimTime(5));
-        assert_eq!(f.pick_ready_first(), None, "a stopped container is never picked");
+        assert_eq!(
+            f.pick_ready_first(),
+            None,
+            "a stopped container is never picked"
+        );
     }
 
     #[test]

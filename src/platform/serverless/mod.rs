@@ -122,7 +122,11 @@ impl Serverless {
     ) -> Self {
         Serverless {
             queue: RequestQueue::new(cfg.queue_limit, timeout),
-            fleet: Fleet::new(cfg.pick, cfg.max_inputs, cfg.dispatch == Dispatch::PerRequest),
+            fleet: Fleet::new(
+                cfg.pick,
+                cfg.max_inputs,
+                cfg.dispatch == Dispatch::PerRequest,
+            ),
             meter: Meter::new(cfg.billing),
             restarts: VecDeque::new(),
             cfg,

@@ -115,7 +115,11 @@ fn a_request_waiting_for_a_preempted_boot_keeps_its_deadline() {
         }
         let out = preempted_at(dispatch, 5, Some(16));
         let r = &out.recorder;
-        assert_eq!((r.counts.completed, r.counts.timed_out), (1, 0), "{dispatch:?}");
+        assert_eq!(
+            (r.counts.completed, r.counts.timed_out),
+            (1, 0),
+            "{dispatch:?}"
+        );
         assert_eq!(r.latency.mean_s(), Some(20.0), "{dispatch:?}");
     }
 }
@@ -125,7 +129,12 @@ fn a_request_waiting_for_a_preempted_boot_keeps_its_deadline() {
 /// has a free slot. A ends at 11 s, so at D's arrival (t = 12, 1 s) the older C1 is ready
 /// with a free slot while the newer C2 still boots.
 fn ready_or_booting_slot(pick: Pick) -> PlatformOutcome {
-    let arrivals = [request(0, 1), request(1, 100), request(5, 100), request(12, 1)];
+    let arrivals = [
+        request(0, 1),
+        request(1, 100),
+        request(5, 100),
+        request(12, 1),
+    ];
     per_request_run((2, 2, pick), arrivals, 1000)
 }
 
@@ -154,7 +163,11 @@ fn per_request_takes_a_free_ready_slot_before_a_booting_one_under_every_pick() {
         // Waits: A 10 s, B 9 s, X 10 s, D 0 s; latencies 11, 109, 110 and 1 s.
         assert_eq!(r.wait.mean_s(), Some(29.0 / 4.0), "{pick:?}");
         assert_eq!(r.latency.mean_s(), Some(231.0 / 4.0), "{pick:?}");
-        assert_eq!(r.cold_start_wait.count(), 3, "D waited for no boot: {pick:?}");
+        assert_eq!(
+            r.cold_start_wait.count(),
+            3,
+            "D waited for no boot: {pick:?}"
+        );
         assert_eq!(r.cold_start_arrivals, 2, "A and X: {pick:?}");
         assert_eq!(out.containers.started, 2, "{pick:?}");
     }
@@ -168,12 +181,21 @@ fn per_request_takes_a_booting_slot_by_the_pick_rule_when_no_ready_one_is_free()
     // slot on C2 (offered at 2 s, before C3 was created) and C3.
     let arrivals = [request(0, 1), request(1, 1), request(2, 1), request(3, 1)];
     // D joins C3 under `newest` and `mru` (waits 9 s), C2 under `oldest` and `lru` (8 s).
-    let picks = [(Pick::Newest, 9.0), (Pick::Mru, 9.0), (Pick::Oldest, 8.0), (Pick::Lru, 8.0)];
+    let picks = [
+        (Pick::Newest, 9.0),
+        (Pick::Mru, 9.0),
+        (Pick::Oldest, 8.0),
+        (Pick::Lru, 8.0),
+    ];
     for (pick, wait_d) in picks {
         let out = per_request_run((2, 1, pick), arrivals, 100);
         let r = &out.recorder;
         assert_eq!(r.counts.completed, 4, "{pick:?}");
-        assert_eq!(r.wait.mean_s(), Some((10.0 + 9.0 + 9.0 + wait_d) / 4.0), "{pick:?}");
+        assert_eq!(
+            r.wait.mean_s(),
+            Some((10.0 + 9.0 + 9.0 + wait_d) / 4.0),
+            "{pick:?}"
+        );
         assert_eq!(out.containers.started, 4, "{pick:?}");
     }
 }
