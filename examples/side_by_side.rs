@@ -63,8 +63,16 @@ fn main() {
         bare("bare M/M/4 loop, 36/s", 36.0, 4),
         bare("bare M/M/64 loop, 50/s", 50.0, 64),
         servsim("bench-dedicated", "scenarios/bench-dedicated.json", vec![0]),
-        servsim("bench-serverless", "scenarios/bench-serverless.json", vec![1, 0]),
-        servsim("warm-handful-1m", "benches/data/warm-handful-1m.json", vec![]),
+        servsim(
+            "bench-serverless",
+            "scenarios/bench-serverless.json",
+            vec![1, 0],
+        ),
+        servsim(
+            "warm-handful-1m",
+            "benches/data/warm-handful-1m.json",
+            vec![],
+        ),
         servsim(
             "concurrent-handful-1m",
             "benches/data/concurrent-handful-1m.json",
