@@ -69,11 +69,17 @@ fn replicas(c: &mut Criterion) {
     g.finish();
 }
 
-/// 1M requests through tens of thousands of containers, and through a handful.
+/// 1M requests through tens of thousands of containers, and the same arrivals through a
+/// handful: with the same 0.5 s of service on 8 containers of 1,000 inputs (only the pool
+/// differs), and with 0.5 ms of service on 8 single-input containers.
 fn pool_size(c: &mut Criterion) {
     let mut g = c.benchmark_group("pool_size");
     g.sample_size(10);
-    for file in ["cold-start-storm-1m", "warm-handful-1m"] {
+    for file in [
+        "cold-start-storm-1m",
+        "concurrent-handful-1m",
+        "warm-handful-1m",
+    ] {
         let s = scenario(&format!("benches/data/{file}.json"));
         g.throughput(Throughput::Elements(requests(&s, 0)));
         g.bench_function(file, |b| {

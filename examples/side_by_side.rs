@@ -1,6 +1,16 @@
-//! The bare M/M/c loop and servsim's replicas of the two reference scenarios, run in
-//! turn for several rounds, so that each sees the same machine load: the per-request
-//! ratios of SPEC §8 on a shared machine. Prints each one's best and median.
+//! The per-request ratios of SPEC §8 and issue 7, measured in one run on a shared
+//! machine: every run below is timed in turn for several rounds, so that each sees the
+//! same load, and each servsim run is compared with its reference by best and median
+//! time per request.
+//!
+//! - the bare binary-heap M/M/c loop on the same traffic as each reference scenario:
+//!   `bench-dedicated` (M/M/4, 36 req/s of 0.1 s, ρ = 0.9) and `bench-serverless`
+//!   (50 req/s of 0.1 s; 64 servers, so that no request queues, as in the serverless
+//!   pool once it is warm), and `bench-serverless` against the M/M/4 loop as well;
+//! - 1M requests through a cold-start storm (~50,000 containers) against the same
+//!   arrivals on a handful of containers: with the storm's 0.5 s of service on 8
+//!   containers of 1,000 inputs (the same ~5,000 requests in flight, so that only the
+//!   pool differs), and with 0.5 ms of service on 8 single-input containers.
 //!
 //! `cargo run --release --example side_by_side -- [ROUNDS]`
 
@@ -12,45 +22,73 @@ use std::time::Instant;
 use servsim::experiment::run_replica;
 use servsim::scenario::Scenario;
 
-/// A named run that returns how many requests it simulated.
-type Run = (&'static str, Box<dyn Fn() -> u64>);
+/// A named run that returns how many requests it simulated, and the run it is compared
+/// with.
+struct Run {
+    name: &'static str,
+    run: Box<dyn Fn() -> u64>,
+    against: Vec<usize>,
+}
+
+fn bare(name: &'static str, rate: f64, servers: u32) -> Run {
+    let day_ns = 86_400 * 1_000_000_000u64;
+    Run {
+        name,
+        run: Box::new(move || bare_mmc::bare_mmc(rate, 0.1, servers, day_ns, 1).0),
+        against: vec![],
+    }
+}
+
+fn servsim(name: &'static str, file: &str, against: Vec<usize>) -> Run {
+    let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
+    let s = Scenario::from_file(path.as_ref()).expect("the reference scenarios are valid");
+    Run {
+        name,
+        run: Box::new(move || {
+            run_replica(&s, &s.platforms[0], 1, 0)
+                .outcome
+                .recorder
+                .counts
+                .arrived
+        }),
+        against,
+    }
+}
 
 fn main() {
     let rounds: usize = std::env::args()
         .nth(1)
         .map_or(15, |r| r.parse().expect("ROUNDS is a number"));
-    let load = |f: &str| {
-        let path = format!("{}/scenarios/{f}.json", env!("CARGO_MANIFEST_DIR"));
-        Scenario::from_file(path.as_ref()).expect("the reference scenarios are valid")
-    };
-    let (dedicated, serverless) = (load("bench-dedicated"), load("bench-serverless"));
-    let day_ns = 86_400 * 1_000_000_000u64;
-    let mut runs: Vec<Run> = vec![(
-        "bare M/M/4 loop",
-        Box::new(move || bare_mmc::bare_mmc(36.0, 0.1, 4, day_ns, 1).0),
-    )];
-    for s in [dedicated, serverless] {
-        let name: &'static str = if s.name == "bench-dedicated" {
-            "servsim bench-dedicated"
-        } else {
-            "servsim bench-serverless"
-        };
-        runs.push((
-            name,
-            Box::new(move || {
-                run_replica(&s, &s.platforms[0], 1, 0)
-                    .outcome
-                    .recorder
-                    .counts
-                    .arrived
-            }),
-        ));
-    }
+    let runs = [
+        bare("bare M/M/4 loop, 36/s", 36.0, 4),
+        bare("bare M/M/64 loop, 50/s", 50.0, 64),
+        servsim("bench-dedicated", "scenarios/bench-dedicated.json", vec![0]),
+        servsim(
+            "bench-serverless",
+            "scenarios/bench-serverless.json",
+            vec![1, 0],
+        ),
+        servsim(
+            "warm-handful-1m",
+            "benches/data/warm-handful-1m.json",
+            vec![],
+        ),
+        servsim(
+            "concurrent-handful-1m",
+            "benches/data/concurrent-handful-1m.json",
+            vec![],
+        ),
+        servsim(
+            "cold-start-storm-1m",
+            "benches/data/cold-start-storm-1m.json",
+            vec![5, 4],
+        ),
+    ];
     let mut ns: Vec<Vec<f64>> = vec![Vec::new(); runs.len()];
     for _ in 0..rounds {
-        for (i, (_, run)) in runs.iter().enumerate() {
+        for (i, r) in runs.iter().enumerate() {
             let t = Instant::now();
-            let requests = run();
+            let requests = (r.run)();
             ns[i].push(t.elapsed().as_secs_f64() * 1e9 / requests as f64);
         }
     }
@@ -61,12 +99,20 @@ fn main() {
             (v[0], v[v.len() / 2])
         })
         .collect();
-    for ((name, _), (best, median)) in runs.iter().zip(&stats) {
+    for (r, (best, median)) in runs.iter().zip(&stats) {
         println!(
-            "{name:26} best {best:6.1} ns/request ({:5.2} M/s), median {median:6.1} ns/request; ratio to bare: best {:.2}x, median {:.2}x",
-            1e3 / best,
-            best / stats[0].0,
-            median / stats[0].1
+            "{:24} best {best:6.1} ns/request ({:5.2} M/s), median {median:6.1} ns/request",
+            r.name,
+            1e3 / best
         );
+        for &a in &r.against {
+            println!(
+                "{:26} {:.2}x (best), {:.2}x (median) the time per request of {}",
+                "",
+                best / stats[a].0,
+                median / stats[a].1,
+                runs[a].name
+            );
+        }
     }
 }

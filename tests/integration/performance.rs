@@ -22,9 +22,10 @@ fn every_bench_scenario_is_valid() {
 }
 
 #[test]
-fn the_cold_start_storm_is_the_one_the_issue_names_and_the_handful_shares_its_arrivals() {
+fn the_cold_start_storm_is_the_one_the_issue_names_and_the_handfuls_share_its_arrivals() {
     let storm = read(&bench_data("cold-start-storm-1m.json"));
     let handful = read(&bench_data("warm-handful-1m.json"));
+    let concurrent = read(&bench_data("concurrent-handful-1m.json"));
     // Poisson 10,000 req/s for 100 s: 1M requests; 0.5 s service; 5 s cold start; 60 s.
     assert_eq!(
         storm["workload"]["arrivals"],
@@ -40,10 +41,17 @@ fn the_cold_start_storm_is_the_one_the_issue_names_and_the_handful_shares_its_ar
         storm["workload"]["arrivals"]
     );
     assert_eq!(handful["horizon"], storm["horizon"]);
+    // The concurrent handful carries the very same requests (arrivals and demands).
+    assert_eq!(concurrent["workload"], storm["workload"]);
+    assert_eq!(concurrent["horizon"], storm["horizon"]);
 
     let storm = run_json(&bench_data("cold-start-storm-1m.json"), &["--threads", "1"]);
     let handful = run_json(&bench_data("warm-handful-1m.json"), &["--threads", "1"]);
-    for report in [&storm, &handful] {
+    let concurrent = run_json(
+        &bench_data("concurrent-handful-1m.json"),
+        &["--threads", "1"],
+    );
+    for report in [&storm, &handful, &concurrent] {
         let p = platform(report, "serverless");
         assert_conserved(p);
         let arrived = p["requests"]["arrived"]["mean"].as_f64().unwrap();
@@ -59,6 +67,11 @@ fn the_cold_start_storm_is_the_one_the_issue_names_and_the_handful_shares_its_ar
         "tens of thousands of containers"
     );
     assert!(mean(h, "containers_max") <= 64.0, "a handful of containers");
+    // Eight containers, never more, carrying the storm's very arrivals.
+    let c = platform(&concurrent, "serverless");
+    assert_eq!(mean(c, "containers_max"), 8.0);
+    assert_eq!(mean(c, "containers_started"), 0.0);
+    assert_eq!(c["requests"]["arrived"], s["requests"]["arrived"]);
 }
 
 /// One serverless platform at $1/s (GPU only) with a 10 s cold start and a 60 s window,
