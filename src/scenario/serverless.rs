@@ -124,16 +124,31 @@ fn check(
     }
 }
 
-/// A setting that is valid but serves nothing: under `queue` a rejected request is neither
-/// in flight nor queued, so the autoscaler (SPEC §3.1) never starts a container for it,
-/// and with no queue and no warm pool every request is rejected.
+/// A setting that is valid but cannot grow: under `queue` a rejected request is neither in
+/// flight nor queued, so with no queue the autoscaler (SPEC §3.1) never counts a request
+/// that found no free slot. With no warm pool every request is rejected; with one, and no
+/// buffer or `target_inputs` below `max_inputs` to provision ahead, the function never
+/// grows past it.
 pub(super) fn warning(cfg: &ServerlessConfig) -> Option<String> {
-    let never_starts =
-        cfg.dispatch == Dispatch::Queue && cfg.queue_limit == Some(0) && cfg.min_containers == 0;
-    never_starts.then(|| {
-        "queue_limit 0 with min_containers 0 under dispatch queue rejects every request: \
-         no container is ever started (set min_containers ≥ 1, queue_limit ≥ 1 or dispatch \
-         per_request)"
-            .to_string()
+    if cfg.dispatch != Dispatch::Queue || cfg.queue_limit != Some(0) {
+        return None;
+    }
+    let fix = "set queue_limit ≥ 1 or dispatch per_request";
+    if cfg.min_containers == 0 {
+        return Some(
+            "queue_limit 0 with min_containers 0 under dispatch queue rejects every request: \
+             no container is ever started (set min_containers ≥ 1, queue_limit ≥ 1 or dispatch \
+             per_request)"
+                .to_string(),
+        );
+    }
+    let provisions_ahead = cfg.buffer_containers > 0 || cfg.target_inputs < cfg.max_inputs;
+    (!provisions_ahead).then(|| {
+        format!(
+            "queue_limit 0 under dispatch queue never grows the function past its {} warm \
+             container(s): a request that finds no free slot is rejected before the autoscaler \
+             counts it ({fix})",
+            cfg.min_containers
+        )
     })
 }

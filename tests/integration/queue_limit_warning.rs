@@ -1,5 +1,6 @@
-//! `dispatch: queue` with `queue_limit: 0` and no warm pool: the autoscaler never sees a
-//! request (SPEC §3.1), so every one is rejected; `validate` and `run` say so on stderr.
+//! `dispatch: queue` with `queue_limit: 0`: the autoscaler never counts a request that found
+//! no free slot (SPEC §3.1), so with no warm pool every one is rejected and with one the
+//! function never grows past it; `validate` and `run` say so on stderr.
 
 use serde_json::{Value, json};
 
@@ -9,6 +10,10 @@ use crate::support::*;
 const WARNING: &str = "queue_limit 0 with min_containers 0 under dispatch queue rejects \
                        every request: no container is ever started (set min_containers ≥ 1, \
                        queue_limit ≥ 1 or dispatch per_request)";
+const WARM_WARNING: &str = "queue_limit 0 under dispatch queue never grows the function past \
+                            its 1 warm container(s): a request that finds no free slot is \
+                            rejected before the autoscaler counts it (set queue_limit ≥ 1 or \
+                            dispatch per_request)";
 
 /// Ten arrivals, one every 10 s, of 1 s each, on platforms with a 5 s cold start.
 fn loss_scenario() -> Value {
@@ -37,6 +42,10 @@ fn loss_scenario() -> Value {
             serverless("per-request", queue0(json!({"dispatch": "per_request"}))),
             serverless("warm", queue0(json!({"min_containers": 1}))),
             hybrid,
+            serverless(
+                "warm-buffer",
+                queue0(json!({"min_containers": 1, "buffer_containers": 1})),
+            ),
         ],
     )
 }
@@ -53,12 +62,13 @@ fn validate_and_run_warn_about_a_queue_that_never_starts_a_container() {
     let (_dir, path) = scenario_file(&loss_scenario());
     let file = path.display();
     let expected = format!(
-        "warning: {file}: platforms[0]: {WARNING}\nwarning: {file}: platforms[3].overflow: {WARNING}\n"
+        "warning: {file}: platforms[0]: {WARNING}\nwarning: {file}: platforms[2]: {WARM_WARNING}\n\
+         warning: {file}: platforms[3].overflow: {WARNING}\n"
     );
     let (stdout, stderr) = stderr_of(&["validate"], &path);
     assert_eq!(
         stderr, expected,
-        "only the queue platforms without a warm pool"
+        "only the queue platforms that cannot grow: not per_request, not a buffer"
     );
     assert!(stdout.contains(": ok ("), "{stdout}");
     let (_, stderr) = stderr_of(&["run", "--format", "json"], &path);
@@ -80,7 +90,30 @@ fn a_queue_with_no_room_and_no_warm_pool_rejects_every_request_as_the_spec_says(
     let p = platform(&report, "per-request");
     assert_eq!(p["requests"]["completed"]["mean"], 10.0);
     assert_eq!(mean(p, "containers_started"), 1.0);
-    for p in [q, p] {
+    // A warm pool of one serves this sparse load alone and never grows.
+    let w = platform(&report, "warm");
+    assert_eq!(w["requests"]["completed"]["mean"], 10.0);
+    assert_eq!(mean(w, "containers_started"), 0.0);
+    for p in [q, p, w] {
         assert_conserved(p);
     }
+}
+
+#[test]
+fn a_warm_pool_with_no_queue_never_grows_however_many_requests_it_rejects() {
+    // One arrival a second of 2 s each on one warm container: the one at t = 2k + 1 finds
+    // it busy and is rejected, and no container is ever started for it.
+    let workload = json!({"arrivals": {"process": "periodic", "interval_s": 1},
+                          "service": {"dist": "constant", "value_s": 2}});
+    let warm = json!({"queue_limit": 0, "min_containers": 1,
+                      "cold_start": {"dist": "constant", "value_s": 5}});
+    let s = scenario(json!(100), 1, workload, vec![serverless("warm", warm)]);
+    let (_dir, path) = scenario_file(&s);
+    let report = run_json(&path, &["--quiet"]);
+    let w = platform(&report, "warm");
+    assert_eq!(w["requests"]["arrived"]["mean"], 100.0);
+    assert_eq!(w["requests"]["rejected"]["mean"], 50.0);
+    assert_eq!(mean(w, "containers_started"), 0.0);
+    assert_eq!(mean(w, "containers_max"), 1.0);
+    assert_conserved(w);
 }

@@ -12,7 +12,7 @@ enum Placed {
     /// A free slot of a live container, ready or still booting.
     Slot { ready: bool },
     /// The request's own, new container.
-    OwnContainer,
+    OwnContainer(u32),
     /// Every container is full and none may start.
     Nowhere,
 }
@@ -76,7 +76,7 @@ impl Serverless {
         // one container — its own, or one the autoscaler (buffer, target_inputs) started.
         match placed {
             Placed::Slot { ready: true } => false,
-            Placed::OwnContainer => true,
+            Placed::OwnContainer(_) => true,
             Placed::Slot { ready: false } | Placed::Nowhere => started > 0,
         }
     }
@@ -97,7 +97,7 @@ impl Serverless {
         if self.fleet.live_count() < self.cfg.max_containers as u64 {
             let slot = self.start_container(ctx);
             self.assign(ctx, slot, req, fresh);
-            return Placed::OwnContainer;
+            return Placed::OwnContainer(slot);
         }
         Placed::Nowhere
     }
@@ -212,6 +212,7 @@ impl Serverless {
         ctx: &mut Context<E>,
         reqs: Vec<(Request, Option<SimTime>)>,
     ) {
+        let mut started = Vec::new();
         for (req, deadline) in reqs {
             // SPEC §10.14: waiting for the replacement is still waiting to start.
             if deadline.is_some_and(|d| d <= ctx.now()) {
@@ -229,6 +230,9 @@ impl Serverless {
                     None => Placed::Nowhere,
                 },
             };
+            if let Placed::OwnContainer(slot) = placed {
+                started.push(slot);
+            }
             if let Placed::Nowhere = placed {
                 // Only executing inputs get here: the preempted container's stop left
                 // room for a container of its own for those that waited for its boot.
@@ -236,6 +240,12 @@ impl Serverless {
                 let at = self.restarts.partition_point(|r| r.arrival <= req.arrival);
                 self.restarts.insert(at, req);
             }
+        }
+        // per_request at `max_containers`: what the replacements have room for beyond
+        // the restarted inputs goes to the function queue in its order (SPEC §10.6), not
+        // to whichever request arrives next.
+        for slot in started {
+            self.feed(ctx, slot);
         }
     }
 }

@@ -240,6 +240,7 @@ impl Serverless {
         }
         let now = ctx.now();
         let running = self.fleet.take_running(slot);
+        self.recorder.restarts += running.len() as u64;
         let mut reqs: Vec<_> = running.into_iter().map(|r| (r, None)).collect();
         let c = self.fleet.get_mut(slot);
         if let Some(waiting) = &mut c.waiting {
@@ -249,7 +250,6 @@ impl Serverless {
         reqs.sort_by_key(|(r, _)| r.arrival);
         self.in_flight -= c.assigned as u64;
         self.recorder.preemptions += 1;
-        self.recorder.restarts += reqs.len() as u64;
         let parts = self.fleet.stop(slot, now);
         self.bill(parts, now);
         self.restart(ctx, reqs);

@@ -83,12 +83,13 @@ fn a_preempted_input_restarts_from_scratch_on_a_new_container() {
 
 #[test]
 fn a_preemption_during_the_boot_restarts_only_what_was_assigned_to_the_container() {
-    // Under `queue` the request still waits in the function queue, so nothing restarts;
-    // under `per_request` it waited on the container and restarts on its own new one.
-    for (dispatch, restarts) in [(Dispatch::Queue, 0), (Dispatch::PerRequest, 1)] {
+    // Under `queue` the request still waits in the function queue; under `per_request`
+    // it waited on the container and moves to its own new one. Neither had started, so
+    // nothing counts as a restart.
+    for dispatch in [Dispatch::Queue, Dispatch::PerRequest] {
         let out = preempted_at(dispatch, 5, None);
         let r = &out.recorder;
-        assert_eq!((r.preemptions, r.restarts), (1, restarts), "{dispatch:?}");
+        assert_eq!((r.preemptions, r.restarts), (1, 0), "{dispatch:?}");
         assert_eq!(r.latency.mean_s(), Some(20.0), "{dispatch:?}");
         // 0 → 5 s of an unfinished boot, then 5 → 20 + 60 s.
         assert_eq!(out.billed.total, 80 * S as u128, "{dispatch:?}");
@@ -102,11 +103,11 @@ fn a_request_waiting_for_a_preempted_boot_keeps_its_deadline() {
     // the function queue; under `per_request` on the container, then on the replacement.
     // Either way it has not started, so it gives up at arrival + timeout_s if that comes
     // no later than the boot end (SPEC §10.14).
-    for (dispatch, restarts) in [(Dispatch::Queue, 0), (Dispatch::PerRequest, 1)] {
+    for dispatch in [Dispatch::Queue, Dispatch::PerRequest] {
         for timeout_s in [14, 15] {
             let out = preempted_at(dispatch, 5, Some(timeout_s));
             let (r, at) = (&out.recorder, format!("{dispatch:?}, {timeout_s} s"));
-            assert_eq!((r.preemptions, r.restarts), (1, restarts), "{at}");
+            assert_eq!((r.preemptions, r.restarts), (1, 0), "{at}");
             assert_eq!((r.counts.completed, r.counts.timed_out), (0, 1), "{at}");
             assert_eq!(r.counts.in_flight_at_end, 0, "{at}");
             // 0 → 5 s of an unfinished boot, then the replacement's boot and 60 s idle.
@@ -122,6 +123,41 @@ fn a_request_waiting_for_a_preempted_boot_keeps_its_deadline() {
         );
         assert_eq!(r.latency.mean_s(), Some(20.0), "{dispatch:?}");
     }
+}
+
+#[test]
+fn a_replacement_gives_its_spare_slots_to_the_function_queue_before_a_new_arrival() {
+    // per_request, one container at most, two inputs each, 10 s boots, 1 s requests. A
+    // (t = 0) starts C1, B (t = 1) joins it, Q (t = 2) finds it full and queues. C1 is
+    // preempted at 3 s, the instant A's deadline passes: A gives up and B alone moves to
+    // the replacement C2 (boot 3 → 13 s). C2's spare slot goes to Q, first in line
+    // (SPEC §10.6), not to R (t = 4), which waits for the first slot that frees (14 s).
+    let mut cfg = config(Dispatch::PerRequest);
+    (cfg.max_inputs, cfg.target_inputs, cfg.max_containers) = (2, 2, 1);
+    let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, None));
+    sim.init(|m, ctx| m.start(ctx));
+    sim.run_until(
+        SimTime(3 * S),
+        [request(0, 1), request(1, 1), request(2, 1)],
+    );
+    sim.init(|m, ctx| {
+        let slot = m.fleet.live_slots().next().expect("one container");
+        let c = m.fleet.get_mut(slot);
+        let waiting = c.waiting.as_mut().expect("A and B wait for the boot");
+        waiting[0].1 = Some(SimTime(3 * S));
+        let life = c.life;
+        m.handle(ctx, ServerlessEvent::Preempted { slot, life });
+    });
+    sim.run_until(SimTime(1000 * S), [request(4, 1)]);
+    let out = sim.into_model().finish(SimTime(1000 * S));
+    let r = &out.recorder;
+    assert_eq!((r.preemptions, r.restarts), (1, 0));
+    assert_eq!((r.counts.completed, r.counts.timed_out), (3, 1));
+    // Waits: B 12 s and Q 11 s (both start at 13 s), R 10 s (starts at 14 s). Had R
+    // taken the spare slot, it would have waited 9 s and Q 12 s.
+    assert_eq!(r.wait.mean_s(), Some(11.0));
+    let shortest = r.wait.quantile_s(0.0).expect("three waits");
+    assert!((shortest - 10.0).abs() < 0.01, "{shortest}");
 }
 
 /// per_request, two inputs a container, 10 s boots: A (t = 0, 1 s) starts C1, B (t = 1,
