@@ -318,77 +318,69 @@ fn sweep_grids_vary_the_last_parameter_fastest_and_apply_every_value() {
 #[test]
 fn bad_paths_and_values_are_exit_2_errors_naming_them() {
     let (_dir, path) = scenario_file(&small_scenario());
-    let e = invalid_stderr(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "platforms.7.min_containers",
-        "--values",
-        "1",
-    ]);
-    assert!(
-        e.contains(
-            "--param platforms.7.min_containers: platforms has 2 items, so there is no index 7"
+    // (command, arguments after the scenario file, what the error must say)
+    let cases: [(&str, &[&str], &[&str]); 7] = [
+        (
+            "sweep",
+            &["--param", "platforms.7.min_containers", "--values", "1"],
+            &["--param platforms.7.min_containers: platforms has 2 items, so there is no index 7"],
         ),
-        "{e}"
-    );
-    let e = invalid_stderr(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "workload.arrivals.rate",
-        "--values",
-        "1",
-    ]);
-    assert!(e.contains("workload.arrivals.rate: unknown key"), "{e}");
-    let e = invalid_stderr(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "platforms[0].scaledown_window_s",
-        "--values",
-        "2,-5",
-    ]);
-    assert!(
-        e.contains("at grid point 1 (platforms[0].scaledown_window_s = -5)"),
-        "{e}"
-    );
-    assert!(
-        e.contains("platforms[0].scaledown_window_s: expected"),
-        "{e}"
-    );
-    let e = invalid_stderr(&["sweep", s(&path), "--param", "seeds", "--values", "2,4"]);
-    assert!(
-        e.contains("--param seeds: every point runs the same seeds"),
-        "{e}"
-    );
-    let e = invalid_stderr(&["sweep", s(&path), "--param", "platforms.0.min_containers"]);
-    assert!(
-        e.contains("needs --values a,b,… or --range start:end:step"),
-        "{e}"
-    );
-    let e = invalid_stderr(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "workload.arrivals.rate_per_s",
-        "--range",
-        "1:0:1",
-    ]);
-    assert!(e.contains("--range 1:0:1: expected start ≤ end"), "{e}");
-    let e = invalid_stderr(&[
-        "breakeven",
-        s(&path),
-        "--param",
-        "workload.arrivals.rate_per_s",
-        "--range",
-        "1:2",
-        "--between",
-        "serverless",
-        "nope",
-    ]);
-    assert!(
-        e.contains("has no platform \"nope\" (it has: serverless, dedicated)"),
-        "{e}"
-    );
+        (
+            "sweep",
+            &["--param", "workload.arrivals.rate", "--values", "1"],
+            &["workload.arrivals.rate: unknown key"],
+        ),
+        (
+            "sweep",
+            &[
+                "--param",
+                "platforms[0].scaledown_window_s",
+                "--values",
+                "2,-5",
+            ],
+            &[
+                "at grid point 1 (platforms[0].scaledown_window_s = -5)",
+                "platforms[0].scaledown_window_s: expected",
+            ],
+        ),
+        (
+            "sweep",
+            &["--param", "seeds", "--values", "2,4"],
+            &["--param seeds: every point runs the same seeds"],
+        ),
+        (
+            "sweep",
+            &["--param", "platforms.0.min_containers"],
+            &["needs --values a,b,… or --range start:end:step"],
+        ),
+        (
+            "sweep",
+            &[
+                "--param",
+                "workload.arrivals.rate_per_s",
+                "--range",
+                "1:0:1",
+            ],
+            &["--range 1:0:1: expected start ≤ end"],
+        ),
+        (
+            "breakeven",
+            &[
+                "--param",
+                "workload.arrivals.rate_per_s",
+                "--range",
+                "1:2",
+                "--between",
+                "serverless",
+                "nope",
+            ],
+            &["has no platform \"nope\" (it has: serverless, dedicated)"],
+        ),
+    ];
+    for (command, args, needles) in cases {
+        let e = invalid_stderr(&[&[command, s(&path)], args].concat());
+        for needle in needles {
+            assert!(e.contains(needle), "{e}");
+        }
+    }
 }
