@@ -54,6 +54,12 @@ pub fn invalid_stderr(args: &[&str]) -> String {
     String::from_utf8(out.stderr).unwrap()
 }
 
+/// Runs `servsim sweep FILE ARGS… --format json`, expects success, returns the JSON.
+fn sweep_json(path: &Path, args: &[&str]) -> Value {
+    let out = stdout_of(&[&["sweep", s(path)], args, &["--format", "json"]].concat());
+    serde_json::from_str(&out).unwrap()
+}
+
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -162,19 +168,17 @@ fn fleet_scenario() -> Value {
 #[test]
 fn best_is_the_cheapest_point_meeting_the_p99_slo_with_ties_to_the_earlier_point() {
     let (_dir, path) = scenario_file(&fleet_scenario());
-    let out = stdout_of(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "platforms[0].instances",
-        "--values",
-        "1,2,3,4",
-        "--slo-p99",
-        "3",
-        "--format",
-        "json",
-    ]);
-    let report: Value = serde_json::from_str(&out).unwrap();
+    let report = sweep_json(
+        &path,
+        &[
+            "--param",
+            "platforms[0].instances",
+            "--values",
+            "1,2,3,4",
+            "--slo-p99",
+            "3",
+        ],
+    );
     assert_eq!(report["parameters"], json!(["platforms[0].instances"]));
     assert_eq!(report["slo_p99_s"], json!(3.0));
     let best = report["best"].as_array().unwrap();
@@ -221,19 +225,17 @@ fn best_skips_points_that_drop_more_than_one_percent_of_requests() {
         "platforms": [{"name": "fleet", "type": "dedicated", "usd_per_hour": 1.0}]
     });
     let (_dir, path) = scenario_file(&scenario);
-    let out = stdout_of(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "platforms.0.instances",
-        "--values",
-        "1,2,4,6,8",
-        "--slo-p99",
-        "0.5",
-        "--format",
-        "json",
-    ]);
-    let report: Value = serde_json::from_str(&out).unwrap();
+    let report = sweep_json(
+        &path,
+        &[
+            "--param",
+            "platforms.0.instances",
+            "--values",
+            "1,2,4,6,8",
+            "--slo-p99",
+            "0.5",
+        ],
+    );
     // Erlang C with a = 2 Erlangs: P(wait > 0.05 s) = C(c, a) e^{-(cμ-λ) 0.05} is 27% at c = 3,
     // 6.4% at c = 4, 0.24% at c = 6. Every point's completed p99 is below 0.5 s.
     for i in 0..5 {
@@ -263,23 +265,21 @@ fn best_skips_points_that_drop_more_than_one_percent_of_requests() {
 #[test]
 fn sweep_grids_vary_the_last_parameter_fastest_and_apply_every_value() {
     let (_dir, path) = scenario_file(&small_scenario());
-    let out = stdout_of(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "platforms.1.usd_per_hour",
-        "--values",
-        "1,3",
-        "--param",
-        "workload.arrivals.rate_per_s",
-        "--range",
-        "0.01:0.03:0.01",
-        "--seeds",
-        "2",
-        "--format",
-        "json",
-    ]);
-    let report: Value = serde_json::from_str(&out).unwrap();
+    let report = sweep_json(
+        &path,
+        &[
+            "--param",
+            "platforms.1.usd_per_hour",
+            "--values",
+            "1,3",
+            "--param",
+            "workload.arrivals.rate_per_s",
+            "--range",
+            "0.01:0.03:0.01",
+            "--seeds",
+            "2",
+        ],
+    );
     let points = report["points"].as_array().unwrap();
     assert_eq!(points.len(), 6);
     let values: Vec<(f64, f64)> = points
