@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgMatches, Args};
 
-use super::{
-    CliError, CommonArgs, Progress, emit, load_document, run_error, write_atomically, write_plot,
-};
+mod points;
+
+use super::{CliError, CommonArgs, emit, load_document, write_plot};
 use crate::experiment::{RunOptions, load};
 use crate::report::{
     breakeven_plot, cost_plot, latency_cdf_plot, render_breakeven, render_run, render_sweep,
@@ -15,9 +15,10 @@ use crate::report::{
 };
 use crate::sweep::shard::{Merged, ShardCommand, merge};
 use crate::sweep::{
-    BreakEvenReport, Param, ParamPath, PointReport, Range, Shard, ShardFile, Study, SweepError,
-    SweepReport, parse_values,
+    BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, Study, SweepError, SweepReport,
+    parse_values,
 };
+use points::{finished_point, point_label, run_checkpointed};
 
 impl From<SweepError> for CliError {
     fn from(e: SweepError) -> CliError {
@@ -204,25 +205,6 @@ fn study_work(study: &Study, seeds: u32, shard: Option<Shard>) -> (f64, f64) {
     (events, widest as f64 * share.ceil())
 }
 
-/// "at grid point 3 (a = 1, b = 2): " for warnings.
-fn point_label(report: &PointReport, i: usize) -> String {
-    let values: Vec<String> = report
-        .values
-        .0
-        .iter()
-        .map(|(k, v)| format!("{k} = {v}"))
-        .collect();
-    format!("at grid point {i} ({}): ", values.join(", "))
-}
-
-/// Writes `text` to `--output` if given (used after each finished point).
-fn checkpoint(c: &CommonArgs, text: &str) -> Result<(), CliError> {
-    match &c.output {
-        Some(path) => write_atomically(path, text.as_bytes()),
-        None => Ok(()),
-    }
-}
-
 pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     let (doc, file) = load_document(Some(&args.scenario))?;
     let study = Study::new(doc, &file, params(&args.axes)?)?;
@@ -234,21 +216,18 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         return write_shard(&study, ShardCommand::Sweep, shard, opts, args.slo_p99, c);
     }
     let mut report = SweepReport::new(&study, opts.seed, opts.seeds, args.slo_p99);
-    let progress = Progress::new(study.replica_count(opts.seeds, None) as u64, c.quiet);
-    let mut saved = Ok(());
-    study
-        .run(opts, None, &|| progress.tick(), |i, results| {
-            let point = study.point_report(i, results);
-            c.warn_unstable(&point.platforms, &point_label(&point, i));
-            report.push(point);
+    run_checkpointed(
+        &study,
+        opts,
+        None,
+        c,
+        &mut report,
+        |report, i, results, progress| {
+            report.push(finished_point(&study, c, i, results));
             progress.note(format!("point {}/{} done", i + 1, study.points.len()));
-            if saved.is_ok() {
-                saved = checkpoint(c, &render_sweep(&report, c.format.into()));
-            }
-        })
-        .map_err(run_error)?;
-    progress.finish();
-    saved?;
+        },
+        |report| render_sweep(report, c.format.into()),
+    )?;
     if let Some(plot) = &c.plot {
         write_plot(plot, cost_plot(&report), c)?;
     }
@@ -291,20 +270,15 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
     let between = [a.clone(), b.clone()];
     let scenario = study.points[0].name.clone();
     let mut report = BreakEvenReport::new(&scenario, opts.seed, opts.seeds, &args.param, between);
-    let progress = Progress::new(study.replica_count(opts.seeds, None) as u64, c.quiet);
-    let mut saved = Ok(());
-    study
-        .run(opts, None, &|| progress.tick(), |i, results| {
-            let point = study.point_report(i, results);
-            c.warn_unstable(&point.platforms, &point_label(&point, i));
-            report.push(point, &xs);
-            if saved.is_ok() {
-                saved = checkpoint(c, &render_breakeven(&report, c.format.into()));
-            }
-        })
-        .map_err(run_error)?;
-    progress.finish();
-    saved?;
+    run_checkpointed(
+        &study,
+        opts,
+        None,
+        c,
+        &mut report,
+        |report, i, results, _| report.push(finished_point(&study, c, i, results), &xs),
+        |report| render_breakeven(report, c.format.into()),
+    )?;
     if let Some(plot) = &c.plot {
         write_plot(plot, breakeven_plot(&report), c)?;
     }
@@ -330,18 +304,15 @@ fn write_shard(
     c: &CommonArgs,
 ) -> Result<(), CliError> {
     let mut part = ShardFile::new(study, command, shard, opts.seed, opts.seeds, slo_p99);
-    let progress = Progress::new(study.replica_count(opts.seeds, Some(shard)) as u64, c.quiet);
-    let mut saved = Ok(());
-    study
-        .run(opts, Some(shard), &|| progress.tick(), |i, results| {
-            part.push(i, results);
-            if saved.is_ok() {
-                saved = checkpoint(c, &shard_json(&part));
-            }
-        })
-        .map_err(run_error)?;
-    progress.finish();
-    saved?;
+    run_checkpointed(
+        study,
+        opts,
+        Some(shard),
+        c,
+        &mut part,
+        |part, i, results, _| part.push(i, results),
+        shard_json,
+    )?;
     emit(&shard_json(&part), c)
 }
 

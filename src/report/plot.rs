@@ -5,6 +5,7 @@
 //! Text is laid out with plotters' built-in font metrics (no system fonts), so the same
 //! report gives the same bytes on every machine.
 
+use plotters::coord::Shift;
 use plotters::coord::combinators::BindKeyPoints;
 use plotters::prelude::*;
 use serde_json::Value;
@@ -198,11 +199,8 @@ fn draw_costs(
     crossing: Option<Crossing>,
 ) -> PlotResult {
     let ((x0, x1), (y0, y1)) = cost_bounds(series);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
+    svg(|root| {
+        let mut chart = ChartBuilder::on(root)
             .caption(title, ("sans-serif", 22))
             .margin(16)
             .x_label_area_size(48)
@@ -229,16 +227,34 @@ fn draw_costs(
         for (k, s) in series.iter().enumerate() {
             draw_cost_series(&mut chart, Palette99::pick(k).to_rgba(), s)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    })
+}
+
+/// An SVG of `SIZE` on white, drawn by `draw` on the whole area.
+fn svg(draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>) -> PlotResult {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw(&root)?;
         root.present().map_err(err)?;
     }
     Ok(svg)
+}
+
+/// The box naming each line, in `corner`.
+fn legend<'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    corner: SeriesLabelPosition,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(corner)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
 }
 
 type CostChart<'a, 'b> = ChartContext<
@@ -316,11 +332,8 @@ pub fn latency_cdf_plot(report: &RunReport) -> PlotResult {
         .filter(|p| !p.latency_cdf.is_empty())
         .collect();
     let (lo, hi) = decades(&drawn);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
+    svg(|root| {
+        let mut chart = ChartBuilder::on(root)
             .caption(
                 format!(
                     "{}: latency CDF ({} seeds merged)",
@@ -357,14 +370,6 @@ pub fn latency_cdf_plot(report: &RunReport) -> PlotResult {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
+    })
 }

@@ -22,16 +22,8 @@ fn run_without_a_file_prints_the_side_by_side_table() {
 
 #[test]
 fn a_closed_stdout_pipe_exits_quietly_with_0() {
-    let bin = assert_cmd::cargo::cargo_bin("servsim");
-    let mut child = std::process::Command::new(bin)
-        .args(["run", "--seeds", "1"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Close the read end before servsim writes its table.
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
+    // The read end is closed before servsim writes its table.
+    let out = output_with_closed_stdout(&["run", "--seeds", "1"]);
     assert_eq!(
         out.status.code(),
         Some(0),

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -29,15 +31,32 @@ pub fn scenario_file(json: &Value) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-/// Runs `servsim run FILE --format json ARGS…`, expects success, returns the JSON.
-pub fn run_json(path: &Path, args: &[&str]) -> Value {
-    let out = servsim()
-        .arg("run")
+/// Runs `servsim COMMAND FILE ARGS…` and returns what it did, whatever its exit code.
+pub fn output_of(command: &str, path: &Path, args: &[&str]) -> Output {
+    servsim()
+        .arg(command)
         .arg(path)
-        .args(["--format", "json"])
         .args(args)
         .output()
+        .unwrap()
+}
+
+/// Runs `servsim ARGS…` with its standard output closed before it writes anything (as a
+/// reader that quits early does) and returns what it did.
+pub fn output_with_closed_stdout<S: AsRef<OsStr>>(args: &[S]) -> Output {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("servsim"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+/// Runs `servsim run FILE --format json ARGS…`, expects success, returns the JSON.
+pub fn run_json(path: &Path, args: &[&str]) -> Value {
+    let out = output_of("run", path, &[&["--format", "json"], args].concat());
     assert!(
         out.status.success(),
         "servsim failed: {}",

@@ -54,6 +54,12 @@ pub fn invalid_stderr(args: &[&str]) -> String {
     String::from_utf8(out.stderr).unwrap()
 }
 
+/// Runs `servsim sweep FILE ARGS… --format json`, expects success, returns the JSON.
+fn sweep_json(path: &Path, args: &[&str]) -> Value {
+    let out = stdout_of(&[&["sweep", s(path)], args, &["--format", "json"]].concat());
+    serde_json::from_str(&out).unwrap()
+}
+
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -162,19 +168,17 @@ fn fleet_scenario() -> Value {
 #[test]
 fn best_is_the_cheapest_point_meeting_the_p99_slo_with_ties_to_the_earlier_point() {
     let (_dir, path) = scenario_file(&fleet_scenario());
-    let out = stdout_of(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "platforms[0].instances",
-        "--values",
-        "1,2,3,4",
-        "--slo-p99",
-        "3",
-        "--format",
-        "json",
-    ]);
-    let report: Value = serde_json::from_str(&out).unwrap();
+    let report = sweep_json(
+        &path,
+        &[
+            "--param",
+            "platforms[0].instances",
+            "--values",
+            "1,2,3,4",
+            "--slo-p99",
+            "3",
+        ],
+    );
     assert_eq!(report["parameters"], json!(["platforms[0].instances"]));
     assert_eq!(report["slo_p99_s"], json!(3.0));
     let best = report["best"].as_array().unwrap();
@@ -221,19 +225,17 @@ fn best_skips_points_that_drop_more_than_one_percent_of_requests() {
         "platforms": [{"name": "fleet", "type": "dedicated", "usd_per_hour": 1.0}]
     });
     let (_dir, path) = scenario_file(&scenario);
-    let out = stdout_of(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "platforms.0.instances",
-        "--values",
-        "1,2,4,6,8",
-        "--slo-p99",
-        "0.5",
-        "--format",
-        "json",
-    ]);
-    let report: Value = serde_json::from_str(&out).unwrap();
+    let report = sweep_json(
+        &path,
+        &[
+            "--param",
+            "platforms.0.instances",
+            "--values",
+            "1,2,4,6,8",
+            "--slo-p99",
+            "0.5",
+        ],
+    );
     // Erlang C with a = 2 Erlangs: P(wait > 0.05 s) = C(c, a) e^{-(cμ-λ) 0.05} is 27% at c = 3,
     // 6.4% at c = 4, 0.24% at c = 6. Every point's completed p99 is below 0.5 s.
     for i in 0..5 {
@@ -263,23 +265,21 @@ fn best_skips_points_that_drop_more_than_one_percent_of_requests() {
 #[test]
 fn sweep_grids_vary_the_last_parameter_fastest_and_apply_every_value() {
     let (_dir, path) = scenario_file(&small_scenario());
-    let out = stdout_of(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "platforms.1.usd_per_hour",
-        "--values",
-        "1,3",
-        "--param",
-        "workload.arrivals.rate_per_s",
-        "--range",
-        "0.01:0.03:0.01",
-        "--seeds",
-        "2",
-        "--format",
-        "json",
-    ]);
-    let report: Value = serde_json::from_str(&out).unwrap();
+    let report = sweep_json(
+        &path,
+        &[
+            "--param",
+            "platforms.1.usd_per_hour",
+            "--values",
+            "1,3",
+            "--param",
+            "workload.arrivals.rate_per_s",
+            "--range",
+            "0.01:0.03:0.01",
+            "--seeds",
+            "2",
+        ],
+    );
     let points = report["points"].as_array().unwrap();
     assert_eq!(points.len(), 6);
     let values: Vec<(f64, f64)> = points
@@ -318,77 +318,69 @@ fn sweep_grids_vary_the_last_parameter_fastest_and_apply_every_value() {
 #[test]
 fn bad_paths_and_values_are_exit_2_errors_naming_them() {
     let (_dir, path) = scenario_file(&small_scenario());
-    let e = invalid_stderr(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "platforms.7.min_containers",
-        "--values",
-        "1",
-    ]);
-    assert!(
-        e.contains(
-            "--param platforms.7.min_containers: platforms has 2 items, so there is no index 7"
+    // (command, arguments after the scenario file, what the error must say)
+    let cases: [(&str, &[&str], &[&str]); 7] = [
+        (
+            "sweep",
+            &["--param", "platforms.7.min_containers", "--values", "1"],
+            &["--param platforms.7.min_containers: platforms has 2 items, so there is no index 7"],
         ),
-        "{e}"
-    );
-    let e = invalid_stderr(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "workload.arrivals.rate",
-        "--values",
-        "1",
-    ]);
-    assert!(e.contains("workload.arrivals.rate: unknown key"), "{e}");
-    let e = invalid_stderr(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "platforms[0].scaledown_window_s",
-        "--values",
-        "2,-5",
-    ]);
-    assert!(
-        e.contains("at grid point 1 (platforms[0].scaledown_window_s = -5)"),
-        "{e}"
-    );
-    assert!(
-        e.contains("platforms[0].scaledown_window_s: expected"),
-        "{e}"
-    );
-    let e = invalid_stderr(&["sweep", s(&path), "--param", "seeds", "--values", "2,4"]);
-    assert!(
-        e.contains("--param seeds: every point runs the same seeds"),
-        "{e}"
-    );
-    let e = invalid_stderr(&["sweep", s(&path), "--param", "platforms.0.min_containers"]);
-    assert!(
-        e.contains("needs --values a,b,… or --range start:end:step"),
-        "{e}"
-    );
-    let e = invalid_stderr(&[
-        "sweep",
-        s(&path),
-        "--param",
-        "workload.arrivals.rate_per_s",
-        "--range",
-        "1:0:1",
-    ]);
-    assert!(e.contains("--range 1:0:1: expected start ≤ end"), "{e}");
-    let e = invalid_stderr(&[
-        "breakeven",
-        s(&path),
-        "--param",
-        "workload.arrivals.rate_per_s",
-        "--range",
-        "1:2",
-        "--between",
-        "serverless",
-        "nope",
-    ]);
-    assert!(
-        e.contains("has no platform \"nope\" (it has: serverless, dedicated)"),
-        "{e}"
-    );
+        (
+            "sweep",
+            &["--param", "workload.arrivals.rate", "--values", "1"],
+            &["workload.arrivals.rate: unknown key"],
+        ),
+        (
+            "sweep",
+            &[
+                "--param",
+                "platforms[0].scaledown_window_s",
+                "--values",
+                "2,-5",
+            ],
+            &[
+                "at grid point 1 (platforms[0].scaledown_window_s = -5)",
+                "platforms[0].scaledown_window_s: expected",
+            ],
+        ),
+        (
+            "sweep",
+            &["--param", "seeds", "--values", "2,4"],
+            &["--param seeds: every point runs the same seeds"],
+        ),
+        (
+            "sweep",
+            &["--param", "platforms.0.min_containers"],
+            &["needs --values a,b,… or --range start:end:step"],
+        ),
+        (
+            "sweep",
+            &[
+                "--param",
+                "workload.arrivals.rate_per_s",
+                "--range",
+                "1:0:1",
+            ],
+            &["--range 1:0:1: expected start ≤ end"],
+        ),
+        (
+            "breakeven",
+            &[
+                "--param",
+                "workload.arrivals.rate_per_s",
+                "--range",
+                "1:2",
+                "--between",
+                "serverless",
+                "nope",
+            ],
+            &["has no platform \"nope\" (it has: serverless, dedicated)"],
+        ),
+    ];
+    for (command, args, needles) in cases {
+        let e = invalid_stderr(&[&[command, s(&path)], args].concat());
+        for needle in needles {
+            assert!(e.contains(needle), "{e}");
+        }
+    }
 }

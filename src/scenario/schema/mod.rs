@@ -16,6 +16,7 @@ mod platform;
 
 use serde_json::{Map, Value, json};
 
+use super::workload::{DistKeys, SECONDS, TOKENS};
 use platform::platform;
 
 /// `{"$ref": "#/$defs/NAME"}`.
@@ -144,36 +145,17 @@ fn duration() -> Value {
     ]})
 }
 
-/// Key names of a distribution of seconds or of token counts.
-struct Keys {
-    amount: fn() -> Value,
-    value: &'static str,
-    mean: &'static str,
-    min: &'static str,
-    max: &'static str,
-    samples: &'static str,
+/// A distribution's amount: seconds take durations with units, token counts plain numbers.
+fn amount(k: &DistKeys) -> Value {
+    if k.seconds {
+        def("duration")
+    } else {
+        number(0.0)
+    }
 }
 
-const SECONDS: Keys = Keys {
-    amount: || def("duration"),
-    value: "value_s",
-    mean: "mean_s",
-    min: "min_s",
-    max: "max_s",
-    samples: "samples_s",
-};
-
-const TOKENS: Keys = Keys {
-    amount: || number(0.0),
-    value: "value",
-    mean: "mean",
-    min: "min",
-    max: "max",
-    samples: "samples",
-};
-
-fn dist_variants(k: &Keys) -> Vec<Value> {
-    let a = k.amount;
+fn dist_variants(k: &DistKeys) -> Vec<Value> {
+    let a = || amount(k);
     let cv = between(0.0, 100.0);
     vec![
         variant("dist", "constant", &[(k.value, a(), "")], &[k.value]),
@@ -214,7 +196,7 @@ fn dist_variants(k: &Keys) -> Vec<Value> {
     ]
 }
 
-fn dist(k: &Keys) -> Value {
+fn dist(k: &DistKeys) -> Value {
     json!({ "oneOf": dist_variants(k) })
 }
 

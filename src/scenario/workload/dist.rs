@@ -6,17 +6,18 @@ use serde_json::Value;
 use super::super::reader::{Errors, Obj, Range, array, duration, number, tag};
 use crate::workload::{Dist, LlmModel, Phases, Service};
 
-/// The keys of a distribution over seconds or over token counts (unit-free).
-struct Keys {
-    seconds: bool,
-    value: &'static str,
-    mean: &'static str,
-    min: &'static str,
-    max: &'static str,
-    samples: &'static str,
+/// The keys of a distribution over seconds or over token counts (unit-free); the JSON
+/// schema describes distributions with the same names.
+pub struct Keys {
+    pub seconds: bool,
+    pub value: &'static str,
+    pub mean: &'static str,
+    pub min: &'static str,
+    pub max: &'static str,
+    pub samples: &'static str,
 }
 
-const SECONDS: Keys = Keys {
+pub const SECONDS: Keys = Keys {
     seconds: true,
     value: "value_s",
     mean: "mean_s",
@@ -25,7 +26,7 @@ const SECONDS: Keys = Keys {
     samples: "samples_s",
 };
 
-const TOKENS: Keys = Keys {
+pub const TOKENS: Keys = Keys {
     seconds: false,
     value: "value",
     mean: "mean",

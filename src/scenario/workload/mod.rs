@@ -15,6 +15,7 @@ use super::reader::{
 use crate::time::SimDuration;
 use crate::workload::arrivals::{Bursts, MmppState};
 use crate::workload::{ArrivalProcess, Service, Workload};
+pub(super) use dist::{Keys as DistKeys, SECONDS, TOKENS};
 pub use dist::{dist, phases};
 
 /// The shortest interval between arrivals, bursts or MMPP state changes a scenario may

@@ -7,6 +7,8 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+use csv::{ByteRecord, Reader, ReaderBuilder, Trim};
+
 use super::TraceError;
 
 /// The longest line a trace may have. Real records are tens of bytes; a per-minute row
@@ -36,6 +38,35 @@ impl TraceFile {
         }
         let file = File::open(path).map_err(|e| TraceError::io(path, &e))?;
         Ok(TraceFile { file, run: 0 })
+    }
+}
+
+/// A trace's CSV reader (fields trimmed, rows of any width) and its first row, the header;
+/// an empty file is an error.
+pub fn open_csv(path: &Path) -> Result<(Reader<TraceFile>, ByteRecord), TraceError> {
+    let mut reader = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(Trim::All)
+        .from_reader(TraceFile::open(path)?);
+    let mut header = ByteRecord::new();
+    if !reader
+        .read_byte_record(&mut header)
+        .map_err(|e| csv_error(path, e))?
+    {
+        return Err(TraceError::file(
+            path,
+            "expected a header line, found an empty file",
+        ));
+    }
+    Ok((reader, header))
+}
+
+/// A CSV error at its line, when it has one.
+pub fn csv_error(path: &Path, e: csv::Error) -> TraceError {
+    match e.position() {
+        Some(p) => TraceError::line(path, p.line(), e.to_string()),
+        None => TraceError::file(path, e.to_string()),
     }
 }
 

@@ -7,11 +7,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use csv::{ByteRecord, ReaderBuilder, Trim};
+use csv::ByteRecord;
 use rand_distr::{Distribution, Exp1};
 
 use super::TraceError;
-use super::file::TraceFile;
+use super::file::{csv_error, open_csv};
 use crate::random::SimRng;
 use crate::workload::dist::unit;
 
@@ -50,26 +50,13 @@ impl FunctionFilter {
 
 /// Sums the per-minute counts of the rows that match `filter`, checking every line.
 pub fn minute_totals(path: &Path, filter: &FunctionFilter) -> Result<Arc<[u64]>, TraceError> {
-    let file = TraceFile::open(path)?;
-    let mut reader = ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(Trim::All)
-        .from_reader(file);
-    let mut row = ByteRecord::new();
-    let csv_err = |e: csv::Error| match e.position() {
-        Some(p) => TraceError::line(path, p.line(), e.to_string()),
-        None => TraceError::file(path, e.to_string()),
-    };
-    if !reader.read_byte_record(&mut row).map_err(csv_err)? {
-        return Err(TraceError::file(
-            path,
-            "expected a header line, found an empty file",
-        ));
-    }
+    let (mut reader, mut row) = open_csv(path)?;
     check_header(&row).map_err(|m| TraceError::line(path, 1, m))?;
     let mut totals = vec![0u64; MINUTES];
-    while reader.read_byte_record(&mut row).map_err(csv_err)? {
+    while reader
+        .read_byte_record(&mut row)
+        .map_err(|e| csv_error(path, e))?
+    {
         let line = row.position().map_or(0, |p| p.line());
         add_row(&row, filter, &mut totals).map_err(|m| TraceError::line(path, line, m))?;
     }

@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use chrono::NaiveDateTime;
-use csv::{ByteRecord, ReaderBuilder, Trim};
+use csv::ByteRecord;
 
 use super::TraceError;
-use super::file::TraceFile;
+use super::file::{TraceFile, csv_error, open_csv};
 use crate::time::SimDuration;
 use crate::workload::arrivals::Demand;
 
@@ -141,22 +141,7 @@ pub struct RecordReader {
 
 impl RecordReader {
     pub fn open(path: &Path, format: RecordFormat) -> Result<RecordReader, TraceError> {
-        let file = TraceFile::open(path)?;
-        let mut reader = ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .trim(Trim::All)
-            .from_reader(file);
-        let mut header = ByteRecord::new();
-        let has_header = reader
-            .read_byte_record(&mut header)
-            .map_err(|e| csv_error(path, e))?;
-        if !has_header {
-            return Err(TraceError::file(
-                path,
-                "expected a header line, found an empty file",
-            ));
-        }
+        let (reader, header) = open_csv(path)?;
         let layout = Layout::of(format, &header).map_err(|m| TraceError::line(path, 1, m))?;
         Ok(RecordReader {
             path: path.to_path_buf(),
@@ -316,13 +301,6 @@ fn fixed_layout_time(s: &str) -> Option<i64> {
     NaiveDateTime::new(date, time)
         .and_utc()
         .timestamp_nanos_opt()
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> TraceError {
-    match e.position() {
-        Some(p) => TraceError::line(path, p.line(), e.to_string()),
-        None => TraceError::file(path, e.to_string()),
-    }
 }
 
 #[cfg(test)]

@@ -268,20 +268,12 @@ fn a_device_or_a_folder_as_scenario_is_refused_without_reading_it_whole() {
 
 #[test]
 fn the_schema_and_validate_exit_quietly_on_a_closed_pipe() {
-    let bin = assert_cmd::cargo::cargo_bin("servsim");
     let scenario = project_dir().join("scenarios/burst-batch.json");
     for args in [
         vec!["schema".into()],
         vec!["validate".into(), scenario.display().to_string()],
     ] {
-        let mut child = std::process::Command::new(&bin)
-            .args(&args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        drop(child.stdout.take());
-        let out = child.wait_with_output().unwrap();
+        let out = output_with_closed_stdout(&args);
         assert_eq!(
             out.status.code(),
             Some(0),

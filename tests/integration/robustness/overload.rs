@@ -2,6 +2,9 @@
 //! `unstable` with a warning, its queue stops at the overload guard instead of eating the
 //! machine, and work expected to take hours asks for `--force` before anything runs.
 
+use std::path::PathBuf;
+use std::process::Output;
+
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -14,25 +17,36 @@ fn scenario(arrivals: Value, service_s: f64, horizon: &str, platforms: Value) ->
     })
 }
 
+/// `scenario(…)` written to a temporary file: its folder guard and path.
+fn scenario_at(
+    arrivals: Value,
+    service_s: f64,
+    horizon: &str,
+    platforms: Value,
+) -> (tempfile::TempDir, PathBuf) {
+    scenario_file(&scenario(arrivals, service_s, horizon, platforms))
+}
+
+/// Asserts that servsim refused with exit code 2 and returns its standard error.
+fn refused(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
 fn dedicated(name: &str, gpus: u32) -> Value {
     json!({"name": name, "type": "dedicated", "usd_per_hour": 1, "instances": gpus})
 }
 
 #[test]
 fn a_fleet_below_its_offered_load_is_unstable_with_a_warning() {
-    let doc = scenario(
+    let (_dir, path) = scenario_at(
         json!({"process": "poisson", "rate_per_s": 3}),
         1.0,
         "1h",
         json!([dedicated("two", 2), dedicated("four", 4)]),
     );
-    let (_dir, path) = scenario_file(&doc);
-    let out = servsim()
-        .arg("run")
-        .arg(&path)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
+    let out = output_of("run", &path, &["--format", "json"]);
     assert!(out.status.success());
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(platform(&report, "two")["unstable"], true);
@@ -43,12 +57,7 @@ fn a_fleet_below_its_offered_load_is_unstable_with_a_warning() {
         "{stderr}"
     );
     assert!(!stderr.contains("platform four"), "{stderr}");
-    let quiet = servsim()
-        .arg("run")
-        .arg(&path)
-        .arg("--quiet")
-        .output()
-        .unwrap();
+    let quiet = output_of("run", &path, &["--quiet"]);
     assert!(
         quiet.stderr.is_empty(),
         "{}",
@@ -66,13 +75,12 @@ fn a_fleet_below_its_offered_load_is_unstable_with_a_warning() {
 fn a_queue_limit_or_a_timeout_keeps_an_overloaded_platform_stable() {
     let mut limited = dedicated("limited", 1);
     limited["queue_limit"] = json!(10);
-    let doc = scenario(
+    let (_dir, path) = scenario_at(
         json!({"process": "poisson", "rate_per_s": 3}),
         1.0,
         "1h",
         json!([limited]),
     );
-    let (_dir, path) = scenario_file(&doc);
     let report = run_json(&path, &[]);
     assert_eq!(platform(&report, "limited")["unstable"], false);
     assert!(mean(&platform(&report, "limited")["requests"], "rejected") > 0.0);
@@ -93,19 +101,13 @@ fn a_queue_limit_or_a_timeout_keeps_an_overloaded_platform_stable() {
 fn the_overload_guard_bounds_the_queue_of_a_burst_the_mean_load_hides() {
     // 5 M jobs at t = 0 once a day on one GPU: a mean load of 0.06, so the estimate says
     // stable, but the queue passes the guard: 1 runs, 2^22 wait, the rest are rejected.
-    let doc = scenario(
+    let (_dir, path) = scenario_at(
         json!({"process": "bursts", "every_s": "1d", "count": 5_000_000}),
         0.001,
         "2s",
         json!([dedicated("one", 1)]),
     );
-    let (_dir, path) = scenario_file(&doc);
-    let out = servsim()
-        .arg("run")
-        .arg(&path)
-        .args(["--format", "json", "--seeds", "1"])
-        .output()
-        .unwrap();
+    let out = output_of("run", &path, &["--format", "json", "--seeds", "1"]);
     assert!(
         out.status.success(),
         "{}",
@@ -131,13 +133,12 @@ fn the_overload_guard_bounds_the_queue_of_a_burst_the_mean_load_hides() {
 #[test]
 fn work_expected_to_take_hours_asks_for_force_before_running() {
     // 10^5 requests/s for 30 days, 2 seeds: 5·10^11 events (a shard of it: 2.6·10^11).
-    let doc = scenario(
+    let (_dir, path) = scenario_at(
         json!({"process": "poisson", "rate_per_s": 100_000}),
         0.001,
         "30d",
         json!([dedicated("d", 200)]),
     );
-    let (_dir, path) = scenario_file(&doc);
     for args in [
         vec!["run"],
         vec![
@@ -149,12 +150,7 @@ fn work_expected_to_take_hours_asks_for_force_before_running() {
         ],
         vec!["run", "--shard", "1/4"],
     ] {
-        let out = servsim()
-            .arg(args[0])
-            .arg(&path)
-            .args(&args[1..])
-            .output()
-            .unwrap();
+        let out = output_of(args[0], &path, &args[1..]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(
@@ -165,35 +161,20 @@ fn work_expected_to_take_hours_asks_for_force_before_running() {
         assert!(out.stdout.is_empty());
     }
     // validate checks the file, not the work.
-    assert!(
-        servsim()
-            .arg("validate")
-            .arg(&path)
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    assert!(output_of("validate", &path, &[]).status.success());
 }
 
 #[test]
 fn work_beyond_any_machine_is_refused_even_with_force() {
     // 10^12 jobs every hour for 30 days, 2 seeds: 1.4·10^15 events.
-    let doc = scenario(
+    let (_dir, path) = scenario_at(
         json!({"process": "bursts", "every_s": "1h", "count": 1_000_000_000_000u64}),
         0.001,
         "30d",
         json!([dedicated("d", 1)]),
     );
-    let (_dir, path) = scenario_file(&doc);
-    let out = servsim()
-        .arg("run")
-        .arg(&path)
-        .arg("--force")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let out = output_of("run", &path, &["--force"]);
+    let stderr = refused(&out);
     assert!(
         stderr.contains("more than servsim runs even with --force (1e15)"),
         "{stderr}"
@@ -202,15 +183,14 @@ fn work_beyond_any_machine_is_refused_even_with_force() {
 
 #[test]
 fn a_warm_pool_too_big_to_create_is_refused() {
-    let doc = scenario(
+    let (_dir, path) = scenario_at(
         json!({"process": "poisson", "rate_per_s": 1}),
         1.0,
         "1h",
         json!([{"name": "s", "type": "serverless", "gpu_usd_per_s": 0.001,
                 "cold_start": {"dist": "constant", "value_s": 1}, "min_containers": 4_000_000}]),
     );
-    let (_dir, path) = scenario_file(&doc);
-    let out = servsim().arg("validate").arg(&path).output().unwrap();
+    let out = output_of("validate", &path, &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -223,32 +203,24 @@ fn a_warm_pool_too_big_to_create_is_refused() {
 
 #[test]
 fn more_replicas_than_memory_holds_ask_for_force() {
-    let doc = scenario(
+    let (_dir, path) = scenario_at(
         json!({"process": "poisson", "rate_per_s": 1}),
         1.0,
         "10s",
         json!([dedicated("d", 1)]),
     );
-    let (_dir, path) = scenario_file(&doc);
-    let out = servsim()
-        .arg("run")
-        .arg(&path)
-        .args(["--seeds", "10000"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let out = output_of("run", &path, &["--seeds", "10000"]);
+    let stderr = refused(&out);
     assert!(
         stderr.contains("expected 10000 replicas (platforms × seeds) held at once, about 5.7 GB of histograms; add --force"),
         "{stderr}"
     );
     // A shard holds only its share.
-    let out = servsim()
-        .arg("run")
-        .arg(&path)
-        .args(["--seeds", "10000", "--shard", "1/2", "--quiet"])
-        .output()
-        .unwrap();
+    let out = output_of(
+        "run",
+        &path,
+        &["--seeds", "10000", "--shard", "1/2", "--quiet"],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -258,27 +230,27 @@ fn more_replicas_than_memory_holds_ask_for_force() {
 
 #[test]
 fn a_grid_too_big_to_hold_is_refused_before_it_is_built() {
-    let doc = scenario(
+    let (_dir, path) = scenario_at(
         json!({"process": "poisson", "rate_per_s": 1}),
         1.0,
         "10s",
         json!([dedicated("d", 1)]),
     );
-    let (_dir, path) = scenario_file(&doc);
-    let out = servsim()
-        .arg("sweep")
-        .arg(&path)
-        .args(["--param", "platforms.0.instances", "--range", "1:100000:1"])
-        .args([
+    let out = output_of(
+        "sweep",
+        &path,
+        &[
+            "--param",
+            "platforms.0.instances",
+            "--range",
+            "1:100000:1",
             "--param",
             "platforms.0.usd_per_hour",
             "--range",
             "1:100000:1",
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+        ],
+    );
+    let stderr = refused(&out);
     assert!(
         stderr.contains(
             "error: expected a grid of at most 100000 points, found 100000 × 100000 values"
@@ -293,7 +265,6 @@ fn a_thread_count_beyond_reason_is_an_argument_error() {
         .args(["run", "--threads", "60000"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = refused(&out);
     assert!(stderr.contains("60000 is not in 1..=1024"), "{stderr}");
 }

@@ -1,0 +1,64 @@
+//! A study's points as they finish: the unstable-platform warnings, the progress bar, and
+//! the `--output` file rewritten after every point.
+
+use crate::cli::{CliError, CommonArgs, Progress, run_error, write_atomically};
+use crate::experiment::{Job, ReplicaResult, RunOptions};
+use crate::sweep::{PointReport, Shard, Study};
+
+/// "at grid point 3 (a = 1, b = 2): " for warnings.
+pub fn point_label(report: &PointReport, i: usize) -> String {
+    let values: Vec<String> = report
+        .values
+        .0
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect();
+    format!("at grid point {i} ({}): ", values.join(", "))
+}
+
+/// Writes `text` to `--output` if given (used after each finished point).
+fn checkpoint(c: &CommonArgs, text: &str) -> Result<(), CliError> {
+    match &c.output {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => Ok(()),
+    }
+}
+
+/// Runs the replicas of `study` (those of `shard`, or all) behind a progress bar, hands
+/// each finished point to `on_point`, then rewrites `--output` with `render(state)`, so an
+/// interrupted study keeps the points it finished. The first failed write is returned
+/// once the study is done; later points still run but are not written.
+pub fn run_checkpointed<S>(
+    study: &Study,
+    opts: RunOptions,
+    shard: Option<Shard>,
+    c: &CommonArgs,
+    state: &mut S,
+    mut on_point: impl FnMut(&mut S, usize, Vec<(Job, ReplicaResult)>, &Progress),
+    render: impl Fn(&S) -> String,
+) -> Result<(), CliError> {
+    let progress = Progress::new(study.replica_count(opts.seeds, shard) as u64, c.quiet);
+    let mut saved = Ok(());
+    study
+        .run(opts, shard, &|| progress.tick(), |i, results| {
+            on_point(state, i, results, &progress);
+            if saved.is_ok() {
+                saved = checkpoint(c, &render(state));
+            }
+        })
+        .map_err(run_error)?;
+    progress.finish();
+    saved
+}
+
+/// The summary of finished point `i`, after warning if a platform in it is unstable.
+pub fn finished_point(
+    study: &Study,
+    c: &CommonArgs,
+    i: usize,
+    results: Vec<(Job, ReplicaResult)>,
+) -> PointReport {
+    let point = study.point_report(i, results);
+    c.warn_unstable(&point.platforms, &point_label(&point, i));
+    point
+}
