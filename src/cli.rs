@@ -293,10 +293,34 @@ pub fn write_stdout(text: &str) -> Result<(), CliError> {
 /// A warning on standard error for each setting of `scenario` that is valid but serves
 /// nothing, named like an error: `FILE: JSON path: why`.
 fn warn_scenario(scenario: &Scenario, file: &str) {
+    warn_scenarios(std::slice::from_ref(scenario), file);
+}
+
+/// The settings that are valid but serve badly (`Scenario::warnings`) of a scenario or of
+/// each point of a grid: each warning once, naming the grid points it holds at when it
+/// does not hold at all of them.
+fn warn_scenarios(points: &[Scenario], file: &str) {
+    let mut seen: Vec<((String, String), Vec<usize>)> = Vec::new();
+    for (i, s) in points.iter().enumerate() {
+        for w in s.warnings() {
+            match seen.iter_mut().find(|(k, _)| *k == w) {
+                Some((_, at)) => at.push(i),
+                None => seen.push((w, vec![i])),
+            }
+        }
+    }
     let mut stderr = std::io::stderr().lock();
-    for (path, why) in scenario.warnings() {
+    for ((path, why), at) in seen {
+        let at = match at.len() {
+            n if n == points.len() => String::new(),
+            1 => format!(" (at grid point {})", at[0]),
+            _ => {
+                let list: Vec<String> = at.iter().map(usize::to_string).collect();
+                format!(" (at grid points {})", list.join(", "))
+            }
+        };
         // A closed standard error must not turn a warning into a panic.
-        let _ = writeln!(stderr, "warning: {file}: {path}: {why}");
+        let _ = writeln!(stderr, "warning: {file}: {path}: {why}{at}");
     }
 }
 

@@ -7,7 +7,7 @@ use clap::{Arg, ArgAction, ArgMatches, Args};
 
 mod points;
 
-use super::{CliError, CommonArgs, emit, load_document, write_plot};
+use super::{CliError, CommonArgs, emit, load_document, warn_scenarios, write_plot};
 use crate::experiment::{RunOptions, load};
 use crate::report::{
     breakeven_plot, cost_plot, latency_cdf_plot, render_breakeven, render_run, render_sweep,
@@ -209,6 +209,9 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     let (doc, file) = load_document(Some(&args.scenario))?;
     let study = Study::new(doc, &file, params(&args.axes)?)?;
     let c = &args.common;
+    if !c.quiet {
+        warn_scenarios(&study.points, &file);
+    }
     let opts = options(&study, c);
     let (events, widest) = study_work(&study, opts.seeds, args.shard);
     c.check_work(events, widest)?;
@@ -256,6 +259,10 @@ fn breakeven_study(args: &BreakevenArgs) -> Result<(Study, Vec<f64>), CliError> 
         values: range.values().map_err(bad_range)?,
     };
     let mut study = Study::new(doc, &file, vec![param])?;
+    if !args.common.quiet {
+        // Before only A and B are kept, so that paths name the file's platforms.
+        warn_scenarios(&study.points, &file);
+    }
     study.retain_platforms(&[a, b])?;
     Ok((study, (0..range.len()).map(|i| range.value(i)).collect()))
 }

@@ -117,3 +117,47 @@ fn a_warm_pool_with_no_queue_never_grows_however_many_requests_it_rejects() {
     assert_eq!(mean(w, "containers_max"), 1.0);
     assert_conserved(w);
 }
+
+#[test]
+fn sweep_and_breakeven_warn_once_naming_the_grid_points_a_warning_holds_at() {
+    let (_dir, path) = scenario_file(&loss_scenario());
+    let file = path.display();
+    let sweep = servsim()
+        .arg("sweep")
+        .arg(&path)
+        .args(["--param", "platforms.0.queue_limit", "--values", "0,1,0"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(sweep.status.success(), "{sweep:?}");
+    let stderr = String::from_utf8_lossy(&sweep.stderr);
+    let expected = format!(
+        "warning: {file}: platforms[0]: {WARNING} (at grid points 0, 2)\n\
+         warning: {file}: platforms[2]: {WARM_WARNING}\n\
+         warning: {file}: platforms[3].overflow: {WARNING}\n"
+    );
+    assert!(stderr.starts_with(&expected), "{stderr}");
+    let breakeven = servsim()
+        .arg("breakeven")
+        .arg(&path)
+        .args(["--param", "platforms.0.queue_limit", "--range", "0:1:1"])
+        .args(["--between", "queue", "warm", "--quiet", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(breakeven.status.success(), "{breakeven:?}");
+    assert_eq!(String::from_utf8_lossy(&breakeven.stderr), "");
+    let breakeven = servsim()
+        .arg("breakeven")
+        .arg(&path)
+        .args(["--param", "platforms.0.queue_limit", "--range", "0:1:1"])
+        .args(["--between", "queue", "warm", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&breakeven.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "warning: {file}: platforms[0]: {WARNING} (at grid point 0)\n"
+        )),
+        "{stderr}"
+    );
+}
