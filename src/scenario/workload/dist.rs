@@ -35,14 +35,7 @@ pub const TOKENS: Keys = Keys {
     samples: "samples",
 };
 
-const KINDS: [&str; 6] = [
-    "constant",
-    "exponential",
-    "lognormal",
-    "gamma",
-    "uniform",
-    "empirical",
-];
+/// Service times may also be `llm`; every other distribution takes the first six.
 const SERVICE_KINDS: [&str; 7] = [
     "constant",
     "exponential",
@@ -52,6 +45,7 @@ const SERVICE_KINDS: [&str; 7] = [
     "empirical",
     "llm",
 ];
+const KINDS: &[&str] = SERVICE_KINDS.split_at(6).0;
 
 impl Keys {
     /// Seconds accept durations with units ("90s"); token counts plain numbers.
@@ -70,7 +64,7 @@ impl Keys {
 /// A distribution of seconds: `{"dist": "constant" | "exponential" | …, …}`.
 pub fn dist(v: &Value, path: &str, errs: &mut Errors) -> Option<Dist> {
     let mut o = Obj::new(v, path, errs)?;
-    let kind = tag(&mut o, "dist", &KINDS, errs)?;
+    let kind = tag(&mut o, "dist", KINDS, errs)?;
     let parsed = body(&mut o, kind, &SECONDS, errs);
     o.finish(errs);
     parsed
@@ -94,7 +88,7 @@ fn tokens(v: &Value, path: &str, errs: &mut Errors) -> Option<Dist> {
         return number(Range::NonNegative)(v, path, errs).map(Dist::constant);
     }
     let mut o = Obj::new(v, path, errs)?;
-    let kind = tag(&mut o, "dist", &KINDS, errs)?;
+    let kind = tag(&mut o, "dist", KINDS, errs)?;
     let parsed = body(&mut o, kind, &TOKENS, errs);
     o.finish(errs);
     parsed
