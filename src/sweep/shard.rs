@@ -177,22 +177,24 @@ pub fn merge(mut parts: Vec<(String, ShardFile)>) -> Result<Merged, SweepError> 
     let first = &parts[0].1;
     let (command, seed, seeds, slo) = (first.command, first.seed, first.seeds, first.slo_p99_s);
     let study = rebuild_study(first)?;
-    let mut by_point: Vec<Vec<ShardReplica>> = study.points.iter().map(|_| Vec::new()).collect();
+    let mut by_point: Vec<Vec<(Job, ReplicaResult)>> =
+        study.points.iter().map(|_| Vec::new()).collect();
     for (name, part) in &mut parts {
         check_complete(name, part, &study)?;
         for r in std::mem::take(&mut part.replicas) {
-            by_point[r.point].push(r);
+            let point = r.point;
+            by_point[point].push(decode(name, &study, r)?);
         }
     }
     if command == ShardCommand::Run {
-        let results = decode(by_point.pop().unwrap_or_default())?;
+        let results = by_point.pop().unwrap_or_default();
         let s = &study.points[0];
         let grouped = group_by_platform(s.platforms.len(), results);
         return Ok(Merged::Run(RunReport::from_results(s, seed, &grouped)));
     }
     let mut sweep = SweepReport::new(&study, seed, seeds, slo);
-    for (i, raw) in by_point.into_iter().enumerate() {
-        sweep.push(study.point_report(i, decode(raw)?));
+    for (i, results) in by_point.into_iter().enumerate() {
+        sweep.push(study.point_report(i, results));
     }
     Ok(Merged::Sweep(sweep))
 }
@@ -238,23 +240,21 @@ fn rebuild_study(part: &ShardFile) -> Result<Study, SweepError> {
     Study::new(part.scenario.clone(), &part.scenario_file, params)
 }
 
-fn decode(raw: Vec<ShardReplica>) -> Result<Vec<(Job, ReplicaResult)>, SweepError> {
-    raw.into_iter()
-        .map(|r| {
-            let job = Job {
-                platform: r.platform,
-                seed: r.seed,
-            };
-            serde_json::from_value::<ReplicaResult>(r.result)
-                .map(|res| (job, res))
-                .map_err(|e| {
-                    SweepError::Shard(format!(
-                        "point {}, platform {}, seed {}: unreadable replica result: {e}",
-                        r.point, r.platform, r.seed
-                    ))
-                })
+/// One replica of shard file `name` (already checked to be one of the study's), or an
+/// error naming the file, the point, the platform and the seed.
+fn decode(name: &str, study: &Study, r: ShardReplica) -> Result<(Job, ReplicaResult), SweepError> {
+    let job = Job {
+        platform: r.platform,
+        seed: r.seed,
+    };
+    serde_json::from_value::<ReplicaResult>(r.result)
+        .map(|res| (job, res))
+        .map_err(|e| {
+            SweepError::Shard(format!(
+                "{name}: point {}, platform {:?}, seed {}: unreadable replica result: {e}",
+                r.point, study.points[r.point].platforms[r.platform].name, r.seed
+            ))
         })
-        .collect()
 }
 
 /// Every shard 1..=N exactly once.

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::*;
 use crate::sweep::{END_H, invalid_stderr, s, small_scenario, stdout_of};
@@ -116,6 +116,24 @@ fn merge_refuses_parts_that_are_missing_foreign_incomplete_or_garbage() {
     std::fs::write(&cut_path, serde_json::to_vec(&cut).unwrap()).unwrap();
     let e = invalid_stderr(&["merge", s(&a1), s(&cut_path), s(&a3)]);
     assert!(e.contains("cut.json: shard 2/3 is incomplete"), "{e}");
+    let mut damaged: Value = serde_json::from_slice(&std::fs::read(&a2).unwrap()).unwrap();
+    let replica = &mut damaged["replicas"][0];
+    replica["result"] = json!("not a result");
+    let (point, platform, seed) = (
+        replica["point"].clone(),
+        replica["platform"].as_u64().unwrap() as usize,
+        replica["seed"].clone(),
+    );
+    let damaged_path = d.join("damaged.json");
+    std::fs::write(&damaged_path, serde_json::to_vec(&damaged).unwrap()).unwrap();
+    let e = invalid_stderr(&["merge", s(&a1), s(&damaged_path), s(&a3)]);
+    let name = small_scenario()["platforms"][platform]["name"].clone();
+    assert!(
+        e.contains(&format!(
+            "damaged.json: point {point}, platform {name}, seed {seed}: unreadable replica result"
+        )),
+        "{e}"
+    );
     let junk = d.join("junk.json");
     std::fs::write(&junk, "{\"not\": \"a shard\"}").unwrap();
     let e = invalid_stderr(&["merge", s(&junk)]);

@@ -3,25 +3,11 @@
 
 use crate::cli::{CliError, CommonArgs, Progress, run_error, write_atomically};
 use crate::experiment::{Job, ReplicaResult, RunOptions};
-use crate::sweep::{PointReport, Shard, Study};
+use crate::sweep::{PointReport, Shard, Study, describe_values};
 
 /// "at grid point 3 (a = 1, b = 2): " for warnings.
 pub fn point_label(report: &PointReport, i: usize) -> String {
-    let values: Vec<String> = report
-        .values
-        .0
-        .iter()
-        .map(|(k, v)| format!("{k} = {v}"))
-        .collect();
-    format!("at grid point {i} ({}): ", values.join(", "))
-}
-
-/// Writes `text` to `--output` if given (used after each finished point).
-fn checkpoint(c: &CommonArgs, text: &str) -> Result<(), CliError> {
-    match &c.output {
-        Some(path) => write_atomically(path, text.as_bytes()),
-        None => Ok(()),
-    }
+    format!("at grid point {i} ({}): ", describe_values(&report.values.0))
 }
 
 /// Runs the replicas of `study` (those of `shard`, or all) behind a progress bar, hands
@@ -42,8 +28,10 @@ pub fn run_checkpointed<S>(
     study
         .run(opts, shard, &|| progress.tick(), |i, results| {
             on_point(state, i, results, &progress);
-            if saved.is_ok() {
-                saved = checkpoint(c, &render(state));
+            // Rendered only when there is a file to write: a grid of thousands of points
+            // would otherwise draw its whole report once per point.
+            if let (Some(path), Ok(())) = (&c.output, &saved) {
+                saved = write_atomically(path, render(state).as_bytes());
             }
         })
         .map_err(run_error)?;
