@@ -87,8 +87,6 @@ impl BillingRule {
 pub struct Meter {
     pub rule: BillingRule,
     pub billed: BilledTime,
-    /// Spans billed so far.
-    pub spans: u64,
 }
 
 impl Meter {
@@ -96,13 +94,11 @@ impl Meter {
         Meter {
             rule,
             billed: BilledTime::default(),
-            spans: 0,
         }
     }
 
     pub fn add(&mut self, span: &UsageSpan) {
         self.billed.add(self.rule.bill(span));
-        self.spans += 1;
     }
 }
 

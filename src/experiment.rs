@@ -419,12 +419,6 @@ pub struct RunReport {
     pub platforms: Vec<PlatformSummary>,
 }
 
-/// Runs a scenario and summarises every platform.
-pub fn run_report(s: &Scenario, opts: RunOptions) -> Result<RunReport, RunError> {
-    let results = run(s, opts)?;
-    Ok(RunReport::from_results(s, opts.seed, &results))
-}
-
 impl RunReport {
     /// The report of replica results grouped by platform, each group in seed order.
     pub fn from_results(s: &Scenario, seed: u64, results: &[Vec<ReplicaResult>]) -> RunReport {

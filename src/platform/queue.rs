@@ -72,11 +72,6 @@ impl RequestQueue {
         self.queue.push_back(r);
     }
 
-    /// Puts a request back at the head (a requeued one goes first).
-    pub fn push_front(&mut self, r: Request) {
-        self.queue.push_front(r);
-    }
-
     #[inline]
     pub fn pop_front(&mut self) -> Option<Request> {
         self.queue.pop_front()

@@ -101,11 +101,6 @@ impl<'a> Obj<'a> {
         self.map.get(key)
     }
 
-    /// Marks keys as known without reading them (read elsewhere, e.g. a tag).
-    pub fn allow(&mut self, keys: &[&'static str]) {
-        self.known.extend_from_slice(keys);
-    }
-
     /// A required key, parsed by `parse`.
     pub fn req<T>(
         &mut self,

@@ -7,7 +7,10 @@ use crate::sweep::{PointReport, Shard, Study, describe_values};
 
 /// "at grid point 3 (a = 1, b = 2): " for warnings.
 pub fn point_label(report: &PointReport, i: usize) -> String {
-    format!("at grid point {i} ({}): ", describe_values(&report.values.0))
+    format!(
+        "at grid point {i} ({}): ",
+        describe_values(&report.values.0)
+    )
 }
 
 /// Runs the replicas of `study` (those of `shard`, or all) behind a progress bar, hands

@@ -75,8 +75,6 @@ pub(super) struct Fleet {
     serving_gpus: u32,
     /// GPUs of billed instances.
     pub live: TimeAverage,
-    /// GPUs executing at least one input.
-    pub busy: TimeAverage,
     /// GPUs of instances still provisioning.
     pub booting: TimeAverage,
 }
@@ -93,7 +91,6 @@ impl Fleet {
             index: LoadIndex::new(max_inputs),
             serving_gpus: 0,
             live: TimeAverage::default(),
-            busy: TimeAverage::default(),
             booting: TimeAverage::default(),
         }
     }
@@ -190,7 +187,6 @@ impl Fleet {
         g.load += 1;
         if load == 0 {
             g.busy_since = now;
-            self.busy.add(now, 1);
         }
         let epoch = g.epoch;
         self.index.moved(gpu, load, load + 1);
@@ -217,7 +213,6 @@ impl Fleet {
         g.load -= 1;
         if g.load == 0 {
             g.busy += now - g.busy_since;
-            self.busy.add(now, -1);
         }
         if self.vms[self.vm_of(gpu) as usize].state == VmState::Serving {
             self.index.moved(gpu, load, load - 1);
@@ -247,7 +242,6 @@ impl Fleet {
             if g.load > 0 {
                 g.busy += now - g.busy_since;
                 g.load = 0;
-                self.busy.add(now, -1);
             }
             g.epoch = g.epoch.wrapping_add(1);
         }

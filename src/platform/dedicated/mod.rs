@@ -18,7 +18,7 @@ use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
 use crate::billing::{BillingRule, Meter};
 use crate::engine::{Context, Model};
-use crate::metrics::Recorder;
+use crate::metrics::{Recorder, TimeAverage};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{Dist, Request};
@@ -237,11 +237,6 @@ impl Dedicated {
         (self.queue.len() + self.requeued.len()) as u64
     }
 
-    /// Queued plus running requests.
-    pub fn load(&self) -> u64 {
-        self.in_flight + self.waiting()
-    }
-
     /// Whether a serving GPU has a free input slot.
     pub fn has_free_slot(&self) -> bool {
         self.fleet.has_free()
@@ -289,7 +284,9 @@ impl Dedicated {
         });
         let f = &self.fleet;
         let mean = f.live.mean_until(horizon);
-        let busy_mean = f.busy.mean_until(horizon);
+        // GPU-busy time is billed exactly (never rounded), every span closed by now.
+        let busy = self.meter.billed.busy_gpu + self.fallback_meter.billed.busy_gpu;
+        let busy_mean = TimeAverage::mean_of(busy, horizon);
         let containers = ContainerStats {
             started: self.spot_started_gpus(&spot),
             mean,

@@ -214,14 +214,10 @@ impl Serverless {
             self.recorder.counts.timed_out += self.queue.expire(now);
             let floor = self.desired().max(self.cfg.min_containers as u64);
             if self.fleet.live_count() > floor {
-                let parts = self.fleet.stop(slot, now);
-                self.bill(parts, now);
+                self.stop_and_bill(slot, now);
             } else {
                 self.fleet.idle.remove(slot);
-                let ticket = ctx.ticket();
-                self.fleet
-                    .idle
-                    .push_back(slot, now + self.cfg.scaledown_window, ticket);
+                self.went_idle(ctx, slot);
             }
         }
         self.arm_scaledown(ctx);
@@ -250,8 +246,7 @@ impl Serverless {
         reqs.sort_by_key(|(r, _)| r.arrival);
         self.in_flight -= c.assigned as u64;
         self.recorder.preemptions += 1;
-        let parts = self.fleet.stop(slot, now);
-        self.bill(parts, now);
+        self.stop_and_bill(slot, now);
         self.restart(ctx, reqs);
         self.autoscale(ctx);
     }

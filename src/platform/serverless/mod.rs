@@ -86,10 +86,6 @@ pub enum ServerlessEvent {
         slot: u32,
         life: u32,
     },
-    Preempted {
-        slot: u32,
-        life: u32,
-    },
 }
 
 /// One serverless platform in one replica.
@@ -173,7 +169,6 @@ impl Serverless {
                 self.on_preemption_due(ctx, slot, life)
             }
             ServerlessEvent::GaveUp { slot, life } => self.on_gave_up(ctx, slot, life),
-            ServerlessEvent::Preempted { slot, life } => self.on_preempted(ctx, slot, life),
         }
     }
 
@@ -204,11 +199,9 @@ impl Serverless {
         )
     }
 
-    fn bill(
-        &mut self,
-        (start, boot_end, busy_gpu): (SimTime, SimTime, SimDuration),
-        stop: SimTime,
-    ) {
+    /// Stops the container in `slot` now and bills its span.
+    fn stop_and_bill(&mut self, slot: u32, stop: SimTime) {
+        let (start, boot_end, busy_gpu) = self.fleet.stop(slot, stop);
         self.meter.add(&UsageSpan {
             start,
             boot_end,
@@ -223,8 +216,7 @@ impl Serverless {
         self.recorder.counts.timed_out += self.queue.expire(horizon);
         let live: Vec<u32> = self.fleet.live_slots().collect();
         for slot in live {
-            let parts = self.fleet.stop(slot, horizon);
-            self.bill(parts, horizon);
+            self.stop_and_bill(slot, horizon);
         }
         self.recorder.counts.in_flight_at_end =
             self.in_flight + self.queue.len() as u64 + self.restarts.len() as u64;

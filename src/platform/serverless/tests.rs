@@ -53,7 +53,7 @@ fn preempted_at(dispatch: Dispatch, at_s: u64, timeout_s: Option<u64>) -> Platfo
     sim.init(|m, ctx| {
         let slot = m.fleet.live_slots().next().expect("one container");
         let life = m.fleet.get(slot).life;
-        m.handle(ctx, ServerlessEvent::Preempted { slot, life });
+        m.on_preempted(ctx, slot, life);
     });
     sim.run_until(SimTime(1000 * S), std::iter::empty());
     sim.into_model().finish(SimTime(1000 * S))
@@ -146,7 +146,7 @@ fn a_replacement_gives_its_spare_slots_to_the_function_queue_before_a_new_arriva
         let waiting = c.waiting.as_mut().expect("A and B wait for the boot");
         waiting[0].1 = Some(SimTime(3 * S));
         let life = c.life;
-        m.handle(ctx, ServerlessEvent::Preempted { slot, life });
+        m.on_preempted(ctx, slot, life);
     });
     sim.run_until(SimTime(1000 * S), [request(4, 1)]);
     let out = sim.into_model().finish(SimTime(1000 * S));
