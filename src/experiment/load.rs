@@ -11,7 +11,7 @@
 use crate::platform::{PlatformModel, ServerlessConfig};
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::workload::trace::Repeat;
-use crate::workload::{ArrivalProcess, Dist, Service, TraceSpec, Workload};
+use crate::workload::{ArrivalProcess, Service, TraceSpec, Workload};
 
 /// Why a platform cannot keep up: its mean offered load (concurrent requests it would
 /// need to serve, λ·E[S]) against its capacity (input slots), with no queue limit.
@@ -72,7 +72,7 @@ fn deterministic(w: &Workload) -> bool {
         .arrivals
         .iter()
         .all(|a| matches!(a, ArrivalProcess::Periodic { jitter_s, .. } if *jitter_s == 0.0));
-    let constant = matches!(w.service, Some(Service::Dist(Dist::Constant { .. })));
+    let constant = matches!(&w.service, Some(Service::Dist(d)) if d.is_constant());
     periodic && constant && w.arrivals.len() == 1
 }
 

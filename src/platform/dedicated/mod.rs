@@ -226,9 +226,14 @@ impl Dedicated {
     fn stop_vm(&mut self, vm: u32, now: SimTime) {
         let role = self.fleet.vms[vm as usize].role;
         let span = self.fleet.stop(vm, now);
+        self.meter_for(role).add(&span);
+    }
+
+    /// On-demand fallback instances are billed on their own meter (SPEC §10.11).
+    fn meter_for(&mut self, role: Role) -> &mut Meter {
         match role {
-            Role::Fallback { .. } => self.fallback_meter.add(&span),
-            _ => self.meter.add(&span),
+            Role::Fallback { .. } => &mut self.fallback_meter,
+            _ => &mut self.meter,
         }
     }
 
@@ -264,10 +269,8 @@ impl Dedicated {
         let live: Vec<u32> = self.fleet.live_vms().collect();
         for vm in live {
             let span = self.fleet.span(vm, horizon);
-            match self.fleet.vms[vm as usize].role {
-                Role::Fallback { .. } => self.fallback_meter.add(&span),
-                _ => self.meter.add(&span),
-            }
+            let role = self.fleet.vms[vm as usize].role;
+            self.meter_for(role).add(&span);
         }
         self.recorder.counts.in_flight_at_end = self.in_flight + self.waiting();
         debug_assert!(

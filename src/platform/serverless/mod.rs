@@ -218,8 +218,7 @@ impl Serverless {
         for slot in live {
             self.stop_and_bill(slot, horizon);
         }
-        self.recorder.counts.in_flight_at_end =
-            self.in_flight + self.queue.len() as u64 + self.restarts.len() as u64;
+        self.recorder.counts.in_flight_at_end = self.load();
         debug_assert!(
             self.recorder.counts.is_conserved(),
             "requests are conserved"
