@@ -233,7 +233,9 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
     let name: Option<String> = o.req("name", errs);
     let description: String = o.or("description", errs);
     let horizon_path = o.at("horizon");
-    let horizon = o.req("horizon", errs).and_then(|h| horizon(h, &horizon_path, errs));
+    let horizon = o
+        .req("horizon", errs)
+        .and_then(|h| horizon(h, &horizon_path, errs));
     let seeds: u32 = o.or("seeds", errs);
     let seed: u64 = o.or("seed", errs);
     let slo = o.opt_with("slo", errs, slo);

@@ -8,11 +8,15 @@
 //! enums (`{"dist": "lognormal", …}`) lose the path of errors inside them. Users fixing a
 //! scenario want every mistake, each with its exact path, in one go.
 
+mod getter;
+mod suggest;
 mod value;
 
 use serde_json::{Map, Value};
 
-use super::keys::{self, Key, Table, Ty, Union};
+use super::keys::{Key, Table, Ty, Union};
+use getter::{Getter, is_structured};
+pub use suggest::{did_you_mean, suggest};
 pub use value::{Scalar, describe, parse_duration, scalar};
 
 /// One problem in a file: where, and what was expected and found.
@@ -65,52 +69,6 @@ pub fn join(parent: &str, key: &str) -> String {
 /// `parent[i]`.
 pub fn index(parent: &str, i: usize) -> String {
     format!("{parent}[{i}]")
-}
-
-/// The candidate `name` was most likely meant as, if one is close: the same name in
-/// another case or with its `_`-separated words in another order, else the nearest within
-/// an edit distance of a third of its length (a transposition counts as one edit), else the
-/// only candidate that one of them begins (`rate` → `rate_per_s`).
-pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let lower = name.to_lowercase();
-    let words = |s: &str| {
-        let mut w: Vec<String> = s.to_lowercase().split('_').map(str::to_string).collect();
-        w.sort_unstable();
-        w
-    };
-    let mine = words(name);
-    if let Some(c) = candidates
-        .iter()
-        .find(|c| c.to_lowercase() == lower || words(c) == mine)
-    {
-        return Some(c);
-    }
-    let limit = name.chars().count().max(3) / 3;
-    let nearest = candidates
-        .iter()
-        .map(|c| (strsim::osa_distance(&lower, &c.to_lowercase()), *c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d);
-    if let Some((_, c)) = nearest {
-        return Some(c);
-    }
-    let prefixed: Vec<&'c str> = candidates
-        .iter()
-        .copied()
-        .filter(|c| lower.len().min(c.len()) >= 3)
-        .filter(|c| c.starts_with(lower.as_str()) || lower.starts_with(*c))
-        .collect();
-    match prefixed.as_slice() {
-        [one] => Some(one),
-        _ => None,
-    }
-}
-
-/// ` (did you mean "x"?)` when `suggest` finds a close candidate, else "".
-pub fn did_you_mean(name: &str, candidates: &[&str]) -> String {
-    suggest(name, candidates)
-        .map(|c| format!(" (did you mean \"{c}\"?)"))
-        .unwrap_or_default()
 }
 
 /// An object being read through its key table: remembers which keys were asked for, and
@@ -195,8 +153,11 @@ impl<'a> Obj<'a> {
             .copied()
             .filter(|t| t.tag.is_some_and(|(_, v)| v == value));
         let first = candidates.next().expect("a tag value names a variant");
-        let own_key_given =
-            |t: &&Table| t.keys.iter().any(|k| self.has_raw(k.name) && first.key(k.name).is_none());
+        let own_key_given = |t: &&Table| {
+            t.keys
+                .iter()
+                .any(|k| self.has_raw(k.name) && first.key(k.name).is_none())
+        };
         let chosen = candidates.find(own_key_given).unwrap_or(first);
         self.table = Some(chosen);
         Some(chosen.id)
@@ -391,51 +352,6 @@ impl<'a> Obj<'a> {
                 .collect(),
         });
     }
-}
-
-/// How a key is read, with the types the getter can read.
-#[derive(Clone, Copy)]
-enum Getter {
-    Required(fn(&Ty) -> bool),
-    Optional(fn(&Ty) -> bool),
-    Defaulted(fn(&Ty) -> bool),
-}
-
-impl std::fmt::Debug for Getter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Getter::Required(_) => "a getter for a required key",
-            Getter::Optional(_) => "a getter for an optional key",
-            Getter::Defaulted(_) => "a getter for a key with a default",
-        })
-    }
-}
-
-impl Getter {
-    fn fits(self, key: &Key) -> bool {
-        use keys::Default as D;
-        match self {
-            Getter::Required(reads) => matches!(key.default, D::Required) && reads(&key.ty),
-            Getter::Optional(reads) => {
-                matches!(key.default, D::Optional | D::Derived(_)) && reads(&key.ty)
-            }
-            Getter::Defaulted(reads) => {
-                matches!(key.default, D::Num(_) | D::Whole(_) | D::Text(_)) && reads(&key.ty)
-            }
-        }
-    }
-}
-
-fn is_structured(ty: &Ty) -> bool {
-    matches!(
-        ty,
-        Ty::List { .. }
-            | Ty::Tuple(_)
-            | Ty::Object(_)
-            | Ty::Union(_)
-            | Ty::OneOf(_)
-            | Ty::Named(_)
-    )
 }
 
 /// A non-empty array, each item read by `item` with its own path.

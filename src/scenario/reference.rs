@@ -81,7 +81,11 @@ impl Sections {
         }
         for group in t.exactly_one {
             let names: Vec<String> = group.iter().map(|k| format!("`{k}`")).collect();
-            let _ = writeln!(self.body, "\nExactly one of {} must be given.", names.join(", "));
+            let _ = writeln!(
+                self.body,
+                "\nExactly one of {} must be given.",
+                names.join(", ")
+            );
         }
         self.keys(common.iter().chain(t.keys));
         self.children(t.keys);
@@ -132,10 +136,7 @@ impl Sections {
             self.keys(u.common.iter());
         }
         let tag = u.tag;
-        let _ = write!(
-            self.body,
-            "\n| `{tag}` | keys | meaning |\n|---|---|---|\n"
-        );
+        let _ = write!(self.body, "\n| `{tag}` | keys | meaning |\n|---|---|---|\n");
         for v in u.variants {
             let (_, value) = v.tag.expect("every variant has a tag");
             let names: Vec<String> = v.keys.iter().map(|k| format!("`{}`", k.name)).collect();
@@ -276,7 +277,13 @@ fn unit(key: &Key) -> &'static str {
         (Some(unit), _) => unit,
         (None, Ty::Duration(_)) => "s",
         (None, Ty::Tokens(_)) => "tokens",
-        (None, Ty::List { item, .. }) if matches!(item, Ty::Tokens(_)) => "tokens",
+        (
+            None,
+            Ty::List {
+                item: Ty::Tokens(_),
+                ..
+            },
+        ) => "tokens",
         (None, _) => "—",
     }
 }

@@ -147,12 +147,7 @@ fn union(u: &Union, defs: &mut Map<String, Value>) -> Value {
 
 /// A closed object with the keys of `table` (and `common`). As a variant of a union its
 /// tag is required; read on its own, the tag may be given and must name the table.
-fn object(
-    table: &Table,
-    common: &[Key],
-    as_variant: bool,
-    defs: &mut Map<String, Value>,
-) -> Value {
+fn object(table: &Table, common: &[Key], as_variant: bool, defs: &mut Map<String, Value>) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     if let Some((tag, value)) = table.tag {

@@ -31,6 +31,9 @@ fn the_reference_lists_every_key_with_its_type_unit_and_default() {
         "| `usd_per_hour` | number ≥ 0 | USD per hour | *required* |",
         "| `seeds` | whole number ≥ 1 | — | `8` |",
     ] {
-        assert!(page.contains(row), "the reference has no row starting {row:?}");
+        assert!(
+            page.contains(row),
+            "the reference has no row starting {row:?}"
+        );
     }
 }

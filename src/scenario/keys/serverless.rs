@@ -29,10 +29,26 @@ pub static SERVERLESS: Table = Table {
             default: Default::Required,
             doc: "GPU price per container-second, in USD (an H100 on Modal: 0.001097)",
         },
-        price("cpu_cores", 0.125, "reserved CPU cores per container, billed like the GPU"),
-        price("cpu_usd_per_core_s", 0.0000131, "price of a CPU core per second, in USD"),
-        price("memory_gib", 0.125, "reserved memory per container, in GiB, billed like the GPU"),
-        price("memory_usd_per_gib_s", 0.00000222, "price of a GiB of memory per second, in USD"),
+        price(
+            "cpu_cores",
+            0.125,
+            "reserved CPU cores per container, billed like the GPU",
+        ),
+        price(
+            "cpu_usd_per_core_s",
+            0.0000131,
+            "price of a CPU core per second, in USD",
+        ),
+        price(
+            "memory_gib",
+            0.125,
+            "reserved memory per container, in GiB, billed like the GPU",
+        ),
+        price(
+            "memory_usd_per_gib_s",
+            0.00000222,
+            "price of a GiB of memory per second, in USD",
+        ),
         Key {
             name: "price_multiplier",
             ty: Ty::Number(Range::Positive),

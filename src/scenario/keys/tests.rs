@@ -81,10 +81,11 @@ fn platforms() -> Vec<Value> {
         "replacement_delay": c(1.0), "model_load": c(1.0)});
     let mut overflow = serverless.clone();
     overflow.as_object_mut().unwrap().remove("name");
-    let hybrid = |name: &str, when: Value| {
-        json!({"name": name, "type": "hybrid", "base": base, "overflow": overflow, "overflow_when": when})
-    };
-    let (wait, length) = (hybrid("h1", json!({"queue_wait_s": 5})), hybrid("h2", json!({"queue_length": 3})));
+    let hybrid = |name: &str, when: Value| json!({"name": name, "type": "hybrid", "base": base, "overflow": overflow, "overflow_when": when});
+    let (wait, length) = (
+        hybrid("h1", json!({"queue_wait_s": 5})),
+        hybrid("h2", json!({"queue_length": 3})),
+    );
     vec![serverless, dedicated, wait, length]
 }
 
@@ -115,10 +116,22 @@ fn corpus() -> Vec<Value> {
         json!({"kind": "daily_windows", "windows": [{"start_h": 9, "end_h": 17, "multiplier": 2}], "outside": 0.1}),
     ];
     let services = [
-        tokens(json!({"dist": "lognormal", "mean": 500, "cv": 1}), json!(200)),
-        tokens(json!({"dist": "uniform", "min": 10, "max": 20}), json!({"dist": "empirical", "samples": [1, 2]})),
-        tokens(json!({"dist": "gamma", "mean": 10, "cv": 1}), json!({"dist": "exponential", "mean": 30})),
-        tokens(json!({"dist": "constant", "value": 10}), json!({"dist": "lognormal", "mu": 3, "sigma": 0.5})),
+        tokens(
+            json!({"dist": "lognormal", "mean": 500, "cv": 1}),
+            json!(200),
+        ),
+        tokens(
+            json!({"dist": "uniform", "min": 10, "max": 20}),
+            json!({"dist": "empirical", "samples": [1, 2]}),
+        ),
+        tokens(
+            json!({"dist": "gamma", "mean": 10, "cv": 1}),
+            json!({"dist": "exponential", "mean": 30}),
+        ),
+        tokens(
+            json!({"dist": "constant", "value": 10}),
+            json!({"dist": "lognormal", "mu": 3, "sigma": 0.5}),
+        ),
     ];
     let doc = |i: usize, service: &Value| {
         json!({"name": format!("doc{i}"), "description": "coverage", "horizon": "1d", "seeds": 2, "seed": 3,
@@ -127,8 +140,19 @@ fn corpus() -> Vec<Value> {
                             "service": service, "timeout_s": 60},
                "platforms": platforms()})
     };
-    let mut docs: Vec<Value> = services.iter().enumerate().map(|(i, s)| doc(i, s)).collect();
-    for dist in ["constant", "exponential", "gamma", "uniform", "empirical", "lognormal"] {
+    let mut docs: Vec<Value> = services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| doc(i, s))
+        .collect();
+    for dist in [
+        "constant",
+        "exponential",
+        "gamma",
+        "uniform",
+        "empirical",
+        "lognormal",
+    ] {
         let mut d = doc(0, &json!({}));
         d["workload"]["arrivals"] = json!({"process": "poisson", "rate_per_s": 1});
         d["workload"]["service"] = platforms()[0]["cold_start"]["phases"]
@@ -146,7 +170,10 @@ fn corpus() -> Vec<Value> {
 
 fn shipped() -> Vec<(Value, std::path::PathBuf)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "json"));
     files.sort();
     let read = |p: &Path| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
@@ -156,12 +183,20 @@ fn shipped() -> Vec<(Value, std::path::PathBuf)> {
 #[test]
 fn every_key_of_every_table_is_read_by_its_reader() {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
-    let docs = corpus().into_iter().map(|d| (d, here.clone())).chain(shipped());
+    let docs = corpus()
+        .into_iter()
+        .map(|d| (d, here.clone()))
+        .chain(shipped());
     let mut asked: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (doc, base) in docs {
         let mut errs = Errors::default();
         let parsed = crate::scenario::scenario(&doc, &mut errs, &base);
-        assert!(parsed.is_some() && errs.0.is_empty(), "{}: {:?}", doc["name"], errs.0);
+        assert!(
+            parsed.is_some() && errs.0.is_empty(),
+            "{}: {:?}",
+            doc["name"],
+            errs.0
+        );
         for visit in errs.1 {
             let names = tables().remove(visit.table).unwrap_or_default();
             let read = names.into_iter().filter(|n| !visit.unread.contains(n));
@@ -169,8 +204,13 @@ fn every_key_of_every_table_is_read_by_its_reader() {
         }
     }
     for (id, names) in tables() {
-        let read = asked.get(id).unwrap_or_else(|| panic!("table {id:?} was never read"));
+        let read = asked
+            .get(id)
+            .unwrap_or_else(|| panic!("table {id:?} was never read"));
         let unread: Vec<&str> = names.into_iter().filter(|n| !read.contains(n)).collect();
-        assert!(unread.is_empty(), "table {id:?}: keys never read: {unread:?}");
+        assert!(
+            unread.is_empty(),
+            "table {id:?}: keys never read: {unread:?}"
+        );
     }
 }

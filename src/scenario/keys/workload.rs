@@ -239,7 +239,10 @@ pub static FILTER: Table = Table {
         column("owner", "the row's `HashOwner`"),
         column("app", "the row's `HashApp`"),
         column("function", "the row's `HashFunction`"),
-        column("trigger", "the row's `Trigger` (`http`, `timer`, `queue` …)"),
+        column(
+            "trigger",
+            "the row's `Trigger` (`http`, `timer`, `queue` …)",
+        ),
     ],
     exactly_one: &[],
 };

@@ -61,7 +61,13 @@ fn every_error_is_collected_with_its_path() {
     let paths: Vec<&str> = errs.0.iter().map(|e| e.path.as_str()).collect();
     assert_eq!(
         paths,
-        vec!["top.a", "top.b", "top.c", "top.scaledwon_window_s", "top.zz"]
+        vec![
+            "top.a",
+            "top.b",
+            "top.c",
+            "top.scaledwon_window_s",
+            "top.zz"
+        ]
     );
     assert_eq!(errs.0[0].message, "expected a number > 0, found -1");
     assert_eq!(
@@ -100,14 +106,20 @@ fn suggestions_come_from_case_word_order_edit_distance_or_a_unique_prefix() {
     ];
     assert_eq!(suggest("Min_Containers", &keys), Some("min_containers"));
     assert_eq!(suggest("hour_per_usd", &keys), Some("usd_per_hour"));
-    assert_eq!(suggest("scaledwon_window_s", &keys), Some("scaledown_window_s"));
+    assert_eq!(
+        suggest("scaledwon_window_s", &keys),
+        Some("scaledown_window_s")
+    );
     assert_eq!(suggest("min_container", &keys), Some("min_containers"));
     assert_eq!(suggest("rate", &keys), Some("rate_per_s"));
     // Two candidates start with "max": no guess.
     assert_eq!(suggest("max", &keys), None);
     assert_eq!(suggest("zz_unknown", &keys), None);
     assert_eq!(suggest("colour", &keys), None);
-    assert_eq!(did_you_mean("rate", &keys), " (did you mean \"rate_per_s\"?)");
+    assert_eq!(
+        did_you_mean("rate", &keys),
+        " (did you mean \"rate_per_s\"?)"
+    );
     assert_eq!(did_you_mean("colour", &keys), "");
 }
 

@@ -25,7 +25,10 @@ pub fn scalar<T: Scalar>(v: &Value, ty: &'static Ty, path: &str, errs: &mut Erro
 }
 
 fn no_default(key: &Key) -> ! {
-    panic!("key {:?} has no default of the type it is read as: {:?}", key.name, key.default)
+    panic!(
+        "key {:?} has no default of the type it is read as: {:?}",
+        key.name, key.default
+    )
 }
 
 impl Scalar for f64 {
@@ -192,7 +195,10 @@ pub(super) fn choice<'c>(
     if let Some(c) = v.as_str().and_then(|s| choices.iter().find(|c| **c == s)) {
         return Some(c);
     }
-    let hint = v.as_str().map(|s| did_you_mean(s, choices)).unwrap_or_default();
+    let hint = v
+        .as_str()
+        .map(|s| did_you_mean(s, choices))
+        .unwrap_or_default();
     errs.push(
         path,
         format!("expected {}, found {}{hint}", one_of(choices), describe(v)),

@@ -30,12 +30,7 @@ fn daily(v: &Value, path: &str, errs: &mut Errors) -> Option<RateProfile> {
     Some(p)
 }
 
-fn profile(
-    v: &Value,
-    path: &str,
-    errs: &mut Errors,
-    kinds: &'static Union,
-) -> Option<RateProfile> {
+fn profile(v: &Value, path: &str, errs: &mut Errors, kinds: &'static Union) -> Option<RateProfile> {
     let mut o = Obj::tagged(v, path, kinds, errs)?;
     let parsed = match o.variant(errs)? {
         "daily-windows" => daily_windows(&mut o, errs),
