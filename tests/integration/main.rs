@@ -11,6 +11,7 @@ mod performance;
 mod plots;
 mod queue_limit_warning;
 mod robustness;
+mod semantics;
 mod serverless;
 mod shards;
 mod slurm;
