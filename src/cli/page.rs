@@ -75,6 +75,11 @@ pub fn page_of(
         .map(|a| a.to_string_lossy().into_owned());
     Page {
         command_line: command_line(args),
+        left_out: WITH_VALUE
+            .iter()
+            .chain(&WITHOUT_VALUE)
+            .map(|f| f.to_string())
+            .collect(),
         scenario_file,
         scenario_text,
         description: scenario.description.clone(),

@@ -88,6 +88,26 @@ pub(super) fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("cannot draw the plot: {e:?}")
 }
 
+/// Line colours, one per series in order (matplotlib's "tab10": distinct on white and on
+/// paper; the latency target and the crossing are drawn in black).
+const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(23, 190, 207),
+    RGBColor(188, 189, 34),
+];
+
+/// The colour of series `k`.
+pub(super) fn color(k: usize) -> RGBAColor {
+    PALETTE[k % PALETTE.len()].to_rgba()
+}
+
 /// A platform's monthly cost: mean and 95% CI half-width (0 with one seed).
 fn monthly_cost(p: &PlatformSummary) -> Option<(f64, f64, bool)> {
     p.cost_usd_per_month
@@ -209,18 +229,28 @@ pub(super) fn series_of(
     (lines, axis)
 }
 
-/// Whole decades around the positive values `xs` (with 20% room), so a log axis is
-/// labelled all the way; 1 ms to 1 s when there are none.
+/// The span of a log axis around the positive values `xs`, with 20% room, from and to a
+/// 1-2-5 value so that both ends carry a tick label; 1 ms to 1 s when there are none.
 pub(super) fn decades(xs: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
     let xs = xs.filter(|x| *x > 0.0 && x.is_finite());
     let lo = xs.clone().fold(f64::INFINITY, f64::min);
     let hi = xs.fold(f64::NEG_INFINITY, f64::max);
-    if lo.is_finite() && hi.is_finite() {
-        let floor = 10f64.powf((lo / 1.2).log10().floor());
-        (floor, 10f64.powf((hi * 1.2).log10().ceil()))
-    } else {
-        (1e-3, 1.0)
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (1e-3, 1.0);
     }
+    let (lo, hi) = (lo / 1.2, hi * 1.2);
+    let decade = |x: f64| 10f64.powf(x.log10().floor());
+    let below = [5.0, 2.0, 1.0]
+        .iter()
+        .map(|m| decade(lo) * m)
+        .find(|v| *v <= lo * 1.000_001)
+        .unwrap_or(decade(lo));
+    let above = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| decade(hi) * m)
+        .find(|v| *v >= hi / 1.000_001)
+        .unwrap_or(decade(hi) * 10.0);
+    (below, above)
 }
 
 /// 1, 2, 5, 10, 20, 50 … within [lo, hi].
@@ -276,7 +306,7 @@ fn draw_costs(
             .margin(16)
             .x_label_area_size(56)
             .y_label_area_size(96)
-            .build_cartesian_2d(x0..x1, y0..y1)
+            .build_cartesian_2d(Keyed::new(x0..x1, grid_ticks(series, axis)), y0..y1)
             .map_err(err)?;
         let x_fmt = x_formatter(axis);
         chart
@@ -294,7 +324,7 @@ fn draw_costs(
             draw_crossing(&mut chart, c, (y0, y1))?;
         }
         for (k, s) in series.iter().enumerate() {
-            draw_band_series(&mut chart, Palette99::pick(k).to_rgba(), s, f64::NEG_INFINITY)?;
+            draw_band_series(&mut chart, color(k), s, f64::NEG_INFINITY)?;
         }
         legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
@@ -347,7 +377,7 @@ pub(super) fn legend<'a, CT: CoordTranslate>(
 type CostChart<'a, 'b> = ChartContext<
     'a,
     SVGBackend<'b>,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    Cartesian2d<Keyed, RangedCoordf64>,
 >;
 
 /// The x and y spans of cost lines and their bands (y from 0 unless costs go negative).
@@ -356,6 +386,41 @@ fn cost_bounds(series: &[Series]) -> ((f64, f64), (f64, f64)) {
     let y_hi = all.clone().map(|p| p.hi).fold(f64::NEG_INFINITY, f64::max);
     let y_lo = all.map(|p| p.lo).fold(f64::INFINITY, f64::min).min(0.0);
     (x_bounds(series), span(y_lo, y_hi + (y_hi - y_lo).abs() * 0.08))
+}
+
+/// Ticks of a grid axis: every category, or the grid's values (every k-th of them when
+/// there are more than 13, so labels do not collide).
+pub(super) fn grid_ticks(series: &[Series], axis: &Axis) -> Vec<f64> {
+    if let Some(t) = &axis.ticks {
+        return (0..t.len()).map(|i| i as f64).collect();
+    }
+    let mut xs: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.x))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let every = xs.len().div_ceil(13).max(1);
+    xs.into_iter().step_by(every).collect()
+}
+
+/// A horizontal dashed black line at `y` from `x0` to `x1`, named `label` in the legend.
+pub(super) fn target_line<'a, CT>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    (x0, x1): (f64, f64),
+    y: f64,
+    label: String,
+) -> Result<(), String>
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    let style = BLACK.stroke_width(2);
+    chart
+        .draw_series(DashedLineSeries::new([(x0, y), (x1, y)], 10, 6, style))
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    Ok(())
 }
 
 /// The x span of grid lines.

@@ -10,8 +10,8 @@ use plotters::coord::combinators::BindKeyPoints;
 use plotters::prelude::*;
 
 use super::plot::{
-    Keyed, LABEL_FONT, PlotResult, SIZE, TITLE_FONT, decades, err, legend, one_two_five, short,
-    svg_sized,
+    Keyed, LABEL_FONT, PlotResult, SIZE, TITLE_FONT, color, decades, err, legend, one_two_five,
+    short, svg_sized, target_line,
 };
 use super::table::seconds;
 use crate::experiment::{PlatformSummary, RunReport};
@@ -119,19 +119,10 @@ pub(super) fn tail_chart(
             .draw()
             .map_err(err)?;
         if let Some(slo) = slo_s {
-            chart
-                .draw_series(LineSeries::new(
-                    [(0.0, slo), (X_END, slo)],
-                    RED.mix(0.8).stroke_width(2),
-                ))
-                .map_err(err)?
-                .label(format!("latency target {}", seconds(slo)))
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], RED.mix(0.8).stroke_width(2))
-                });
+            target_line(&mut chart, (0.0, X_END), slo, format!("latency target {}", seconds(slo)))?;
         }
         for (k, p) in drawn.iter().enumerate() {
-            let color = Palette99::pick(k).to_rgba();
+            let color = color(k);
             chart
                 .draw_series(LineSeries::new(
                     curve(&p.latency_cdf),
@@ -149,7 +140,8 @@ pub(super) fn tail_chart(
                 )
                 .map_err(err)?;
         }
-        legend(&mut chart, SeriesLabelPosition::UpperLeft)
+        // Latency only grows with the percentile, so the lower right corner stays empty.
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
     })
 }
 

@@ -11,8 +11,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::super::plot::{
-    Axis, Keyed, LABEL_FONT, PlotResult, Series, TITLE_FONT, decades, draw_band_series, err, legend,
-    one_two_five, series_of, short, svg_sized, x_bounds, x_formatter,
+    Axis, Keyed, LABEL_FONT, PlotResult, Series, TITLE_FONT, color, decades, draw_band_series, err,
+    grid_ticks, legend, one_two_five, series_of, short, svg_sized, target_line, x_bounds,
+    x_formatter,
 };
 use super::super::table::{money, seconds};
 use super::super::tail::tail_chart;
@@ -21,8 +22,9 @@ use crate::metrics::Stat;
 use crate::sweep::PointReport;
 use crate::sweep::best::meets_p99;
 
-/// Width of the page's charts in pixels: the page column at 1280 px.
-pub(super) const WIDTH: u32 = 1160;
+/// Width of the page's charts in pixels, as `--plot` draws them: the page shows them a
+/// quarter larger in a 1280 px window, so their labels read at about 16 px.
+pub(super) const WIDTH: u32 = 960;
 
 /// A chart in a figure with its caption; a chart that could not be drawn says why in its
 /// place.
@@ -76,7 +78,7 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
         .fold(0.0, f64::max);
     let x_end = if top > 0.0 { top * 1.18 } else { 1.0 };
     let names: Vec<String> = platforms.iter().map(|p| p.name.clone()).collect();
-    let height = 150 + 56 * n as u32;
+    let height = 130 + 48 * n as u32;
     let rows: Vec<f64> = (0..n).map(|i| i as f64).collect();
     svg_sized((WIDTH, height), |root| {
         let mut chart = ChartBuilder::on(root)
@@ -106,7 +108,7 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
             .y_label_formatter(&name_at)
             .draw()
             .map_err(err)?;
-        for (k, (kind, color)) in KINDS.iter().enumerate() {
+        for (k, (_, color)) in KINDS.iter().enumerate() {
             let bars = costs.iter().enumerate().filter(|(_, c)| c[k] > 0.0).map(|(i, c)| {
                 let y = (n - 1 - i) as f64;
                 let x0: f64 = c[..k].iter().sum();
@@ -116,12 +118,7 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
             if bars.is_empty() {
                 continue;
             }
-            let color = *color;
-            chart
-                .draw_series(bars)
-                .map_err(err)?
-                .label(*kind)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], color.filled()));
+            chart.draw_series(bars).map_err(err)?;
         }
         let style = TextStyle::from(("sans-serif", LABEL_FONT).into_font())
             .pos(Pos::new(HPos::Left, VPos::Center));
@@ -132,8 +129,26 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
                 Text::new(format!("${}", money(total)), (total + x_end * 0.01, y), style.clone())
             }))
             .map_err(err)?;
-        legend(&mut chart, SeriesLabelPosition::LowerRight)
+        Ok(())
     })
+}
+
+/// The kinds the bars of `platforms` show, as an HTML legend (a legend drawn inside the
+/// chart would cover the longest bar's total).
+pub(super) fn breakdown_legend(platforms: &[&PlatformSummary]) -> Markup {
+    let costs: Vec<[f64; 4]> = platforms.iter().map(|p| kinds(p)).collect();
+    html! {
+        p.legend {
+            @for (k, (kind, RGBColor(r, g, b))) in KINDS.iter().enumerate() {
+                @if costs.iter().any(|c| c[k] > 0.0) {
+                    span.key {
+                        span.swatch style={ "background:#" (format!("{r:02x}{g:02x}{b:02x}")) } {}
+                        (kind)
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Room for the longest platform name beside the bars (about 9 px a character).
@@ -144,7 +159,7 @@ fn label_width(names: &[String]) -> u32 {
 
 /// The latency tail of `platforms` on a nines axis, with the latency target.
 pub(super) fn tail(title: &str, platforms: &[&PlatformSummary], slo_s: Option<f64>) -> PlotResult {
-    tail_chart(title, platforms, slo_s, (WIDTH, 600))
+    tail_chart(title, platforms, slo_s, (WIDTH, 520))
 }
 
 /// p99 (merged histogram) against the first parameter, one line per platform with the
@@ -166,7 +181,7 @@ pub(super) fn p99_chart(
         .flat_map(|s| s.points.iter().flat_map(|p| [p.lo, p.hi, p.y]))
         .chain(slo_s);
     let (lo, hi) = decades(values.collect::<Vec<_>>().into_iter());
-    svg_sized((WIDTH, 600), |root| draw_p99(root, title, &series, &axis, (lo, hi), slo_s))
+    svg_sized((WIDTH, 520), |root| draw_p99(root, title, &series, &axis, (lo, hi), slo_s))
 }
 
 fn draw_p99(
@@ -203,27 +218,13 @@ fn draw_p99(
         .draw()
         .map_err(err)?;
     if let Some(slo) = slo_s {
-        chart
-            .draw_series(LineSeries::new([(x0, slo), (x1, slo)], RED.mix(0.8).stroke_width(2)))
-            .map_err(err)?
-            .label(format!("target: p99 ≤ {} (open markers miss it)", seconds(slo)))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.mix(0.8).stroke_width(2)));
+        let label = format!("target: p99 ≤ {} (open markers miss it)", seconds(slo));
+        target_line(&mut chart, (x0, x1), slo, label)?;
     }
     for (k, s) in series.iter().enumerate() {
-        draw_band_series(&mut chart, Palette99::pick(k).to_rgba(), s, lo)?;
+        draw_band_series(&mut chart, color(k), s, lo)?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)
-}
-
-/// Ticks of a grid axis: every category, or the grid's values (every k-th of them when
-/// there are more than 13, so labels do not collide).
-fn grid_ticks(series: &[Series], axis: &Axis) -> Vec<f64> {
-    if let Some(t) = &axis.ticks {
-        return (0..t.len()).map(|i| i as f64).collect();
-    }
-    let mut xs: Vec<f64> = series.iter().flat_map(|s| s.points.iter().map(|p| p.x)).collect();
-    xs.sort_by(f64::total_cmp);
-    xs.dedup();
-    let every = xs.len().div_ceil(13).max(1);
-    xs.into_iter().step_by(every).collect()
+    // The middle of a log latency axis is where curves are rarest: the fast and the
+    // cold-start-bound ones sit at the ends.
+    legend(&mut chart, SeriesLabelPosition::MiddleRight)
 }

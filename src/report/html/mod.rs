@@ -28,6 +28,8 @@ use verdict::Candidate;
 pub struct Page {
     /// The command line that made the page, as the reader would retype it.
     pub command_line: String,
+    /// The flags left out of `command_line` because they change no figure.
+    pub left_out: Vec<String>,
     /// The scenario file's name as given (or the embedded default's).
     pub scenario_file: String,
     /// The scenario file's text as read.
@@ -45,8 +47,8 @@ pub struct Slo {
     pub source: String,
 }
 
-const PERCENTILES: &str =
-    "percentiles come from the latency histogram merged across seeds, ± is their 95% CI across seeds";
+/// What the verdict's and the charts' figures are.
+const FIGURES: &str = "Costs are means over seeds; p99 and the other percentiles are those of the latency histogram merged across seeds; ± is the 95% CI across seeds, and a difference is paired by seed.";
 
 /// The page of a run.
 pub fn run_page(report: &RunReport, page: &Page) -> String {
@@ -70,6 +72,7 @@ pub fn run_page(report: &RunReport, page: &Page) -> String {
     let body = html! {
         (section("verdict", "Verdict", html! {
             div.verdict { (verdict::verdict(&options, meeting)) }
+            p.meta { (FIGURES) }
             (sections::unstable(&unstable))
         }))
         (section("comparison", "Comparison", html! {
@@ -79,7 +82,7 @@ pub fn run_page(report: &RunReport, page: &Page) -> String {
         (platform_charts(&report.scenario, &all, page, None))
         (sections::scenario(page, None))
     };
-    let meta = format!("{}; {PERCENTILES}", run_header(report));
+    let meta = run_header(report);
     let heading = sections::heading(&report.scenario, page, &meta);
     let seeds = Seeds {
         master: report.seed,
@@ -106,11 +109,12 @@ fn platform_charts(
     let tail = charts::tail(&format!("{scenario}: latency tail{at}"), platforms, slo_s);
     html! {
         (section("cost-breakdown", "Where the money goes", figure("chart-cost-breakdown", breakdown, html! {
+            (charts::breakdown_legend(platforms))
             "Mean monthly cost over seeds, split as billed: startup (boot time billed), busy (GPU executing), idle (the rest of the bill, rounding included) and fallback (on-demand stand-ins for interrupted spot instances)" (at) "."
         })))
         (section("latency", "Latency tail", figure("chart-latency-tail", tail, html! {
             "Latency against percentile on a nines axis (p50, p90, p99, p99.9, p99.99: each step ten times rarer), from the histogram merged across seeds; dots are the histogram's percentiles"
-            @if slo_s.is_some() { ", the red line the latency target" }
+            @if slo_s.is_some() { ", the dashed line the latency target" }
             (at) "."
         })))
         (sections::timeline_slot())
@@ -135,11 +139,18 @@ fn cheapest_points(points: &[PointReport]) -> Vec<Candidate<'_>> {
         .collect()
 }
 
+/// Platform `k` at point `i`, named without the point when the platform's cost and p99
+/// are the same at every point (the grid edits another platform).
 fn candidate(points: &[PointReport], i: usize, k: usize) -> Candidate<'_> {
     let point = &points[i];
+    let figures = |p: &PointReport| {
+        let s = &p.platforms[k];
+        (s.cost_usd_per_month, s.latency_s.p99)
+    };
+    let moves = points.iter().any(|p| figures(p) != figures(point));
     Candidate {
         summary: &point.platforms[k],
-        point: Some((i, &point.values)),
+        point: moves.then_some((i, &point.values)),
         seed_costs: point.seed_costs.get(k).map_or(&[], Vec::as_slice),
     }
 }
@@ -164,7 +175,7 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
         .as_ref()
         .and_then(|(_, m)| verdict::cheapest(m))
         .or_else(|| verdict::cheapest(&options))
-        .and_then(|c| c.point.map(|(i, _)| i));
+        .and_then(|c| point_of(&report.points, c.summary));
     let slo_s = page.slo.as_ref().map(|s| s.latency_s);
     let first = report.parameters.first().cloned().unwrap_or_default();
     let cost = cost_plot(report);
@@ -177,6 +188,7 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
     let body = html! {
         (section("verdict", "Verdict", html! {
             div.verdict { (verdict::verdict(&options, meeting)) }
+            p.meta { (FIGURES) }
             (sections::unstable(&unstable_points(&report.points)))
         }))
         (section("curves", "Cost and p99 across the sweep", html! {
@@ -185,7 +197,7 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
             }))
             (figure("chart-sweep-p99", p99, html! {
                 "p99 latency from the histogram merged across seeds, the band the 95% CI of the per-seed p99"
-                @if slo_s.is_some() { "; the red line is the target, open markers miss it" }
+                @if slo_s.is_some() { "; the dashed line is the target, open markers miss it" }
                 "."
             }))
         }))
@@ -209,6 +221,13 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
         count: report.seeds,
     };
     document(&title(&report.scenario, "sweep"), page, heading, body, seeds)
+}
+
+/// The index of the point whose summary `summary` is.
+fn point_of(points: &[PointReport], summary: &PlatformSummary) -> Option<usize> {
+    points
+        .iter()
+        .position(|p| p.platforms.iter().any(|s| std::ptr::eq(s, summary)))
 }
 
 fn grid_note(report: &SweepReport) -> String {
@@ -246,7 +265,10 @@ pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
     );
     let body = html! {
         (section("verdict", "Verdict", html! {
-            div.verdict { p { (report.message) "." } }
+            div.verdict {
+                p { (report.message) "." }
+                (verdict::ends(report))
+            }
             (sections::unstable(&unstable_points(&report.points)))
         }))
         (section("crossing", "Where the costs cross", html! {
@@ -256,7 +278,7 @@ pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
             }))
             (figure("chart-breakeven-p99", p99, html! {
                 "p99 latency from the histogram merged across seeds, the band the 95% CI of the per-seed p99"
-                @if slo_s.is_some() { "; the red line is the latency target, open markers miss it" }
+                @if slo_s.is_some() { "; the dashed line is the latency target, open markers miss it" }
                 "."
             }))
         }))
@@ -267,7 +289,16 @@ pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
             "Each point sets " (report.parameter) " and keeps only " (report.between[0]) " and " (report.between[1]) "."
         })))
     };
-    let heading = sections::heading(&report.scenario, page, &grid::breakeven_header(report));
+    let meta = format!(
+        "break-even of {} and {} over {} — {} points × {} seeds (master seed {}); ± is the 95% CI across seeds, the difference paired by seed",
+        report.between[0],
+        report.between[1],
+        report.parameter,
+        report.points.len(),
+        report.seeds,
+        report.seed
+    );
+    let heading = sections::heading(&report.scenario, page, &meta);
     let seeds = Seeds {
         master: report.seed,
         count: report.seeds,

@@ -37,12 +37,16 @@ tr.chosen { background: #eaf3fb !important; }
 figure { margin: 12px 0 20px; break-inside: avoid; }
 figure svg { display: block; width: 100%; max-width: 1200px; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; max-width: 75em; }
+.legend { margin: 0 0 4px; color: var(--ink); }
+.legend .key { margin-right: 18px; white-space: nowrap; }
+.legend .swatch { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: -2px; border-radius: 2px; }
 details { margin: 8px 0; }
 summary { cursor: pointer; font-weight: 600; }
 pre { background: var(--band); border: 1px solid var(--rule); padding: 10px 12px; overflow-x: auto;
   font: 12px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace; }
 footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 13px; }
-footer code { font: 12px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; word-break: break-all; color: var(--ink); }
+footer code { font: 12px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; white-space: nowrap; color: var(--ink); }
+footer code.command { white-space: normal; word-break: break-all; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -55,6 +59,7 @@ footer code { font: 12px ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", mono
   pre { white-space: pre-wrap; font-size: 7.5pt; }
   details::details-content { content-visibility: visible; display: contents; }
   summary { list-style: none; }
+  .legend .swatch { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
 "#;
 
@@ -111,8 +116,15 @@ fn footer(page: &Page, seeds: Seeds) -> Markup {
                 "Command: " code.command { (page.command_line) }
             }
             p {
-                "The same command gives the same page, byte for byte, whatever --threads says. "
-                "Flags that only say where output goes or how it is computed (--threads, --output, --plot, --quiet, --force) are left out of the command above."
+                "The same command gives the same page, byte for byte, whatever the number of threads."
+                @if !page.left_out.is_empty() {
+                    " Flags that change no figure ("
+                    @for (i, flag) in page.left_out.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        code { (flag) }
+                    }
+                    ") are left out of the command above."
+                }
             }
         }
     }

@@ -14,7 +14,7 @@ use super::super::table::{money, seconds, with_ci};
 use crate::experiment::PlatformSummary;
 use crate::metrics::Stat;
 use crate::sweep::best::meets_p99;
-use crate::sweep::{PointValues, describe_values};
+use crate::sweep::{BreakEvenReport, PointReport, PointValues, describe_values};
 
 /// One option: a platform, at a grid point for sweeps, with its per-seed monthly costs.
 #[derive(Clone, Copy)]
@@ -173,4 +173,31 @@ pub(super) fn meeting<'a>(options: &[Candidate<'a>], slo: &Slo) -> Vec<Candidate
         .copied()
         .filter(|c| meets_p99(c.summary, slo.latency_s))
         .collect()
+}
+
+/// A break-even's two cost curves at the ends of its range.
+pub(super) fn ends(report: &BreakEvenReport) -> Markup {
+    let (Some(first), Some(last)) = (report.points.first(), report.points.last()) else {
+        return html! {};
+    };
+    let at = |point: &PointReport, k: usize| {
+        point
+            .platforms
+            .get(k)
+            .map_or("—".into(), |p| format!("${}", with_ci(p.cost_usd_per_month, money)))
+    };
+    let value = |point: &PointReport| {
+        point
+            .values
+            .0
+            .first()
+            .map_or(String::new(), |(_, v)| v.to_string())
+    };
+    html! {
+        p {
+            "From " (report.parameter) " = " (value(first)) " to " (value(last)) ", "
+            strong { (report.between[0]) } " goes from " (at(first, 0)) " to " (at(last, 0))
+            " a month and " strong { (report.between[1]) } " from " (at(first, 1)) " to " (at(last, 1)) "."
+        }
+    }
 }
