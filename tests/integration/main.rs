@@ -6,6 +6,7 @@ mod support;
 mod cli;
 mod exports;
 mod foundation;
+mod html_report;
 mod invalid;
 mod performance;
 mod plots;

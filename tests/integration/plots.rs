@@ -1,4 +1,5 @@
-//! `--plot`: well-formed SVG with a series per platform, for sweep, breakeven and run.
+//! `--plot`: well-formed SVG with a series per platform, for sweep, breakeven and run (the
+//! latency tail on a nines axis).
 
 use crate::support::*;
 use crate::sweep::{s, small_scenario, stdout_of};
@@ -64,11 +65,16 @@ fn plots_are_well_formed_svg_with_a_series_per_platform() {
     let (lines, text) = svg_parts(&std::fs::read_to_string(&be).unwrap(), "polyline");
     assert!(lines >= 3, "two cost lines and the crossing, found {lines}");
     assert!(text.contains("crossing 0.0"), "{text}");
-    let cdf = dir.path().join("cdf.svg");
-    stdout_of(&["run", s(&path), "--plot", s(&cdf), "--quiet"]);
-    let (lines, text) = svg_parts(&std::fs::read_to_string(&cdf).unwrap(), "polyline");
-    assert!(lines >= 2, "a CDF per platform, found {lines}");
+    let tail = dir.path().join("tail.svg");
+    stdout_of(&["run", s(&path), "--plot", s(&tail), "--quiet"]);
+    let (lines, text) = svg_parts(&std::fs::read_to_string(&tail).unwrap(), "polyline");
+    assert!(lines >= 2, "a tail per platform, found {lines}");
     assert!(
-        text.contains("serverless") && text.contains("dedicated") && text.contains("latency CDF")
+        text.contains("serverless") && text.contains("dedicated") && text.contains("latency tail")
     );
+    // The tail on a nines axis: each labelled percentile ten times rarer than the last.
+    let ticks: Vec<&str> = text.lines().map(str::trim).collect();
+    for label in ["p50", "p90", "p99", "p99.9", "p99.99"] {
+        assert!(ticks.contains(&label), "tick {label} in {text}");
+    }
 }

@@ -197,7 +197,7 @@ pub(super) fn ends(report: &BreakEvenReport) -> Markup {
         p {
             "From " (report.parameter) " = " (value(first)) " to " (value(last)) ", "
             strong { (report.between[0]) } " goes from " (at(first, 0)) " to " (at(last, 0))
-            " a month and " strong { (report.between[1]) } " from " (at(first, 1)) " to " (at(last, 1)) "."
+            " a month and " strong { (report.between[1]) } " from " (at(first, 1)) " to " (at(last, 1)) " a month."
         }
     }
 }
