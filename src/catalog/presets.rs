@@ -101,11 +101,7 @@ impl Preset {
     /// The documented range of `key` (`scaledown_window_s`, `execution_timeout_s`,
     /// `max_inputs`), from the rule `<key>_range` or `<key minus _s>_range_s`.
     pub fn limits(&self, key: &str) -> Option<Limits> {
-        let rule = match key.strip_suffix("_s") {
-            Some(stem) => format!("{stem}_range_s"),
-            None => format!("{key}_range"),
-        };
-        let range = self.rules.get(rule)?.get("value")?.as_array()?;
+        let range = self.rules.get(range_rule(key))?.get("value")?.as_array()?;
         match range.as_slice() {
             [lo, hi] => Some(Limits {
                 lo: lo.as_f64(),
@@ -113,6 +109,22 @@ impl Preset {
             }),
             _ => None,
         }
+    }
+}
+
+impl Preset {
+    /// The source and date of the documented range of `key` (see `limits`).
+    pub fn limits_source(&self, key: &str) -> Option<(&str, &str)> {
+        let rule = self.rules.get(range_rule(key))?;
+        Some((rule.get("source")?.as_str()?, rule.get("as_of")?.as_str()?))
+    }
+}
+
+/// The rule holding the range of `key`: `<key>_range`, or `<key minus _s>_range_s`.
+fn range_rule(key: &str) -> String {
+    match key.strip_suffix("_s") {
+        Some(stem) => format!("{stem}_range_s"),
+        None => format!("{key}_range"),
     }
 }
 

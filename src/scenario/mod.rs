@@ -6,6 +6,7 @@
 mod dedicated;
 mod hybrid;
 mod platform;
+mod preset;
 pub mod reader;
 mod schema;
 mod serverless;
@@ -21,6 +22,7 @@ use crate::billing::PriceSheet;
 use crate::platform::PlatformModel;
 use crate::time::SimDuration;
 use crate::workload::Workload;
+pub use preset::{PresetUse, close_names as close_preset_names};
 pub use reader::FieldError;
 use reader::{Errors, Obj, Range, any_string, array, count, count32, duration, string};
 pub use schema::schema;
@@ -41,6 +43,8 @@ pub struct PlatformSpec {
     pub fallback_prices: Option<PriceSheet>,
     /// Prices of a hybrid's serverless overflow pool.
     pub overflow_prices: Option<PriceSheet>,
+    /// The catalog preset the platform was written over (docs/semantics.md#presets).
+    pub preset: Option<PresetUse>,
 }
 
 /// A validated scenario.
@@ -162,7 +166,14 @@ impl Scenario {
         base: &Path,
     ) -> Result<Scenario, ScenarioError> {
         let mut errs = Errors::default();
-        let scenario = scenario(value, &mut errs, base);
+        let expanded = preset::expand(value, &mut errs);
+        let scenario = scenario(&expanded.document, &mut errs, base).map(|mut s| {
+            for (p, used) in s.platforms.iter_mut().zip(&expanded.uses) {
+                p.preset = used.clone();
+            }
+            s
+        });
+        expanded.settle(&mut errs);
         match scenario {
             Some(s) if errs.0.is_empty() => Ok(s),
             _ => {

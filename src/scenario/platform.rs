@@ -13,6 +13,8 @@ use crate::time::SimDuration;
 pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec> {
     let mut o = Obj::new(v, path, errs)?;
     let name = o.req("name", errs, string);
+    // Already expanded (docs/semantics.md#presets); kept as a key so that it is not unknown.
+    o.get("preset");
     let kind = tag(&mut o, "type", &["serverless", "dedicated", "hybrid"], errs);
     let parsed = match kind? {
         "serverless" => {
@@ -34,6 +36,7 @@ pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec
         prices: p.prices,
         fallback_prices: p.fallback_prices,
         overflow_prices: p.overflow_prices,
+        preset: None,
     })
 }
 
