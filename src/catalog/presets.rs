@@ -69,6 +69,18 @@ impl Preset {
         out
     }
 
+    /// Dotted paths of the keys whose value the provider does not document: the catalog
+    /// chose it (`"documented": false`) and its note says from where.
+    pub fn assumed(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        walk(&self.platform, "", &mut |path, fact| {
+            if fact.get("documented") == Some(&Value::Bool(false)) {
+                out.push(path.to_string());
+            }
+        });
+        out
+    }
+
     /// What the user must add to run this preset, as the catalog words it.
     pub fn user_must_supply(&self) -> Vec<String> {
         let list = self.rules.get("user_must_supply").and_then(Value::as_array);

@@ -25,7 +25,7 @@ use crate::billing::PriceSheet;
 use crate::platform::PlatformModel;
 use crate::time::SimDuration;
 use crate::workload::Workload;
-pub use preset::{PresetUse, close_names as close_preset_names};
+pub use preset::{PresetUse, close_presets};
 pub use reader::FieldError;
 use reader::{Errors, Obj, array};
 pub use reference::reference;
@@ -172,8 +172,8 @@ impl Scenario {
         let mut errs = Errors::default();
         let expanded = preset::expand(value, &mut errs);
         let scenario = scenario(&expanded.document, &mut errs, base).map(|mut s| {
-            for (p, used) in s.platforms.iter_mut().zip(&expanded.uses) {
-                p.preset = used.clone();
+            for (i, p) in s.platforms.iter_mut().enumerate() {
+                p.preset = expanded.used(i);
             }
             s
         });
