@@ -192,6 +192,21 @@ mod tests {
     }
 
     #[test]
+    fn values_the_provider_does_not_document_are_listed_as_assumed() {
+        assert_eq!(
+            preset("modal:H100").unwrap().assumed(),
+            ["billing.granularity_s", "billing.minimum_s", "billing.mode"]
+        );
+        assert_eq!(
+            preset("spheron:H100-spot").unwrap().assumed(),
+            ["spot.notice_s"]
+        );
+        assert!(preset("aws:p5.48xlarge").unwrap().assumed().is_empty());
+        let koyeb = serde_json::Value::Object(preset("koyeb:H100").unwrap().platform_json());
+        assert_eq!(koyeb["execution_timeout_s"], 300);
+    }
+
+    #[test]
     fn prices_as_of_is_the_oldest_price_date() {
         let p = preset("modal:H100").unwrap();
         assert_eq!(p.prices_as_of(), "2026-07-01");

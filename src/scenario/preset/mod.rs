@@ -32,7 +32,7 @@ pub struct PresetUse {
     /// The oldest date of the preset's prices the platform kept (`None` when every price
     /// was written in the platform).
     pub prices_as_of: Option<String>,
-    /// Dotted keys that came from the preset (`billing.minimum_s`), in the preset's order.
+    /// Dotted keys that came from the preset (`billing.minimum_s`), sorted.
     pub from_preset: Vec<String>,
     /// Those of `from_preset` whose value the provider does not document: the catalog
     /// chose it and says why (`servsim presets ID`).

@@ -32,6 +32,10 @@ fn keys_written_in_the_platform_override_the_preset() {
     assert!(used.from_preset.contains(&"billing.mode".to_string()));
     assert!(!used.from_preset.contains(&"scaledown_window_s".to_string()));
     assert_eq!(used.prices_as_of.as_deref(), Some("2026-07-01"));
+    assert_eq!(
+        used.assumed,
+        ["billing.granularity_s", "billing.minimum_s", "billing.mode"]
+    );
 }
 
 #[test]
