@@ -90,9 +90,10 @@ impl Expansion<'_> {
     /// words, a problem already reported here.
     pub(super) fn settle(&self, errs: &mut Errors) {
         errs.0.retain(|e| {
-            let repeated = self.settled.iter().any(|s| {
-                e.path == *s || s.ends_with(']') && e.path.starts_with(&format!("{s}."))
-            });
+            let repeated = self
+                .settled
+                .iter()
+                .any(|s| e.path == *s || s.ends_with(']') && e.path.starts_with(&format!("{s}.")));
             !(repeated && e.message.starts_with("missing required key"))
         });
     }

@@ -46,14 +46,20 @@ fn billing_and_spot_merge_key_by_key() {
         "spot": {"interruptions_per_hour": 0}
     }));
     assert!(errs.is_empty(), "{errs:?}");
-    assert_eq!(v["billing"], json!({"granularity_s": 3600, "minimum_s": 1200}));
+    assert_eq!(
+        v["billing"],
+        json!({"granularity_s": 3600, "minimum_s": 1200})
+    );
     assert_eq!(
         v["spot"],
         json!({"usd_per_hour": 2.91, "notice_s": 0, "interruptions_per_hour": 0})
     );
     let used = used.unwrap();
     assert!(used.from_preset.contains(&"billing.minimum_s".to_string()));
-    assert!(used.overridden.contains(&"billing.granularity_s".to_string()));
+    assert!(
+        used.overridden
+            .contains(&"billing.granularity_s".to_string())
+    );
 }
 
 #[test]
@@ -62,9 +68,11 @@ fn an_unknown_preset_names_the_close_ones() {
     assert!(used.is_none());
     assert_eq!(
         errs,
-        ["platforms[0].preset: expected a preset id like \"modal:H100\" (`servsim presets` \
+        [
+            "platforms[0].preset: expected a preset id like \"modal:H100\" (`servsim presets` \
           lists them), found \"modal:H10\"; close names: modal:H100, modal:A10G, modal:H200, \
-          modal:T4, modal:L4"]
+          modal:T4, modal:L4"
+        ]
     );
     assert_eq!(close_presets("Spheron:h100-SPOT")[0], "spheron:H100-spot");
     assert_eq!(
@@ -73,7 +81,11 @@ fn an_unknown_preset_names_the_close_ones() {
     );
     assert_eq!(
         close_presets("runpod:H100-flex"),
-        ["runpod:H100-spot", "runpod:H100", "runpod-serverless:H100-flex"]
+        [
+            "runpod:H100-spot",
+            "runpod:H100",
+            "runpod-serverless:H100-flex"
+        ]
     );
     assert_eq!(close_presets("cloudrun:A100"), ["cloudrun:L4"]);
     assert!(close_presets("zzzz").is_empty());
@@ -124,8 +136,10 @@ fn a_type_other_than_the_presets_is_refused() {
     assert!(used.is_none());
     assert_eq!(
         errs,
-        ["platforms[0].type: expected \"serverless\" or no type (preset modal:H100 is a \
-          serverless offer), found \"dedicated\""]
+        [
+            "platforms[0].type: expected \"serverless\" or no type (preset modal:H100 is a \
+          serverless offer), found \"dedicated\""
+        ]
     );
 }
 
