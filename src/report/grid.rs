@@ -6,7 +6,8 @@ use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table};
 use serde_json::Value;
 
-use super::table::{money, seconds, with_ci};
+use super::preset_footer;
+use super::table::{markdown_footer, money, seconds, with_ci};
 use crate::metrics::Stat;
 use crate::sweep::{BreakEvenReport, PointReport, SweepReport};
 
@@ -107,10 +108,21 @@ pub fn sweep_text(report: &SweepReport, style: Style) -> String {
         report.seed
     );
     let mut out = paragraph(style, &text, &t);
+    out.push_str(&footer(style, report.points.first()));
     if let (Some(best), Some(slo)) = (&report.best, report.slo_p99_s) {
         out.push_str(&best_text(report, best, slo, style));
     }
     out
+}
+
+/// The preset footer of a grid, from its first point (the points differ only in the
+/// swept values).
+fn footer(style: Style, first: Option<&PointReport>) -> String {
+    let platforms = first.map_or(&[][..], |p| p.platforms.as_slice());
+    match style {
+        Style::Terminal => preset_footer(platforms, false),
+        Style::Markdown => markdown_footer(platforms),
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -195,5 +207,5 @@ pub fn breakeven_text(report: &BreakEvenReport, style: Style) -> String {
         plural(report.seeds as usize),
         report.seed
     );
-    paragraph(style, &text, &t)
+    paragraph(style, &text, &t) + &footer(style, report.points.first())
 }

@@ -7,9 +7,11 @@
 mod csv;
 mod grid;
 mod plot;
+mod presets;
 mod table;
 
 pub use plot::{breakeven_plot, cost_plot, latency_cdf_plot};
+pub use presets::{Offer, catalog_listing, offers, preset_footer};
 pub use table::{money, percent, run_table, seconds};
 
 use crate::experiment::RunReport;
