@@ -294,7 +294,12 @@ fn draw_costs(
             draw_crossing(&mut chart, c, (y0, y1))?;
         }
         for (k, s) in series.iter().enumerate() {
-            draw_band_series(&mut chart, Palette99::pick(k).to_rgba(), s, f64::NEG_INFINITY)?;
+            draw_band_series(
+                &mut chart,
+                Palette99::pick(k).to_rgba(),
+                s,
+                f64::NEG_INFINITY,
+            )?;
         }
         legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
@@ -355,7 +360,10 @@ fn cost_bounds(series: &[Series]) -> ((f64, f64), (f64, f64)) {
     let all = series.iter().flat_map(|s| &s.points);
     let y_hi = all.clone().map(|p| p.hi).fold(f64::NEG_INFINITY, f64::max);
     let y_lo = all.map(|p| p.lo).fold(f64::INFINITY, f64::min).min(0.0);
-    (x_bounds(series), span(y_lo, y_hi + (y_hi - y_lo).abs() * 0.08))
+    (
+        x_bounds(series),
+        span(y_lo, y_hi + (y_hi - y_lo).abs() * 0.08),
+    )
 }
 
 /// The x span of grid lines.

@@ -7,6 +7,7 @@ mod cli;
 mod deploy;
 mod exports;
 mod foundation;
+mod html_report;
 mod invalid;
 mod performance;
 mod plots;

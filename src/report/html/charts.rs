@@ -11,8 +11,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::super::plot::{
-    Axis, Keyed, LABEL_FONT, PlotResult, Series, TITLE_FONT, decades, draw_band_series, err, legend,
-    one_two_five, series_of, short, svg_sized, x_bounds, x_formatter,
+    Axis, Keyed, LABEL_FONT, PlotResult, Series, TITLE_FONT, decades, draw_band_series, err,
+    legend, one_two_five, series_of, short, svg_sized, x_bounds, x_formatter,
 };
 use super::super::table::{money, seconds};
 use super::super::tail::tail_chart;
@@ -84,10 +84,7 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
             .margin(16)
             .x_label_area_size(56)
             .y_label_area_size(label_width(&names))
-            .build_cartesian_2d(
-                0.0..x_end,
-                Keyed::new(-0.6..n as f64 - 0.4, rows),
-            )
+            .build_cartesian_2d(0.0..x_end, Keyed::new(-0.6..n as f64 - 0.4, rows))
             .map_err(err)?;
         // Row i from the top is platform i.
         let name_at = |y: &f64| {
@@ -107,11 +104,15 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
             .draw()
             .map_err(err)?;
         for (k, (kind, color)) in KINDS.iter().enumerate() {
-            let bars = costs.iter().enumerate().filter(|(_, c)| c[k] > 0.0).map(|(i, c)| {
-                let y = (n - 1 - i) as f64;
-                let x0: f64 = c[..k].iter().sum();
-                Rectangle::new([(x0, y - 0.32), (x0 + c[k], y + 0.32)], color.filled())
-            });
+            let bars = costs
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c[k] > 0.0)
+                .map(|(i, c)| {
+                    let y = (n - 1 - i) as f64;
+                    let x0: f64 = c[..k].iter().sum();
+                    Rectangle::new([(x0, y - 0.32), (x0 + c[k], y + 0.32)], color.filled())
+                });
             let bars: Vec<_> = bars.collect();
             if bars.is_empty() {
                 continue;
@@ -121,7 +122,9 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
                 .draw_series(bars)
                 .map_err(err)?
                 .label(*kind)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], color.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 16, y + 6)], color.filled())
+                });
         }
         let style = TextStyle::from(("sans-serif", LABEL_FONT).into_font())
             .pos(Pos::new(HPos::Left, VPos::Center));
@@ -129,7 +132,11 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
             .draw_series(costs.iter().enumerate().map(|(i, c)| {
                 let total: f64 = c.iter().sum();
                 let y = (n - 1 - i) as f64;
-                Text::new(format!("${}", money(total)), (total + x_end * 0.01, y), style.clone())
+                Text::new(
+                    format!("${}", money(total)),
+                    (total + x_end * 0.01, y),
+                    style.clone(),
+                )
             }))
             .map_err(err)?;
         legend(&mut chart, SeriesLabelPosition::LowerRight)
@@ -166,7 +173,9 @@ pub(super) fn p99_chart(
         .flat_map(|s| s.points.iter().flat_map(|p| [p.lo, p.hi, p.y]))
         .chain(slo_s);
     let (lo, hi) = decades(values.collect::<Vec<_>>().into_iter());
-    svg_sized((WIDTH, 600), |root| draw_p99(root, title, &series, &axis, (lo, hi), slo_s))
+    svg_sized((WIDTH, 600), |root| {
+        draw_p99(root, title, &series, &axis, (lo, hi), slo_s)
+    })
 }
 
 fn draw_p99(
@@ -204,10 +213,18 @@ fn draw_p99(
         .map_err(err)?;
     if let Some(slo) = slo_s {
         chart
-            .draw_series(LineSeries::new([(x0, slo), (x1, slo)], RED.mix(0.8).stroke_width(2)))
+            .draw_series(LineSeries::new(
+                [(x0, slo), (x1, slo)],
+                RED.mix(0.8).stroke_width(2),
+            ))
             .map_err(err)?
-            .label(format!("target: p99 ≤ {} (open markers miss it)", seconds(slo)))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.mix(0.8).stroke_width(2)));
+            .label(format!(
+                "target: p99 ≤ {} (open markers miss it)",
+                seconds(slo)
+            ))
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], RED.mix(0.8).stroke_width(2))
+            });
     }
     for (k, s) in series.iter().enumerate() {
         draw_band_series(&mut chart, Palette99::pick(k).to_rgba(), s, lo)?;
@@ -221,7 +238,10 @@ fn grid_ticks(series: &[Series], axis: &Axis) -> Vec<f64> {
     if let Some(t) = &axis.ticks {
         return (0..t.len()).map(|i| i as f64).collect();
     }
-    let mut xs: Vec<f64> = series.iter().flat_map(|s| s.points.iter().map(|p| p.x)).collect();
+    let mut xs: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.x))
+        .collect();
     xs.sort_by(f64::total_cmp);
     xs.dedup();
     let every = xs.len().div_ceil(13).max(1);

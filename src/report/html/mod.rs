@@ -45,8 +45,7 @@ pub struct Slo {
     pub source: String,
 }
 
-const PERCENTILES: &str =
-    "percentiles come from the latency histogram merged across seeds, ± is their 95% CI across seeds";
+const PERCENTILES: &str = "percentiles come from the latency histogram merged across seeds, ± is their 95% CI across seeds";
 
 /// The page of a run.
 pub fn run_page(report: &RunReport, page: &Page) -> String {
@@ -124,10 +123,10 @@ fn cheapest_points(points: &[PointReport]) -> Vec<Candidate<'_>> {
         .filter_map(|k| {
             let mut best: Option<(usize, f64)> = None;
             for (i, point) in points.iter().enumerate() {
-                if let Some(c) = point.platforms[k].cost_usd_per_month {
-                    if best.is_none_or(|(_, m)| c.mean < m) {
-                        best = Some((i, c.mean));
-                    }
+                if let Some(c) = point.platforms[k].cost_usd_per_month
+                    && best.is_none_or(|(_, m)| c.mean < m)
+                {
+                    best = Some((i, c.mean));
                 }
             }
             best.map(|(i, _)| candidate(points, i, k))
@@ -154,7 +153,10 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
     let meeting = best.as_ref().map(|(slo, best)| {
         let found = best.iter().flatten();
         let list = found.map(|b| {
-            let k = report.points[b.point].platforms.iter().position(|p| p.name == b.platform);
+            let k = report.points[b.point]
+                .platforms
+                .iter()
+                .position(|p| p.name == b.platform);
             candidate(&report.points, b.point, k.unwrap_or(0))
         });
         (*slo, list.collect::<Vec<_>>())
@@ -208,7 +210,13 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
         master: report.seed,
         count: report.seeds,
     };
-    document(&title(&report.scenario, "sweep"), page, heading, body, seeds)
+    document(
+        &title(&report.scenario, "sweep"),
+        page,
+        heading,
+        body,
+        seeds,
+    )
 }
 
 fn grid_note(report: &SweepReport) -> String {
@@ -225,10 +233,12 @@ fn unstable_points(points: &[PointReport]) -> Vec<(String, &PlatformSummary)> {
         .iter()
         .enumerate()
         .flat_map(|(i, point)| {
-            point
-                .platforms
-                .iter()
-                .map(move |p| (format!(" at point #{i} ({})", describe_values(&point.values.0)), p))
+            point.platforms.iter().map(move |p| {
+                (
+                    format!(" at point #{i} ({})", describe_values(&point.values.0)),
+                    p,
+                )
+            })
         })
         .filter(|(_, p)| p.unstable)
         .collect()
@@ -272,5 +282,11 @@ pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
         master: report.seed,
         count: report.seeds,
     };
-    document(&title(&report.scenario, "breakeven"), page, heading, body, seeds)
+    document(
+        &title(&report.scenario, "breakeven"),
+        page,
+        heading,
+        body,
+        seeds,
+    )
 }
