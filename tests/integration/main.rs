@@ -11,6 +11,7 @@ mod html_report;
 mod invalid;
 mod performance;
 mod plots;
+mod presets;
 mod queue_limit_warning;
 mod robustness;
 mod schema_docs;
