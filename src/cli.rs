@@ -4,6 +4,7 @@
 //! `experiment`, `sweep` and `report`, and writes bytes.
 
 mod page;
+mod presets;
 mod progress;
 mod study;
 
@@ -46,6 +47,8 @@ enum Command {
         #[arg(long, value_parser = ["json", "markdown"], default_value = "json")]
         format: String,
     },
+    /// List the catalog's platform presets, or print one as a platform to paste.
+    Presets(presets::PresetsArgs),
     /// Check scenario files and list every error; runs nothing.
     Validate {
         /// Scenario files.
@@ -146,6 +149,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Breakeven(args) => study::breakeven_command(args),
         Command::Merge(args) => study::merge_command(args),
         Command::Validate { files } => validate(&files),
+        Command::Presets(args) => presets::presets_command(args),
         Command::Schema { format } if format == "markdown" => {
             write_stdout(&crate::scenario::reference())
         }
@@ -350,7 +354,8 @@ fn validate(files: &[PathBuf]) -> Result<(), CliError> {
                     f.display(),
                     s.name,
                     s.platforms.len()
-                ))
+                ));
+                report.push_str(&presets::describe(&s));
             }
             Err(e) => failed.push(e),
         }

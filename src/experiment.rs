@@ -238,6 +238,12 @@ pub struct PlatformSummary {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: String,
+    /// The catalog preset the platform was written over (docs/semantics.md#presets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// The date of the oldest preset price the platform kept (null when it wrote its own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prices_as_of: Option<String>,
     pub requests: RequestStats,
     pub latency_s: Percentiles,
     pub wait_s: Percentiles,
@@ -267,6 +273,10 @@ pub struct PlatformSummary {
     /// A hybrid's parts (absent for other platforms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<PartsSummary>,
+    /// Keys the preset filled with values its provider does not document, for the table
+    /// (not a JSON key).
+    #[serde(skip)]
+    pub preset_assumed: Vec<String>,
     /// Why the platform is unstable, for the warning (not a JSON key).
     #[serde(skip)]
     pub instability: Option<String>,
@@ -317,6 +327,9 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
     PlatformSummary {
         name: spec.name.clone(),
         kind: spec.model.type_name().to_string(),
+        preset: spec.preset.as_ref().map(|u| u.id.clone()),
+        prices_as_of: spec.preset.as_ref().and_then(|u| u.prices_as_of.clone()),
+        preset_assumed: (spec.preset.as_ref().map(|u| u.assumed.clone())).unwrap_or_default(),
         requests: RequestStats {
             arrived: counts(|r| r.outcome.recorder.counts.arrived),
             completed: counts(|r| r.outcome.recorder.counts.completed),

@@ -98,11 +98,29 @@ mod tests {
     #[test]
     fn the_command_line_leaves_out_flags_that_change_no_figure() {
         assert_eq!(
-            line(&["run", "a.json", "--threads", "4", "--format", "html", "--output=r.html", "--quiet"]),
+            line(&[
+                "run",
+                "a.json",
+                "--threads",
+                "4",
+                "--format",
+                "html",
+                "--output=r.html",
+                "--quiet"
+            ]),
             "servsim run a.json --format html"
         );
         assert_eq!(
-            line(&["sweep", "s.json", "--plot", "p.svg", "--force", "--threads=2", "--seeds", "3"]),
+            line(&[
+                "sweep",
+                "s.json",
+                "--plot",
+                "p.svg",
+                "--force",
+                "--threads=2",
+                "--seeds",
+                "3"
+            ]),
             "servsim sweep s.json --seeds 3"
         );
     }

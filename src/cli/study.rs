@@ -7,14 +7,16 @@ use clap::{Arg, ArgAction, ArgMatches, Args};
 
 mod points;
 
-use super::{CliError, CommonArgs, FormatArg, emit, load_document, page, warn_scenarios, write_plot};
+use super::{
+    CliError, CommonArgs, FormatArg, emit, load_document, page, warn_scenarios, write_plot,
+};
 use crate::experiment::{RunOptions, load};
 use crate::report::Page;
-use crate::scenario::Scenario;
 use crate::report::{
     breakeven_plot, cost_plot, latency_tail_plot, render_breakeven, render_run, render_sweep,
     shard_json,
 };
+use crate::scenario::Scenario;
 use crate::sweep::shard::{Merged, ShardCommand, merge};
 use crate::sweep::{
     BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, Study, SweepError, SweepReport,
@@ -349,7 +351,10 @@ fn read_part(path: &Path, name: &str) -> Result<Vec<u8>, CliError> {
 /// The page of merged shards (only `--format html` reads it): the scenario as the shards
 /// hold it, re-serialized (keys in alphabetical order), and the `merge` command line.
 fn merged_page(parts: &[(String, ShardFile)], c: &CommonArgs) -> Result<Page, CliError> {
-    let Some((_, first)) = parts.first().filter(|_| matches!(c.format, FormatArg::Html)) else {
+    let Some((_, first)) = parts
+        .first()
+        .filter(|_| matches!(c.format, FormatArg::Html))
+    else {
         return Ok(Page::default());
     };
     let text = serde_json::to_string_pretty(&first.scenario).expect("a JSON value serializes");

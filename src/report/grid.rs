@@ -6,7 +6,8 @@ use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table};
 use serde_json::Value;
 
-use super::table::{money, seconds, with_ci};
+use super::preset_footer;
+use super::table::{markdown_footer, money, seconds, with_ci};
 use crate::metrics::Stat;
 use crate::sweep::{BreakEvenReport, PointReport, SweepReport};
 
@@ -138,10 +139,21 @@ pub(super) fn sweep_header(report: &SweepReport) -> String {
 pub fn sweep_text(report: &SweepReport, style: Style) -> String {
     let t = sweep_grid(report, style).table(style);
     let mut out = paragraph(style, &sweep_header(report), &t);
+    out.push_str(&footer(style, report.points.first()));
     if let (Some(best), Some(slo)) = (&report.best, report.slo_p99_s) {
         out.push_str(&best_text(report, best, slo, style));
     }
     out
+}
+
+/// The preset footer of a grid, from its first point (the points differ only in the
+/// swept values).
+fn footer(style: Style, first: Option<&PointReport>) -> String {
+    let platforms = first.map_or(&[][..], |p| p.platforms.as_slice());
+    match style {
+        Style::Terminal => preset_footer(platforms, false),
+        Style::Markdown => markdown_footer(platforms),
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -248,5 +260,5 @@ pub(super) fn breakeven_header(report: &BreakEvenReport) -> String {
 /// `breakeven` as its sentence, then the two cost curves and their difference.
 pub fn breakeven_text(report: &BreakEvenReport, style: Style) -> String {
     let t = breakeven_grid(report, style).table(style);
-    paragraph(style, &breakeven_header(report), &t)
+    paragraph(style, &breakeven_header(report), &t) + &footer(style, report.points.first())
 }

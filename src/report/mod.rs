@@ -9,11 +9,13 @@ mod csv;
 mod grid;
 pub mod html;
 mod plot;
+mod presets;
 mod table;
 mod tail;
 
 pub use html::Page;
 pub use plot::{breakeven_plot, cost_plot};
+pub use presets::{Offer, catalog_listing, offers, preset_footer};
 pub use table::{money, percent, run_table, seconds};
 pub use tail::latency_tail_plot;
 

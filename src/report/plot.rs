@@ -374,18 +374,17 @@ pub(super) fn legend<'a, CT: CoordTranslate>(
         .map_err(err)
 }
 
-type CostChart<'a, 'b> = ChartContext<
-    'a,
-    SVGBackend<'b>,
-    Cartesian2d<Keyed, RangedCoordf64>,
->;
+type CostChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Keyed, RangedCoordf64>>;
 
 /// The x and y spans of cost lines and their bands (y from 0 unless costs go negative).
 fn cost_bounds(series: &[Series]) -> ((f64, f64), (f64, f64)) {
     let all = series.iter().flat_map(|s| &s.points);
     let y_hi = all.clone().map(|p| p.hi).fold(f64::NEG_INFINITY, f64::max);
     let y_lo = all.map(|p| p.lo).fold(f64::INFINITY, f64::min).min(0.0);
-    (x_bounds(series), span(y_lo, y_hi + (y_hi - y_lo).abs() * 0.08))
+    (
+        x_bounds(series),
+        span(y_lo, y_hi + (y_hi - y_lo).abs() * 0.08),
+    )
 }
 
 /// Ticks of a grid axis: every category, or the grid's values (every k-th of them when

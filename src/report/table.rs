@@ -3,6 +3,7 @@
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table, TableStyle};
 
+use super::preset_footer;
 use crate::experiment::{PlatformSummary, RunReport};
 use crate::metrics::Stat;
 
@@ -139,19 +140,29 @@ const OPTIONAL_ROWS: &[OptionalRow] = &[
 /// The side-by-side table of a run, with a header line naming the scenario.
 pub fn run_table(report: &RunReport) -> String {
     format!(
-        "{}\n{}\n",
+        "{}\n{}\n{}",
         run_header(report),
-        platform_table(report, UTF8_FULL_CONDENSED)
+        platform_table(report, UTF8_FULL_CONDENSED),
+        preset_footer(&report.platforms, false)
     )
 }
 
 /// The same as a Markdown paragraph and table.
 pub fn run_markdown(report: &RunReport) -> String {
     format!(
-        "{}\n\n{}\n",
+        "{}\n\n{}\n{}",
         run_header(report),
-        platform_table(report, ASCII_MARKDOWN)
+        platform_table(report, ASCII_MARKDOWN),
+        markdown_footer(&report.platforms)
     )
+}
+
+/// The preset footer as a Markdown list, set off from the table by a blank line.
+pub fn markdown_footer(platforms: &[PlatformSummary]) -> String {
+    match preset_footer(platforms, true) {
+        f if f.is_empty() => f,
+        f => format!("\n{f}"),
+    }
 }
 
 fn platform_table(report: &RunReport, preset: TableStyle) -> Table {

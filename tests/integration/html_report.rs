@@ -33,9 +33,16 @@ fn page(args: &[&str], threads: &str) -> String {
 fn same_page_for_any_threads(args: &[&str]) -> Html {
     let one = page(args, "1");
     let four = page(args, "4");
-    assert!(one == four, "--threads 1 and --threads 4 give different pages");
+    assert!(
+        one == four,
+        "--threads 1 and --threads 4 give different pages"
+    );
     let doc = Html::parse_document(&one);
-    assert_eq!(doc.errors, Vec::<std::borrow::Cow<str>>::new(), "HTML5 parse errors");
+    assert_eq!(
+        doc.errors,
+        Vec::<std::borrow::Cow<str>>::new(),
+        "HTML5 parse errors"
+    );
     doc
 }
 
@@ -51,7 +58,11 @@ fn text(e: &ElementRef) -> String {
 /// Exactly one <svg> per expected chart, each inside the figure with that id, and nothing
 /// run or loaded: no script, no src, no link out of the page, no url() in any style.
 fn check_self_contained_with_charts(doc: &Html, charts: &[&str]) {
-    assert_eq!(select(doc, "svg").len(), charts.len(), "one <svg> per chart");
+    assert_eq!(
+        select(doc, "svg").len(),
+        charts.len(),
+        "one <svg> per chart"
+    );
     for id in charts {
         let svgs = select(doc, &format!("figure#{id} > svg"));
         assert_eq!(svgs.len(), 1, "chart {id}");
@@ -135,7 +146,12 @@ fn a_run_page_holds_the_verdict_the_table_of_the_text_output_two_charts_and_the_
         .collect();
     assert_eq!(
         names,
-        ["modal-article", "modal-lifetime", "spheron-on-demand", "spheron-spot"]
+        [
+            "modal-article",
+            "modal-lifetime",
+            "spheron-on-demand",
+            "spheron-spot"
+        ]
     );
     // Every cell is the text table's, platforms as rows instead of columns.
     let td = Selector::parse("td").unwrap();
@@ -173,7 +189,14 @@ fn a_run_page_holds_the_verdict_the_table_of_the_text_output_two_charts_and_the_
         assert!(bars.contains(total), "{total} in {bars}");
     }
     let tail = text(&select(&doc, "figure#chart-latency-tail svg")[0]);
-    for label in ["p50", "p90", "p99", "p99.9", "p99.99", "latency target 10.00 s"] {
+    for label in [
+        "p50",
+        "p90",
+        "p99",
+        "p99.9",
+        "p99.99",
+        "latency target 10.00 s",
+    ] {
         assert!(tail.contains(label), "{label} in the latency chart");
     }
     assert_eq!(
@@ -302,7 +325,15 @@ fn merged_shards_give_the_page_of_the_unsharded_run_but_for_the_command() {
     for k in ["1/2", "2/2"] {
         let part = dir.path().join(format!("part{}.json", &k[..1]));
         let out = servsim()
-            .args(["run", file.as_str(), "--seeds", "2", "--shard", k, "--quiet"])
+            .args([
+                "run",
+                file.as_str(),
+                "--seeds",
+                "2",
+                "--shard",
+                k,
+                "--quiet",
+            ])
             .args(["--output", s(&part)])
             .output()
             .unwrap();

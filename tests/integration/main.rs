@@ -4,12 +4,14 @@
 mod support;
 
 mod cli;
+mod deploy;
 mod exports;
 mod foundation;
 mod html_report;
 mod invalid;
 mod performance;
 mod plots;
+mod presets;
 mod queue_limit_warning;
 mod robustness;
 mod schema_docs;

@@ -86,10 +86,7 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
             .margin(16)
             .x_label_area_size(56)
             .y_label_area_size(label_width(&names))
-            .build_cartesian_2d(
-                0.0..x_end,
-                Keyed::new(-0.6..n as f64 - 0.4, rows),
-            )
+            .build_cartesian_2d(0.0..x_end, Keyed::new(-0.6..n as f64 - 0.4, rows))
             .map_err(err)?;
         // Row i from the top is platform i.
         let name_at = |y: &f64| {
@@ -109,11 +106,15 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
             .draw()
             .map_err(err)?;
         for (k, (_, color)) in KINDS.iter().enumerate() {
-            let bars = costs.iter().enumerate().filter(|(_, c)| c[k] > 0.0).map(|(i, c)| {
-                let y = (n - 1 - i) as f64;
-                let x0: f64 = c[..k].iter().sum();
-                Rectangle::new([(x0, y - 0.32), (x0 + c[k], y + 0.32)], color.filled())
-            });
+            let bars = costs
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c[k] > 0.0)
+                .map(|(i, c)| {
+                    let y = (n - 1 - i) as f64;
+                    let x0: f64 = c[..k].iter().sum();
+                    Rectangle::new([(x0, y - 0.32), (x0 + c[k], y + 0.32)], color.filled())
+                });
             let bars: Vec<_> = bars.collect();
             if bars.is_empty() {
                 continue;
@@ -126,7 +127,11 @@ pub(super) fn breakdown_chart(title: &str, platforms: &[&PlatformSummary]) -> Pl
             .draw_series(costs.iter().enumerate().map(|(i, c)| {
                 let total: f64 = c.iter().sum();
                 let y = (n - 1 - i) as f64;
-                Text::new(format!("${}", money(total)), (total + x_end * 0.01, y), style.clone())
+                Text::new(
+                    format!("${}", money(total)),
+                    (total + x_end * 0.01, y),
+                    style.clone(),
+                )
             }))
             .map_err(err)?;
         Ok(())
@@ -181,7 +186,9 @@ pub(super) fn p99_chart(
         .flat_map(|s| s.points.iter().flat_map(|p| [p.lo, p.hi, p.y]))
         .chain(slo_s);
     let (lo, hi) = decades(values.collect::<Vec<_>>().into_iter());
-    svg_sized((WIDTH, 520), |root| draw_p99(root, title, &series, &axis, (lo, hi), slo_s))
+    svg_sized((WIDTH, 520), |root| {
+        draw_p99(root, title, &series, &axis, (lo, hi), slo_s)
+    })
 }
 
 fn draw_p99(

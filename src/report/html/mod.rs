@@ -128,10 +128,10 @@ fn cheapest_points(points: &[PointReport]) -> Vec<Candidate<'_>> {
         .filter_map(|k| {
             let mut best: Option<(usize, f64)> = None;
             for (i, point) in points.iter().enumerate() {
-                if let Some(c) = point.platforms[k].cost_usd_per_month {
-                    if best.is_none_or(|(_, m)| c.mean < m) {
-                        best = Some((i, c.mean));
-                    }
+                if let Some(c) = point.platforms[k].cost_usd_per_month
+                    && best.is_none_or(|(_, m)| c.mean < m)
+                {
+                    best = Some((i, c.mean));
                 }
             }
             best.map(|(i, _)| candidate(points, i, k))
@@ -165,7 +165,10 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
     let meeting = best.as_ref().map(|(slo, best)| {
         let found = best.iter().flatten();
         let list = found.map(|b| {
-            let k = report.points[b.point].platforms.iter().position(|p| p.name == b.platform);
+            let k = report.points[b.point]
+                .platforms
+                .iter()
+                .position(|p| p.name == b.platform);
             candidate(&report.points, b.point, k.unwrap_or(0))
         });
         (*slo, list.collect::<Vec<_>>())
@@ -220,7 +223,13 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
         master: report.seed,
         count: report.seeds,
     };
-    document(&title(&report.scenario, "sweep"), page, heading, body, seeds)
+    document(
+        &title(&report.scenario, "sweep"),
+        page,
+        heading,
+        body,
+        seeds,
+    )
 }
 
 /// The index of the point whose summary `summary` is.
@@ -244,10 +253,12 @@ fn unstable_points(points: &[PointReport]) -> Vec<(String, &PlatformSummary)> {
         .iter()
         .enumerate()
         .flat_map(|(i, point)| {
-            point
-                .platforms
-                .iter()
-                .map(move |p| (format!(" at point #{i} ({})", describe_values(&point.values.0)), p))
+            point.platforms.iter().map(move |p| {
+                (
+                    format!(" at point #{i} ({})", describe_values(&point.values.0)),
+                    p,
+                )
+            })
         })
         .filter(|(_, p)| p.unstable)
         .collect()
@@ -303,5 +314,11 @@ pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
         master: report.seed,
         count: report.seeds,
     };
-    document(&title(&report.scenario, "breakeven"), page, heading, body, seeds)
+    document(
+        &title(&report.scenario, "breakeven"),
+        page,
+        heading,
+        body,
+        seeds,
+    )
 }

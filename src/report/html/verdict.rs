@@ -9,8 +9,8 @@
 
 use maud::{Markup, html};
 
-use super::Slo;
 use super::super::table::{money, seconds, with_ci};
+use super::Slo;
 use crate::experiment::PlatformSummary;
 use crate::metrics::Stat;
 use crate::sweep::best::meets_p99;
@@ -63,7 +63,10 @@ fn cost_text(c: &Candidate) -> String {
 }
 
 fn p99_text(c: &Candidate) -> String {
-    match (c.summary.latency_s.p99, c.summary.p99_latency_s.and_then(|s| s.ci95)) {
+    match (
+        c.summary.latency_s.p99,
+        c.summary.p99_latency_s.and_then(|s| s.ci95),
+    ) {
         (None, _) => "no request completed".into(),
         (Some(p), None) => format!("p99 {}", seconds(p)),
         (Some(p), Some(ci)) => format!("p99 {} ± {}", seconds(p), seconds(ci)),
@@ -116,7 +119,12 @@ fn target_text(slo: &Slo) -> String {
     )
 }
 
-fn slo_sentence(best: &Candidate, options: &[Candidate], slo: &Slo, meeting: &[Candidate]) -> Markup {
+fn slo_sentence(
+    best: &Candidate,
+    options: &[Candidate],
+    slo: &Slo,
+    meeting: &[Candidate],
+) -> Markup {
     let (first, second) = two_cheapest(meeting);
     let count = format!("{} of {} platforms meet it", meeting.len(), options.len());
     html! {
@@ -181,10 +189,9 @@ pub(super) fn ends(report: &BreakEvenReport) -> Markup {
         return html! {};
     };
     let at = |point: &PointReport, k: usize| {
-        point
-            .platforms
-            .get(k)
-            .map_or("—".into(), |p| format!("${}", with_ci(p.cost_usd_per_month, money)))
+        point.platforms.get(k).map_or("—".into(), |p| {
+            format!("${}", with_ci(p.cost_usd_per_month, money))
+        })
     };
     let value = |point: &PointReport| {
         point
