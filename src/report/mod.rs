@@ -5,6 +5,7 @@
 //!
 //! Deliberately knows neither how the numbers were computed nor where the bytes go.
 
+mod chart;
 mod csv;
 mod grid;
 pub mod html;

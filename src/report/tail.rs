@@ -9,7 +9,7 @@
 use plotters::coord::combinators::BindKeyPoints;
 use plotters::prelude::*;
 
-use super::plot::{
+use super::chart::{
     Keyed, LABEL_FONT, PlotResult, SIZE, TITLE_FONT, color, decades, err, legend, one_two_five,
     short, svg_sized, target_line,
 };

@@ -10,7 +10,7 @@ use plotters::coord::combinators::BindKeyPoints;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::super::plot::{
+use super::super::chart::{
     Axis, Keyed, LABEL_FONT, PlotResult, Series, TITLE_FONT, color, decades, draw_band_series, err,
     grid_ticks, legend, one_two_five, series_of, short, svg_sized, target_line, x_bounds,
     x_formatter,
