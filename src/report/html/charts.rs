@@ -231,7 +231,28 @@ fn draw_p99(
     for (k, s) in series.iter().enumerate() {
         draw_band_series(&mut chart, color(k), s, lo)?;
     }
-    // The middle of a log latency axis is where curves are rarest: the fast and the
-    // cold-start-bound ones sit at the ends.
-    legend(&mut chart, SeriesLabelPosition::MiddleRight)
+    legend(&mut chart, emptiest_right(series, (x0, x1), (lo, hi)))
+}
+
+/// Where on the right the legend covers the fewest points: the top, middle or bottom third
+/// of the log axis (ties to the middle, where fast and cold-start-bound curves are rarest).
+fn emptiest_right(
+    series: &[Series],
+    (x0, x1): (f64, f64),
+    (lo, hi): (f64, f64),
+) -> SeriesLabelPosition {
+    let mut thirds = [0usize; 3];
+    let points = series.iter().flat_map(|s| &s.points);
+    for p in points.filter(|p| p.x >= (x0 + x1) / 2.0 && p.y > 0.0) {
+        let at = (p.y / lo).ln() / (hi / lo).ln();
+        thirds[((at * 3.0).floor() as usize).min(2)] += 1;
+    }
+    let [bottom, middle, top] = thirds;
+    if middle <= top && middle <= bottom {
+        SeriesLabelPosition::MiddleRight
+    } else if top <= bottom {
+        SeriesLabelPosition::UpperRight
+    } else {
+        SeriesLabelPosition::LowerRight
+    }
 }
