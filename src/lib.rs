@@ -45,6 +45,7 @@
 //! - **Replica**: one simulation of one platform for one seed over the horizon.
 
 pub mod billing;
+pub mod catalog;
 pub mod cli;
 pub mod engine;
 pub mod experiment;
