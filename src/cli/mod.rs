@@ -3,21 +3,24 @@
 //! Deliberately knows nothing about simulation internals: it loads scenarios, calls
 //! `experiment`, `sweep` and `report`, and writes bytes.
 
+mod args;
+mod input;
+mod output;
 mod progress;
 mod study;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use serde_json::Value;
+use clap::{Args, Parser, Subcommand};
 
-use crate::experiment::{
-    PlatformSummary, RunError, RunOptions, RunReport, load, run_with_progress,
-};
-use crate::report::{Format, latency_cdf_plot, render_run};
-use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario, read_file};
+use crate::experiment::{RunError, RunReport, load, run_with_progress};
+use crate::report::{latency_cdf_plot, render_run};
+use crate::scenario::{DEFAULT_ORIGIN, Scenario};
 use crate::sweep::Shard;
+use args::CommonArgs;
+use input::{load, load_document};
+use output::{emit, warn_scenario, warn_scenarios, write_plot};
+pub use output::{write_atomically, write_stdout};
 use progress::Progress;
 
 /// Should this GPU workload run serverless or on dedicated VMs, and what will it cost?
@@ -64,55 +67,6 @@ struct RunArgs {
     common: CommonArgs,
 }
 
-#[derive(Debug, Args)]
-struct CommonArgs {
-    /// Replicas per platform (overrides the scenario's `seeds`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    seeds: Option<u32>,
-    /// Master seed (overrides the scenario's `seed`).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads (default: one per core; at most 1024). Output does not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
-    /// Write the output to this file instead of standard output (rewritten after each
-    /// finished sweep point, so an interrupted sweep keeps what it finished).
-    #[arg(long)]
-    output: Option<PathBuf>,
-    /// Also draw an SVG plot: cost against the parameter (sweep, breakeven) or latency
-    /// CDFs (run).
-    #[arg(long, value_name = "FILE.svg")]
-    plot: Option<PathBuf>,
-    /// No progress, notes or warnings on standard error.
-    #[arg(long)]
-    quiet: bool,
-    /// Run even when the work is expected to take hours (over 10^10 simulated events).
-    #[arg(long)]
-    force: bool,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum FormatArg {
-    Table,
-    Json,
-    Csv,
-    Markdown,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Table => Format::Table,
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Markdown => Format::Markdown,
-        }
-    }
-}
-
 /// A failure, with the exit code it maps to.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -152,70 +106,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn load(path: Option<&Path>) -> Result<Scenario, CliError> {
-    match path {
-        Some(p) => Scenario::from_file(p).map_err(|e| CliError::Invalid(e.to_string())),
-        None => Ok(Scenario::default_scenario()),
-    }
-}
-
-/// A scenario file as a JSON document, with the name errors give it. Syntax errors are
-/// reported exactly as `Scenario::from_file` reports them.
-fn load_document(path: Option<&Path>) -> Result<(Value, String), CliError> {
-    let Some(path) = path else {
-        let v = serde_json::from_str(DEFAULT_SCENARIO).expect("the embedded scenario is JSON");
-        return Ok((v, DEFAULT_ORIGIN.to_string()));
-    };
-    let file = path.display().to_string();
-    let bytes = read_file(path).map_err(|e| CliError::Invalid(e.to_string()))?;
-    match serde_json::from_slice(&bytes) {
-        Ok(v) => Ok((v, file)),
-        Err(_) => match Scenario::from_slice(&bytes, &file) {
-            Err(e) => Err(CliError::Invalid(e.to_string())),
-            Ok(_) => unreachable!("a document that is not JSON does not load"),
-        },
-    }
-}
-
-impl CommonArgs {
-    /// SPEC §6: work expected to take hours says so before it starts, and asks for
-    /// `--force`.
-    fn check_work(&self, events: f64, replicas_at_once: f64) -> Result<(), CliError> {
-        let why = load::too_much_work(events, self.force)
-            .or_else(|| load::too_many_replicas(replicas_at_once, self.force));
-        match why {
-            Some(why) => Err(CliError::Invalid(why)),
-            None => Ok(()),
-        }
-    }
-
-    /// A warning on standard error for each unstable platform (`at`: which grid point).
-    fn warn_unstable(&self, platforms: &[PlatformSummary], at: &str) {
-        if self.quiet {
-            return;
-        }
-        let mut stderr = std::io::stderr().lock();
-        for p in platforms {
-            if let Some(why) = &p.instability {
-                // A closed standard error must not turn a warning into a panic.
-                let _ = writeln!(
-                    stderr,
-                    "warning: {at}platform {} is unstable: {why}",
-                    p.name
-                );
-            }
-        }
-    }
-
-    fn options(&self, scenario: &Scenario) -> RunOptions {
-        RunOptions {
-            seeds: self.seeds.unwrap_or(scenario.seeds),
-            seed: self.seed.unwrap_or(scenario.seed),
-            threads: self.threads.map(usize::from),
-        }
-    }
-}
-
 /// A trace that no longer replays as validated is bad input (exit 2); a thread pool that
 /// cannot start is not.
 fn run_error(e: RunError) -> CliError {
@@ -250,86 +140,6 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         write_plot(plot, latency_cdf_plot(&report), c)?;
     }
     emit(&render_run(&report, c.format.into()), c)
-}
-
-/// Writes a drawn plot (or reports why it could not be drawn).
-fn write_plot(path: &Path, svg: Result<String, String>, c: &CommonArgs) -> Result<(), CliError> {
-    let svg = svg.map_err(|e| CliError::Other(anyhow::anyhow!("{}: {e}", path.display())))?;
-    write_atomically(path, svg.as_bytes())?;
-    if !c.quiet {
-        eprintln!("wrote {}", path.display());
-    }
-    Ok(())
-}
-
-/// Writes output to `--output` or standard output.
-fn emit(text: &str, c: &CommonArgs) -> Result<(), CliError> {
-    match &c.output {
-        Some(path) => {
-            write_atomically(path, text.as_bytes())?;
-            if !c.quiet {
-                eprintln!("wrote {}", path.display());
-            }
-            Ok(())
-        }
-        None => write_stdout(text),
-    }
-}
-
-/// Writes a file through a temporary sibling and a rename, so readers never see half.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".servsim-tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| CliError::Other(anyhow::anyhow!("cannot write {}: {e}", path.display())))
-}
-
-/// Writes to standard output; a closed pipe (`servsim run | head`) is not an error.
-pub fn write_stdout(text: &str) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(CliError::Other(anyhow::anyhow!(
-            "cannot write to standard output: {e}"
-        ))),
-    }
-}
-
-/// A warning on standard error for each setting of `scenario` that is valid but serves
-/// nothing, named like an error: `FILE: JSON path: why`.
-fn warn_scenario(scenario: &Scenario, file: &str) {
-    warn_scenarios(std::slice::from_ref(scenario), file);
-}
-
-/// The settings that are valid but serve badly (`Scenario::warnings`) of a scenario or of
-/// each point of a grid: each warning once, naming the grid points it holds at when it
-/// does not hold at all of them.
-fn warn_scenarios(points: &[Scenario], file: &str) {
-    let mut seen: Vec<((String, String), Vec<usize>)> = Vec::new();
-    for (i, s) in points.iter().enumerate() {
-        for w in s.warnings() {
-            match seen.iter_mut().find(|(k, _)| *k == w) {
-                Some((_, at)) => at.push(i),
-                None => seen.push((w, vec![i])),
-            }
-        }
-    }
-    let mut stderr = std::io::stderr().lock();
-    for ((path, why), at) in seen {
-        let at = match at.len() {
-            n if n == points.len() => String::new(),
-            1 => format!(" (at grid point {})", at[0]),
-            _ => {
-                let list: Vec<String> = at.iter().map(usize::to_string).collect();
-                format!(" (at grid points {})", list.join(", "))
-            }
-        };
-        // A closed standard error must not turn a warning into a panic.
-        let _ = writeln!(stderr, "warning: {file}: {path}: {why}{at}");
-    }
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), CliError> {
