@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::schema::{json_files, read};
+use super::json_schema::{json_files, read};
 use crate::support::*;
 
 fn trace(name: &str) -> String {

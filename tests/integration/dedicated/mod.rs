@@ -1,12 +1,12 @@
-//! Dedicated fleets, spot interruptions with fallback, and the hybrid platform (SPEC §3.2,
-//! §3.3): queueing-theory oracles, interruption counts, paired comparisons under common
-//! random numbers, validation errors, and the shipped scenarios.
+//! Dedicated fleets, on demand and spot (interruptions, fallback), and the hybrid whose
+//! base is one: queueing-theory oracles, interruption counts, paired comparisons under
+//! common random numbers, validation of their keys, and the shipped scenarios.
 
 mod fleet;
 mod hybrid;
-mod inputs;
 mod queueing;
 mod spot;
+mod validation;
 
 use serde_json::{Value, json};
 

@@ -1,5 +1,6 @@
-//! Malformed scenario files: each exits 2 naming the file and the offending JSON path (or
-//! line), with what was expected and what was found.
+//! Malformed scenario files, missing files and bad arguments: each exits 2 naming the file
+//! and the offending JSON path (or line), with what was expected and what was found, and
+//! `validate` lists every error of every file at once.
 
 use crate::support::*;
 
@@ -92,17 +93,7 @@ const CASES: &[(&str, &str)] = &[
 fn each_malformed_scenario_exits_2_naming_file_and_path() {
     for (file, expected) in CASES {
         let path = project_dir().join("tests/data/invalid").join(file);
-        for command in ["run", "validate"] {
-            let out = servsim().arg(command).arg(&path).output().unwrap();
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(out.status.code(), Some(2), "{command} {file}: {stderr}");
-            let needle = format!("{}{expected}", path.display());
-            assert!(
-                stderr.contains(&needle),
-                "{command} {file}: expected {needle:?} in\n{stderr}"
-            );
-            assert!(!stderr.contains("panicked"), "{file}: {stderr}");
-        }
+        assert_rejected(&path, &[format!("{}{expected}", path.display())]);
     }
 }
 
@@ -139,42 +130,33 @@ fn several_errors_in_one_file_are_all_reported() {
         "platforms": [{"name": "d", "type": "dedicated", "usd_per_hour": 1, "instances": 0}]
     });
     let (_dir, path) = scenario_file(&text);
-    let out = servsim().arg("validate").arg(&path).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    for needle in [
-        "horizon: expected a duration that is a number > 0, found -5",
-        "seeds: expected a whole number in [1, 4294967295], found \"many\"",
-        "workload.arrivals.rate_per_s: missing required key",
-        "workload.service.mean_s: expected a duration that is a number > 0, found 0",
-        "platforms[0].instances: expected a whole number in [1, 4294967295], found 0",
-    ] {
-        assert!(stderr.contains(needle), "missing {needle:?} in\n{stderr}");
-    }
+    let stderr = assert_rejected(
+        &path,
+        &[
+            "horizon: expected a duration that is a number > 0, found -5",
+            "seeds: expected a whole number in [1, 4294967295], found \"many\"",
+            "workload.arrivals.rate_per_s: missing required key",
+            "workload.service.mean_s: expected a duration that is a number > 0, found 0",
+            "platforms[0].instances: expected a whole number in [1, 4294967295], found 0",
+        ]
+        .map(|e| format!("{}: {e}", path.display())),
+    );
     assert!(stderr.contains("5 problems in 1 of 1 file"), "{stderr}");
 }
 
 #[test]
 fn a_missing_file_exits_2_naming_it() {
-    let out = servsim()
-        .args(["run", "no/such/scenario.json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("no/such/scenario.json: cannot read"),
-        "{stderr}"
-    );
+    let path = std::path::Path::new("no/such/scenario.json");
+    assert_rejected(path, &["no/such/scenario.json: cannot read"]);
 }
 
 #[test]
 fn bad_arguments_exit_2() {
-    let out = servsim().args(["run", "--seeds", "0"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let out = servsim()
-        .args(["run", "--format", "yaml"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    let e = rejected(&["run", "--seeds", "0"]);
+    assert!(e.contains("invalid value '0' for '--seeds <SEEDS>'"), "{e}");
+    let e = rejected(&["run", "--format", "yaml"]);
+    assert!(
+        e.contains("invalid value 'yaml' for '--format <FORMAT>'"),
+        "{e}"
+    );
 }

@@ -1,6 +1,8 @@
-//! `dispatch: queue` with `queue_limit: 0`: the autoscaler never counts a request that found
-//! no free slot (SPEC §3.1), so with no warm pool every one is rejected and with one the
-//! function never grows past it; `validate` and `run` say so on stderr.
+//! Warnings on standard error for settings that are valid but serve badly, once each, and
+//! naming the grid points they hold at in a sweep: `dispatch: queue` with `queue_limit: 0`,
+//! where the autoscaler never counts a request that found no free slot
+//! (docs/semantics.md#serverless-autoscaler), so with no warm pool every one is rejected
+//! and with one the function never grows past it.
 
 use serde_json::{Value, json};
 
@@ -137,23 +139,20 @@ fn sweep_and_breakeven_warn_once_naming_the_grid_points_a_warning_holds_at() {
          warning: {file}: platforms[3].overflow: {WARNING}\n"
     );
     assert!(stderr.starts_with(&expected), "{stderr}");
-    let breakeven = servsim()
-        .arg("breakeven")
-        .arg(&path)
-        .args(["--param", "platforms.0.queue_limit", "--range", "0:1:1"])
-        .args(["--between", "queue", "warm", "--quiet", "--format", "json"])
+    let between = ["queue", "warm"];
+    let breakeven =
+        |extra| breakeven_args(&path, "platforms.0.queue_limit", "0:1:1", between, extra);
+    let quiet = servsim()
+        .args(breakeven(&["--quiet", "--format", "json"]))
         .output()
         .unwrap();
-    assert!(breakeven.status.success(), "{breakeven:?}");
-    assert_eq!(String::from_utf8_lossy(&breakeven.stderr), "");
-    let breakeven = servsim()
-        .arg("breakeven")
-        .arg(&path)
-        .args(["--param", "platforms.0.queue_limit", "--range", "0:1:1"])
-        .args(["--between", "queue", "warm", "--format", "json"])
+    assert!(quiet.status.success(), "{quiet:?}");
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    let loud = servsim()
+        .args(breakeven(&["--format", "json"]))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&breakeven.stderr);
+    let stderr = String::from_utf8_lossy(&loud.stderr);
     assert!(
         stderr.starts_with(&format!(
             "warning: {file}: platforms[0]: {WARNING} (at grid point 0)\n"
