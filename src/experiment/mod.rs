@@ -16,7 +16,8 @@ pub mod load;
 mod run;
 mod summary;
 
-pub use run::{Workers, run_jobs, run_replica};
+pub use run::run_replica;
+pub(crate) use run::{Workers, run_jobs};
 pub use summary::{
     CostBreakdown, PartSummary, PartsSummary, Percentiles, PlatformSummary, RequestStats,
     RunReport, SpotStats, cost_usd_per_month, summarize,
