@@ -39,7 +39,7 @@ fn every_shipped_scenario_validates_and_runs() {
 }
 
 fn bench_data(name: &str) -> std::path::PathBuf {
-    project_dir().join("benches/data").join(name)
+    project_dir().join("benches/scenarios").join(name)
 }
 
 fn read(path: &std::path::Path) -> Value {
@@ -48,7 +48,7 @@ fn read(path: &std::path::Path) -> Value {
 
 #[test]
 fn every_bench_scenario_is_valid() {
-    for entry in std::fs::read_dir(project_dir().join("benches/data")).unwrap() {
+    for entry in std::fs::read_dir(project_dir().join("benches/scenarios")).unwrap() {
         let path = entry.unwrap().path();
         servsim().arg("validate").arg(&path).assert().success();
     }

@@ -160,8 +160,8 @@ fn interruptions(m: &PlatformModel, horizon_s: f64) -> f64 {
 }
 
 /// Expected events above which a command asks for `--force`: about 40 minutes of one core
-/// at the 4 M requests/s measured on `scenarios/bench-serverless.json` (README, robustness
-/// section), hours for the slower models.
+/// at the 4 M requests/s assumed for the slower common paths
+/// (docs/performance.md#guards-against-runaway-work), hours for the slowest.
 pub const FORCE_ABOVE_EVENTS: f64 = 1e10;
 /// Expected events above which nothing runs, even with `--force`: years of CPU time, or
 /// a process that would never finish.

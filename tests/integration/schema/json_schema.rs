@@ -40,11 +40,12 @@ pub(super) fn read(path: &std::path::Path) -> Value {
 }
 
 #[test]
-fn every_shipped_scenario_validates_against_the_schema() {
+fn every_shipped_and_bench_scenario_validates_against_the_schema() {
     let v = validator(&schema());
     let mut files = json_files("scenarios");
+    files.extend(json_files("benches/scenarios"));
     files.push(project_dir().join("tests/data/cold-start-storm.json"));
-    assert!(files.len() >= 11);
+    assert!(files.len() >= 18);
     for f in files {
         let errors: Vec<String> = v.iter_errors(&read(&f)).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{}: {errors:?}", f.display());

@@ -3,7 +3,10 @@
 //! seed). A quick look at how cost grows with horizon, rate and pool size, beside the
 //! criterion benches:
 //!
-//! `cargo run --release --example per_request -- scenarios/bench-serverless.json`
+//! `cargo bench --bench per_request -- benches/scenarios/bench-serverless.json`
+//!
+//! A bench target without criterion's harness: `cargo bench` adds `--bench` to the
+//! arguments, which is not a file.
 
 use std::time::Instant;
 
@@ -11,7 +14,7 @@ use servsim::experiment::run_replica;
 use servsim::scenario::Scenario;
 
 fn main() {
-    for file in std::env::args().skip(1) {
+    for file in std::env::args().skip(1).filter(|a| a != "--bench") {
         let s = match Scenario::from_file(file.as_ref()) {
             Ok(s) => s,
             Err(e) => {

@@ -1,4 +1,4 @@
-//! The per-request ratios of SPEC §8 and issue 7, measured in one run on a shared
+//! The per-request ratios of docs/performance.md, measured in one run on a shared
 //! machine: every run below is timed in turn for several rounds, so that each sees the
 //! same load, and each servsim run is compared with its reference by best and median
 //! time per request.
@@ -12,15 +12,16 @@
 //!   containers of 1,000 inputs (the same ~5,000 requests in flight, so that only the
 //!   pool differs), and with 0.5 ms of service on 8 single-input containers.
 //!
-//! `cargo run --release --example side_by_side -- [ROUNDS]`
+//! `cargo bench --bench side_by_side -- [ROUNDS]` (15 rounds by default). A bench target
+//! without criterion's harness: `cargo bench` adds `--bench` to the arguments; without
+//! it (`cargo test --benches`) one round checks that everything runs.
 
-#[path = "../benches/common/bare_mmc.rs"]
-mod bare_mmc;
+mod common;
 
 use std::time::Instant;
 
+use common::{bare_mmc, scenario};
 use servsim::experiment::run_replica;
-use servsim::scenario::Scenario;
 
 /// A named run that returns how many requests it simulated, and the run it is compared
 /// with.
@@ -34,14 +35,14 @@ fn bare(name: &'static str, rate: f64, servers: u32) -> Run {
     let day_ns = 86_400 * 1_000_000_000u64;
     Run {
         name,
-        run: Box::new(move || bare_mmc::bare_mmc(rate, 0.1, servers, day_ns, 1).0),
+        run: Box::new(move || bare_mmc(rate, 0.1, servers, day_ns, 1).0),
         against: vec![],
     }
 }
 
-fn servsim(name: &'static str, file: &str, against: Vec<usize>) -> Run {
-    let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
-    let s = Scenario::from_file(path.as_ref()).expect("the reference scenarios are valid");
+/// One replica of the first platform of the bench scenario `name`.
+fn servsim(name: &'static str, against: Vec<usize>) -> Run {
+    let s = scenario(name);
     Run {
         name,
         run: Box::new(move || {
@@ -56,33 +57,21 @@ fn servsim(name: &'static str, file: &str, against: Vec<usize>) -> Run {
 }
 
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .map_or(15, |r| r.parse().expect("ROUNDS is a number"));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let benching = args.iter().any(|a| a == "--bench");
+    let rounds: usize = match args.iter().find(|a| *a != "--bench") {
+        Some(r) => r.parse().expect("ROUNDS is a number"),
+        None if benching => 15,
+        None => 1,
+    };
     let runs = [
         bare("bare M/M/4 loop, 36/s", 36.0, 4),
         bare("bare M/M/64 loop, 50/s", 50.0, 64),
-        servsim("bench-dedicated", "scenarios/bench-dedicated.json", vec![0]),
-        servsim(
-            "bench-serverless",
-            "scenarios/bench-serverless.json",
-            vec![1, 0],
-        ),
-        servsim(
-            "warm-handful-1m",
-            "benches/data/warm-handful-1m.json",
-            vec![],
-        ),
-        servsim(
-            "concurrent-handful-1m",
-            "benches/data/concurrent-handful-1m.json",
-            vec![],
-        ),
-        servsim(
-            "cold-start-storm-1m",
-            "benches/data/cold-start-storm-1m.json",
-            vec![5, 4],
-        ),
+        servsim("bench-dedicated", vec![0]),
+        servsim("bench-serverless", vec![1, 0]),
+        servsim("warm-handful-1m", vec![]),
+        servsim("concurrent-handful-1m", vec![]),
+        servsim("cold-start-storm-1m", vec![5, 4]),
     ];
     let mut ns: Vec<Vec<f64>> = vec![Vec::new(); runs.len()];
     for _ in 0..rounds {

@@ -1,6 +1,6 @@
-//! The bare binary-heap M/M/c loop servsim is measured against (SPEC §8): Poisson
-//! arrivals, exponential service, c servers, one FIFO queue, no metrics. Shared by
-//! `benches/baseline.rs` and `examples/side_by_side.rs`.
+//! What the benches share: the bench scenarios (`benches/scenarios/`), and the bare
+//! binary-heap M/M/c loop servsim is measured against (docs/performance.md): Poisson
+//! arrivals, exponential service, c servers, one FIFO queue, no metrics.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -8,6 +8,16 @@ use std::collections::{BinaryHeap, VecDeque};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use servsim::Scenario;
+
+/// The bench scenario `benches/scenarios/{name}.json`.
+pub fn scenario(name: &str) -> Scenario {
+    let path = format!(
+        "{}/benches/scenarios/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    Scenario::from_file(path.as_ref()).expect("the bench scenarios are valid")
+}
 
 /// Simulates M/M/c until `horizon_ns`; returns the number of arrivals (and a checksum so
 /// the work cannot be optimised away).
