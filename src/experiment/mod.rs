@@ -16,8 +16,8 @@ pub mod load;
 mod run;
 mod summary;
 
-pub use run::run_replica;
 pub(crate) use run::{Workers, run_jobs};
+pub use run::{run, run_replica, run_with_progress};
 pub use summary::{
     CostBreakdown, PartSummary, PartsSummary, Percentiles, PlatformSummary, RequestStats,
     RunReport, SpotStats, cost_usd_per_month, summarize,
@@ -91,32 +91,4 @@ pub enum RunError {
 pub struct Job {
     pub platform: usize,
     pub seed: u32,
-}
-
-/// Runs every platform × seed. Results are grouped by platform, in seed order.
-pub fn run(s: &Scenario, opts: RunOptions) -> Result<Vec<Vec<ReplicaResult>>, RunError> {
-    run_with_progress(s, opts, &|| {})
-}
-
-/// As `run`, calling `tick` (from any worker thread) after each finished replica.
-pub fn run_with_progress(
-    s: &Scenario,
-    opts: RunOptions,
-    tick: &(dyn Fn() + Sync),
-) -> Result<Vec<Vec<ReplicaResult>>, RunError> {
-    let jobs: Vec<Job> = (0..s.platforms.len())
-        .flat_map(|p| {
-            (0..opts.seeds).map(move |r| Job {
-                platform: p,
-                seed: r,
-            })
-        })
-        .collect();
-    let flat = Workers::new(opts.threads)?.install(|| run_jobs(s, &jobs, opts.seed, tick))?;
-    let mut grouped: Vec<Vec<ReplicaResult>> = Vec::with_capacity(s.platforms.len());
-    let mut it = flat.into_iter();
-    for _ in &s.platforms {
-        grouped.push(it.by_ref().take(opts.seeds as usize).collect());
-    }
-    Ok(grouped)
 }

@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use super::{HybridParts, Job, PartResult, ReplicaResult, RunError};
+use super::{HybridParts, Job, PartResult, ReplicaResult, RunError, RunOptions};
 use crate::billing::Bill;
 use crate::engine::Simulation;
 use crate::platform::{
@@ -17,6 +17,34 @@ use crate::random::Seeds;
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::time::SimTime;
 use crate::workload::{ArrivalProcess, RequestStream};
+
+/// Runs every platform × seed. Results are grouped by platform, in seed order.
+pub fn run(s: &Scenario, opts: RunOptions) -> Result<Vec<Vec<ReplicaResult>>, RunError> {
+    run_with_progress(s, opts, &|| {})
+}
+
+/// As `run`, calling `tick` (from any worker thread) after each finished replica.
+pub fn run_with_progress(
+    s: &Scenario,
+    opts: RunOptions,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<Vec<ReplicaResult>>, RunError> {
+    let jobs: Vec<Job> = (0..s.platforms.len())
+        .flat_map(|p| {
+            (0..opts.seeds).map(move |r| Job {
+                platform: p,
+                seed: r,
+            })
+        })
+        .collect();
+    let flat = Workers::new(opts.threads)?.install(|| run_jobs(s, &jobs, opts.seed, tick))?;
+    let mut grouped: Vec<Vec<ReplicaResult>> = Vec::with_capacity(s.platforms.len());
+    let mut it = flat.into_iter();
+    for _ in &s.platforms {
+        grouped.push(it.by_ref().take(opts.seeds as usize).collect());
+    }
+    Ok(grouped)
+}
 
 /// Runs one replica: a pure function of (scenario, platform, master seed, replica index).
 pub fn run_replica(s: &Scenario, p: &PlatformSpec, master: u64, replica: u32) -> ReplicaResult {
