@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::CliError;
 use crate::experiment::{RunOptions, load};
-use crate::report::Format;
+use crate::report::{Format, Page};
 use crate::scenario::Scenario;
 
 #[derive(Debug, Args)]
@@ -30,8 +30,8 @@ pub(super) struct CommonArgs {
     /// finished sweep point, so an interrupted sweep keeps what it finished).
     #[arg(long)]
     pub(super) output: Option<PathBuf>,
-    /// Also draw an SVG plot: cost against the parameter (sweep, breakeven) or latency
-    /// CDFs (run).
+    /// Also draw an SVG plot: cost against the parameter (sweep, breakeven) or the latency
+    /// tail on a nines axis (run).
     #[arg(long, value_name = "FILE.svg")]
     pub(super) plot: Option<PathBuf>,
     /// No progress, notes or warnings on standard error.
@@ -48,15 +48,19 @@ pub(super) enum FormatArg {
     Json,
     Csv,
     Markdown,
+    /// One self-contained HTML page (run, sweep, breakeven).
+    Html,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
+impl FormatArg {
+    /// The format; an HTML page also says what `page` holds.
+    pub(super) fn with(self, page: &Page) -> Format<'_> {
+        match self {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
             FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html(page),
         }
     }
 }

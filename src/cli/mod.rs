@@ -6,6 +6,8 @@
 mod args;
 mod input;
 mod output;
+mod page;
+mod presets;
 mod progress;
 mod study;
 
@@ -14,10 +16,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::experiment::{RunError, RunReport, load, run_with_progress};
-use crate::report::{latency_cdf_plot, render_run};
+use crate::report::{latency_tail_plot, render_run};
 use crate::scenario::{DEFAULT_ORIGIN, Scenario};
 use crate::sweep::Shard;
-use args::CommonArgs;
+use args::{CommonArgs, FormatArg};
 use input::{load, load_document};
 use output::{emit, warn_scenario, warn_scenarios, write_plot};
 pub use output::{write_atomically, write_stdout};
@@ -48,6 +50,8 @@ enum Command {
         #[arg(long, value_parser = ["json", "markdown"], default_value = "json")]
         format: String,
     },
+    /// List the catalog's platform presets, or print one as a platform to paste.
+    Presets(presets::PresetsArgs),
     /// Check scenario files and list every error; runs nothing.
     Validate {
         /// Scenario files.
@@ -95,6 +99,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Breakeven(args) => study::breakeven_command(args),
         Command::Merge(args) => study::merge_command(args),
         Command::Validate { files } => validate(&files),
+        Command::Presets(args) => presets::presets_command(args),
         Command::Schema { format } if format == "markdown" => {
             write_stdout(&crate::scenario::reference())
         }
@@ -137,9 +142,10 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let report = RunReport::from_results(&scenario, opts.seed, &results);
     c.warn_unstable(&report.platforms, "");
     if let Some(plot) = &c.plot {
-        write_plot(plot, latency_cdf_plot(&report), c)?;
+        write_plot(plot, latency_tail_plot(&report), c)?;
     }
-    emit(&render_run(&report, c.format.into()), c)
+    let page = page::page(args.scenario.as_deref(), &scenario, None)?;
+    emit(&render_run(&report, c.format.with(&page)), c)
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), CliError> {
@@ -154,7 +160,8 @@ fn validate(files: &[PathBuf]) -> Result<(), CliError> {
                     f.display(),
                     s.name,
                     s.platforms.len()
-                ))
+                ));
+                report.push_str(&presets::describe(&s));
             }
             Err(e) => failed.push(e),
         }

@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 
 use super::keys::{Key, Table, Ty, Union};
 use getter::{Getter, is_structured};
-pub use suggest::did_you_mean;
-pub use value::{Scalar, describe, scalar};
+pub use suggest::{close_names, did_you_mean};
+pub use value::{Scalar, describe, parse_duration, scalar};
 
 /// One problem in a file: where, and what was expected and found.
 #[derive(Clone, Debug, PartialEq, Eq)]
