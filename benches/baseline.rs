@@ -1,22 +1,19 @@
-//! The baseline servsim is measured against (SPEC §8): a bare binary-heap M/M/c loop —
+//! The baseline servsim is measured against (docs/performance.md): a bare binary-heap M/M/c loop —
 //! Poisson arrivals, exponential service, c servers, one FIFO queue, no metrics — on the
 //! traffic of each reference scenario, and the full servsim replica of that scenario,
 //! side by side in one run: M/M/4 at 36 req/s of 0.1 s (ρ = 0.9) for `bench-dedicated`,
 //! and 50 req/s of 0.1 s on 64 servers (no queueing, as in a warm serverless pool) for
-//! `bench-serverless`. `examples/side_by_side.rs` prints the ratios.
+//! `bench-serverless`. `benches/side_by_side.rs` prints the ratios.
 
-#[path = "common/bare_mmc.rs"]
-mod bare_mmc;
+mod common;
 
-use bare_mmc::bare_mmc;
+use common::{bare_mmc, scenario};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use servsim::experiment::run_replica;
-use servsim::scenario::Scenario;
 
 fn side_by_side(c: &mut Criterion) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/");
-    let dedicated = Scenario::from_file(format!("{dir}bench-dedicated.json").as_ref()).unwrap();
-    let serverless = Scenario::from_file(format!("{dir}bench-serverless.json").as_ref()).unwrap();
+    let dedicated = scenario("bench-dedicated");
+    let serverless = scenario("bench-serverless");
     let day_ns = 86_400 * 1_000_000_000u64;
     let mut g = c.benchmark_group("per_request");
     g.sample_size(10);

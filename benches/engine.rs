@@ -1,4 +1,4 @@
-//! Criterion benches of the simulator (SPEC §8): the event queue, one replica of each
+//! Criterion benches of the simulator (docs/performance.md): the event queue, one replica of each
 //! platform type, a cold-start storm beside a pool of a handful of containers, and a
 //! small sweep. Each reports throughput in requests (events, for the queue) per second.
 //!
@@ -12,9 +12,13 @@ use servsim::scenario::Scenario;
 use servsim::sweep::{Param, ParamPath, Study, parse_values};
 use servsim::time::SimTime;
 
-fn scenario(file: &str) -> Scenario {
-    let path = format!("{}/{file}", env!("CARGO_MANIFEST_DIR"));
-    Scenario::from_file(path.as_ref()).expect("bench scenarios are valid")
+/// The bench scenario `benches/scenarios/{name}.json`.
+fn scenario(name: &str) -> Scenario {
+    let path = format!(
+        "{}/benches/scenarios/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    Scenario::from_file(path.as_ref()).expect("the bench scenarios are valid")
 }
 
 /// Requests of one replica of platform `p`: the throughput unit.
@@ -57,7 +61,7 @@ fn event_queue(c: &mut Criterion) {
 
 /// One replica of each platform type on the same day of Poisson 36 req/s.
 fn replicas(c: &mut Criterion) {
-    let s = scenario("benches/data/bench-platforms.json");
+    let s = scenario("bench-platforms");
     let mut g = c.benchmark_group("replica");
     g.sample_size(10);
     for (i, p) in s.platforms.iter().enumerate() {
@@ -80,7 +84,7 @@ fn pool_size(c: &mut Criterion) {
         "concurrent-handful-1m",
         "warm-handful-1m",
     ] {
-        let s = scenario(&format!("benches/data/{file}.json"));
+        let s = scenario(file);
         g.throughput(Throughput::Elements(requests(&s, 0)));
         g.bench_function(file, |b| {
             b.iter(|| run_replica(&s, &s.platforms[0], s.seed, 0))
@@ -92,7 +96,7 @@ fn pool_size(c: &mut Criterion) {
 /// Three scaledown windows × 2 seeds of two hours of `bench-serverless`, summarised.
 fn sweep(c: &mut Criterion) {
     let path = format!(
-        "{}/scenarios/bench-serverless.json",
+        "{}/benches/scenarios/bench-serverless.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let mut base: serde_json::Value =

@@ -16,13 +16,14 @@
 //! variants, break-even searches and shards; `report` renders; `cli` does I/O.
 //! Modules only use modules in earlier layers:
 //!
-//! `time`, `random` ▸ `engine` ▸ `workload` ▸ `metrics`, `billing` ▸ `platform` ▸
+//! `time`, `random`, `catalog` ▸ `engine` ▸ `workload` ▸ `metrics`, `billing` ▸ `platform` ▸
 //! `scenario` ▸ `experiment` ▸ `sweep` ▸ `report` ▸ `cli`
 //!
 //! | module | owns |
 //! |---|---|
 //! | `time` | `SimTime`/`SimDuration` (u64 ns), the only f64-seconds conversions |
 //! | `random` | the named PRNG, one stream per role, seed derivation |
+//! | `catalog` | GPUs, models and platform presets embedded at build time, each value with its source and date |
 //! | `engine` | event queue ordered by (time, seq), clock, `run_until` |
 //! | `workload` | arrival processes, rate profiles, service demand (incl. the LLM token model), traces, request stream |
 //! | `metrics` | per-replica recorder (HdrHistograms, counters, time-averages), `Stat` |
@@ -34,6 +35,42 @@
 //! | `report` | table, JSON, CSV, Markdown and SVG output as bytes |
 //! | `cli` | clap, file I/O, progress bar, exit codes |
 //!
+//! ## Using the library
+//!
+//! Four calls take a scenario file to a report: load the scenario, run every platform ×
+//! seed, summarise the replicas across seeds, render the summary. The types they need are
+//! re-exported here at the crate root.
+//!
+//! ```
+//! use servsim::{Format, RunOptions, RunReport, Scenario, render_run, run};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // One H100 busy all day for 30 days, on Modal and on Spheron VMs.
+//! let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/continuous-inference.json");
+//! let scenario = Scenario::from_file(file.as_ref())?;
+//! let options = RunOptions { seeds: 2, ..RunOptions::from_scenario(&scenario) };
+//! let replicas = run(&scenario, options)?;
+//! let report = RunReport::from_results(&scenario, options.seed, &replicas);
+//!
+//! let monthly = |name: &str| {
+//!     let p = report.platforms.iter().find(|p| p.name == name).expect("a platform");
+//!     p.cost_usd_per_month.expect("seeds ran").mean
+//! };
+//! // 720 h × $2.40; 720 h × 3600 s × $0.001097 (Modal billed for busy time only).
+//! assert_eq!(monthly("spheron-on-demand"), 1728.0);
+//! assert!((monthly("modal-article") - 2843.424).abs() < 1e-9);
+//!
+//! let json = render_run(&report, Format::Json);
+//! assert!(json.contains("\"cost_usd_per_month\""));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `sweep` varies scenario keys over grids and searches for break-even points the same
+//! way. The modules hidden from these docs (`engine`, `platform`, `workload`, `random`,
+//! `cli`) are public for the benches, the fuzz targets and the binary only, and may change
+//! at any time.
+//!
 //! ## Glossary
 //!
 //! - **Cold start**: the time a new container spends booting and loading the model
@@ -44,16 +81,26 @@
 //! - **Break-even**: the load at which two platforms cost the same.
 //! - **Replica**: one simulation of one platform for one seed over the horizon.
 
-pub mod billing;
+pub(crate) mod billing;
 pub mod catalog;
+#[doc(hidden)]
 pub mod cli;
+#[doc(hidden)]
 pub mod engine;
 pub mod experiment;
-pub mod metrics;
+pub(crate) mod metrics;
+#[doc(hidden)]
 pub mod platform;
+#[doc(hidden)]
 pub mod random;
 pub mod report;
 pub mod scenario;
 pub mod sweep;
 pub mod time;
+#[doc(hidden)]
 pub mod workload;
+
+pub use experiment::{PlatformSummary, RunError, RunOptions, RunReport, run};
+pub use metrics::Stat;
+pub use report::{Format, render_run};
+pub use scenario::{Scenario, ScenarioError};

@@ -9,4 +9,4 @@ mod staged;
 mod stat;
 
 pub use recorder::{Counts, DurationHistogram, Recorder, TimeAverage};
-pub use stat::{Stat, quantile_sorted};
+pub use stat::Stat;

@@ -159,6 +159,7 @@ pub struct TimeAverage {
 }
 
 impl TimeAverage {
+    #[cfg(test)]
     pub fn starting_at(level: u64) -> Self {
         TimeAverage {
             last: SimTime::ZERO,

@@ -6,10 +6,10 @@
 mod billing;
 mod dedicated;
 mod hybrid;
-pub mod keys;
+pub(crate) mod keys;
 mod platform;
 mod preset;
-pub mod reader;
+pub(crate) mod reader;
 mod reference;
 mod schema;
 mod serverless;
@@ -32,9 +32,9 @@ pub use reference::reference;
 pub use schema::schema;
 
 /// The scenario `servsim run` uses without a file: the article's H100 comparison.
-pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/continuous-inference.json");
+pub(crate) const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/continuous-inference.json");
 /// How the default scenario is named in messages.
-pub const DEFAULT_ORIGIN: &str = "<default scenario: continuous-inference>";
+pub(crate) const DEFAULT_ORIGIN: &str = "<default scenario: continuous-inference>";
 
 /// One platform: its price-free model and its prices.
 #[derive(Clone, Debug)]
@@ -215,11 +215,11 @@ impl Scenario {
 
 /// The largest scenario file read: real ones are a few kilobytes, and a wrong path (a
 /// model's weights, `/dev/zero`) must cost an error, not the machine's memory.
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 16 << 20;
 
 /// A scenario file's bytes, at most `MAX_FILE_BYTES` of them (pipes such as `/dev/stdin`
 /// are fine).
-pub fn read_file(path: &Path) -> Result<Vec<u8>, ScenarioError> {
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ScenarioError> {
     use std::io::Read;
     let file = path.display().to_string();
     let io = |source| ScenarioError::Io {

@@ -61,7 +61,6 @@ fn bounds(range: Range) -> Map<String, Value> {
             put("exclusiveMinimum", 0.0);
             put("maximum", super::keys::MAX_RATE_PER_S);
         }
-        Range::Any => {}
     }
     m
 }

@@ -6,11 +6,11 @@
 //! Deliberately knows nothing about file formats or the command line: it edits JSON
 //! documents, runs `experiment` replicas and returns reports as data.
 
-pub mod best;
-pub mod breakeven;
-pub mod grid;
-pub mod path;
-pub mod shard;
+pub(crate) mod best;
+pub(crate) mod breakeven;
+pub(crate) mod grid;
+pub(crate) mod path;
+pub(crate) mod shard;
 
 use serde::Serialize;
 use serde::ser::SerializeMap;

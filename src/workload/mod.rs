@@ -11,10 +11,10 @@ pub mod trace;
 
 use crate::random::{Seeds, SimRng, Stream};
 use crate::time::{SimDuration, SimTime};
-pub use arrivals::{Arrival, ArrivalProcess, ArrivalStream, Bursts, Demand, MmppState};
+pub use arrivals::{Arrival, ArrivalProcess, ArrivalStream, Bursts, MmppState};
 pub use dist::{Dist, Phases};
 pub use profile::{RateProfile, Window};
-pub use service::{LlmModel, Service};
+pub use service::{Demand, LlmModel, Service};
 pub use trace::{TraceError, TraceSpec};
 
 /// A validated workload (SPEC §2).

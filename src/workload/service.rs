@@ -8,6 +8,20 @@ use super::dist::Dist;
 use crate::random::SimRng;
 use crate::time::SimDuration;
 
+/// What a request needs, as far as its arrival process knows: a draw from the
+/// workload's `service`, or what a trace recorded. It lives here, beside what prices it,
+/// and not with the arrival processes: they replay traces, so traces that needed them
+/// for this type would make the two modules need each other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Demand {
+    /// Drawn from the workload's `service`.
+    Draw,
+    /// Recorded with the arrival (a `csv` trace's `service_s`).
+    Service(SimDuration),
+    /// Token counts recorded with the arrival (`azure_llm`), priced by the `llm` model.
+    Tokens { context: u32, output: u32 },
+}
+
 /// The LLM token model (SPEC §2.3 `llm`).
 #[derive(Clone, Debug)]
 pub struct LlmModel {

@@ -63,3 +63,11 @@ fn output_file_gets_the_same_bytes_as_stdout() {
     );
     assert_eq!(std::fs::read(&file).unwrap(), stdout);
 }
+
+#[test]
+fn the_command_line_definition_is_consistent() {
+    // clap's own checks (conflicting names, defaults outside their value sets, arguments
+    // that conflict with themselves …) run only on demand.
+    use clap::CommandFactory;
+    servsim::cli::Cli::command().debug_assert();
+}

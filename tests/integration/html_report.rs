@@ -5,7 +5,6 @@
 use scraper::{ElementRef, Html, Selector};
 
 use crate::support::*;
-use crate::sweep::s;
 
 fn scenario(name: &str) -> String {
     project_dir()

@@ -1,24 +1,27 @@
 //! One integration-test binary that drives the real `servsim` CLI on small seeded
-//! scenarios and asserts exact or oracle values.
+//! scenarios and asserts exact or oracle values. One module per concept.
 
 mod support;
 
+mod article;
+mod bad_input;
+mod billing;
 mod cli;
+mod dedicated;
 mod deploy;
+mod determinism;
 mod exports;
-mod foundation;
 mod html_report;
-mod invalid;
-mod performance;
+mod invariants;
+mod overload;
 mod plots;
 mod presets;
-mod queue_limit_warning;
-mod robustness;
-mod schema_docs;
+mod scenarios;
+mod schema;
 mod semantics;
 mod serverless;
 mod shards;
 mod slurm;
-mod spot_hybrid;
 mod sweep;
+mod warnings;
 mod workload;

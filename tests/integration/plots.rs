@@ -2,7 +2,6 @@
 //! latency tail on a nines axis).
 
 use crate::support::*;
-use crate::sweep::{s, small_scenario, stdout_of};
 
 /// The elements of an SVG document with tag `name`, and all its text.
 fn svg_parts(svg: &str, name: &str) -> (usize, String) {
@@ -48,20 +47,13 @@ fn plots_are_well_formed_svg_with_a_series_per_platform() {
         assert!(text.contains(name), "missing {name:?}");
     }
     let be = dir.path().join("breakeven.svg");
-    stdout_of(&[
-        "breakeven",
-        s(&path),
-        "--param",
+    stdout_of(&breakeven_args(
+        &path,
         "workload.arrivals.rate_per_s",
-        "--range",
         "0.01:0.05:0.02",
-        "--between",
-        "serverless",
-        "dedicated",
-        "--plot",
-        s(&be),
-        "--quiet",
-    ]);
+        ["serverless", "dedicated"],
+        &["--plot", s(&be), "--quiet"],
+    ));
     let (lines, text) = svg_parts(&std::fs::read_to_string(&be).unwrap(), "polyline");
     assert!(lines >= 3, "two cost lines and the crossing, found {lines}");
     assert!(text.contains("crossing 0.0"), "{text}");

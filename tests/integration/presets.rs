@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{output_of, scenario_file, servsim};
+use crate::support::{output_of, rejected, scenario_file, servsim};
 
 #[test]
 fn the_listing_names_every_offer_with_its_date_and_source() {
@@ -26,9 +26,7 @@ fn the_listing_names_every_offer_with_its_date_and_source() {
 
 #[test]
 fn an_unknown_preset_id_exits_2_with_the_close_names() {
-    let out = servsim().args(["presets", "modal:H10"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let err = rejected(&["presets", "modal:H10"]);
     assert!(err.contains("close names: modal:H100"), "{err}");
 }
 

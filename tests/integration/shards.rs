@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::support::*;
-use crate::sweep::{END_H, invalid_stderr, s, small_scenario, stdout_of};
+use crate::sweep::END_H;
 
 /// Runs `args` sharded N ways (each part to a file), merges with `merge_args`, returns the
 /// merged output.
@@ -100,12 +100,12 @@ fn merge_refuses_parts_that_are_missing_foreign_incomplete_or_garbage() {
     let a1 = shard(1, 3, "3", "a1.json");
     let a2 = shard(2, 3, "3", "a2.json");
     let a3 = shard(3, 3, "3", "a3.json");
-    let e = invalid_stderr(&["merge", s(&a1), s(&a3)]);
+    let e = rejected(&["merge", s(&a1), s(&a3)]);
     assert!(e.contains("missing shard 2/3"), "{e}");
-    let e = invalid_stderr(&["merge", s(&a1), s(&a2), s(&a2), s(&a3)]);
+    let e = rejected(&["merge", s(&a1), s(&a2), s(&a2), s(&a3)]);
     assert!(e.contains("shard 2/3 is given twice"), "{e}");
     let b2 = shard(2, 3, "4", "b2.json");
-    let e = invalid_stderr(&["merge", s(&a1), s(&b2), s(&a3)]);
+    let e = rejected(&["merge", s(&a1), s(&b2), s(&a3)]);
     assert!(
         e.contains("b2.json does not belong with") && e.contains("seeds differ"),
         "{e}"
@@ -114,7 +114,7 @@ fn merge_refuses_parts_that_are_missing_foreign_incomplete_or_garbage() {
     cut["replicas"].as_array_mut().unwrap().pop();
     let cut_path = d.join("cut.json");
     std::fs::write(&cut_path, serde_json::to_vec(&cut).unwrap()).unwrap();
-    let e = invalid_stderr(&["merge", s(&a1), s(&cut_path), s(&a3)]);
+    let e = rejected(&["merge", s(&a1), s(&cut_path), s(&a3)]);
     assert!(e.contains("cut.json: shard 2/3 is incomplete"), "{e}");
     let mut damaged: Value = serde_json::from_slice(&std::fs::read(&a2).unwrap()).unwrap();
     let replica = &mut damaged["replicas"][0];
@@ -126,7 +126,7 @@ fn merge_refuses_parts_that_are_missing_foreign_incomplete_or_garbage() {
     );
     let damaged_path = d.join("damaged.json");
     std::fs::write(&damaged_path, serde_json::to_vec(&damaged).unwrap()).unwrap();
-    let e = invalid_stderr(&["merge", s(&a1), s(&damaged_path), s(&a3)]);
+    let e = rejected(&["merge", s(&a1), s(&damaged_path), s(&a3)]);
     let name = small_scenario()["platforms"][platform]["name"].clone();
     assert!(
         e.contains(&format!(
@@ -136,12 +136,12 @@ fn merge_refuses_parts_that_are_missing_foreign_incomplete_or_garbage() {
     );
     let junk = d.join("junk.json");
     std::fs::write(&junk, "{\"not\": \"a shard\"}").unwrap();
-    let e = invalid_stderr(&["merge", s(&junk)]);
+    let e = rejected(&["merge", s(&junk)]);
     assert!(
         e.contains("junk.json: expected a servsim shard file"),
         "{e}"
     );
-    let e = invalid_stderr(&[
+    let e = rejected(&[
         "sweep",
         s(&path),
         "--param",

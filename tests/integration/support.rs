@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 
 use assert_cmd::Command;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The `servsim` binary under test.
 pub fn servsim() -> Command {
@@ -89,5 +89,97 @@ pub fn assert_conserved(p: &Value) {
     assert!(
         (get("arrived") - sum).abs() < 1e-6,
         "conservation broken: {r}"
+    );
+}
+
+/// A small two-platform scenario (`serverless`, `dedicated`): Poisson 0.05/s, 1 s
+/// requests, over two hours; for sweeps, breakevens, plots and export snapshots.
+pub fn small_scenario() -> Value {
+    json!({
+        "name": "exports",
+        "description": "small scenario for sweeps and export snapshots",
+        "horizon": "2h",
+        "seeds": 3,
+        "seed": 7,
+        "slo": { "latency_s": 5 },
+        "workload": {
+            "arrivals": { "process": "poisson", "rate_per_s": 0.05 },
+            "service": { "dist": "constant", "value_s": 1 }
+        },
+        "platforms": [
+            { "name": "serverless", "type": "serverless", "gpu_usd_per_s": 0.001,
+              "cpu_cores": 0, "memory_gib": 0,
+              "cold_start": { "dist": "constant", "value_s": 3 }, "scaledown_window_s": 30,
+              "billing": { "mode": "lifetime", "granularity_s": 1 } },
+            { "name": "dedicated", "type": "dedicated", "usd_per_hour": 2.0 }
+        ]
+    })
+}
+
+/// `path` as the `&str` an argument list takes.
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("test paths are UTF-8")
+}
+
+/// Runs `servsim ARGS…`, expects success, returns standard output.
+pub fn stdout_of(args: &[&str]) -> String {
+    let out = servsim().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "servsim {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `breakeven FILE --param PARAM --range RANGE --between A B EXTRA…`: the arguments of a
+/// break-even search of `param` over `range` between two platforms.
+pub fn breakeven_args<'a>(
+    path: &'a Path,
+    param: &'a str,
+    range: &'a str,
+    [a, b]: [&'a str; 2],
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec!["breakeven", s(path), "--param", param, "--range", range];
+    args.extend(["--between", a, b]);
+    args.extend(extra);
+    args
+}
+
+/// Runs `servsim ARGS…` and asserts that it refused them as bad input: exit 2 and no
+/// panic. Returns standard error.
+pub fn rejected<S: AsRef<OsStr>>(args: &[S]) -> String {
+    let out = servsim().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_string_lossy()).collect();
+    assert_eq!(out.status.code(), Some(2), "servsim {shown:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "servsim {shown:?}: {stderr}");
+    stderr
+}
+
+/// Asserts that `run` and `validate` both refuse the scenario file `path` as bad input
+/// (see `rejected`), each with every one of `needles` in standard error. Returns what
+/// `validate` wrote.
+pub fn assert_rejected<N: AsRef<str>>(path: &Path, needles: &[N]) -> String {
+    let mut stderr = String::new();
+    for command in ["run", "validate"] {
+        stderr = rejected(&[OsStr::new(command), path.as_os_str()]);
+        for needle in needles.iter().map(AsRef::as_ref) {
+            assert!(
+                stderr.contains(needle),
+                "{command} {}: expected {needle:?} in\n{stderr}",
+                path.display()
+            );
+        }
+    }
+    stderr
+}
+
+/// Asserts `actual` is within a relative `rel` of `expected`.
+pub fn assert_close(actual: f64, expected: f64, rel: f64, what: &str) {
+    assert!(
+        ((actual - expected) / expected).abs() <= rel,
+        "{what}: {actual} vs expected {expected} (rel tol {rel})"
     );
 }

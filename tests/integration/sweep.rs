@@ -8,60 +8,10 @@ use crate::support::*;
 
 pub const END_H: &str = "workload.rate_profile.windows.0.end_h";
 
-/// A small two-platform scenario: Poisson 0.05/s, 1 s requests, over two hours.
-pub fn small_scenario() -> Value {
-    json!({
-        "name": "exports",
-        "description": "small scenario for sweeps and export snapshots",
-        "horizon": "2h",
-        "seeds": 3,
-        "seed": 7,
-        "slo": { "latency_s": 5 },
-        "workload": {
-            "arrivals": { "process": "poisson", "rate_per_s": 0.05 },
-            "service": { "dist": "constant", "value_s": 1 }
-        },
-        "platforms": [
-            { "name": "serverless", "type": "serverless", "gpu_usd_per_s": 0.001,
-              "cpu_cores": 0, "memory_gib": 0,
-              "cold_start": { "dist": "constant", "value_s": 3 }, "scaledown_window_s": 30,
-              "billing": { "mode": "lifetime", "granularity_s": 1 } },
-            { "name": "dedicated", "type": "dedicated", "usd_per_hour": 2.0 }
-        ]
-    })
-}
-
-/// Runs servsim with `args`, expects success, returns stdout.
-pub fn stdout_of(args: &[&str]) -> String {
-    let out = servsim().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "servsim {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs servsim with `args`, expects exit 2, returns stderr.
-pub fn invalid_stderr(args: &[&str]) -> String {
-    let out = servsim().args(args).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "servsim {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stderr).unwrap()
-}
-
 /// Runs `servsim sweep FILE ARGS… --format json`, expects success, returns the JSON.
 fn sweep_json(path: &Path, args: &[&str]) -> Value {
     let out = stdout_of(&[&["sweep", s(path)], args, &["--format", "json"]].concat());
     serde_json::from_str(&out).unwrap()
-}
-
-pub fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 fn idealised() -> PathBuf {
@@ -74,22 +24,14 @@ fn idealised_h100_crossing_is_at_14_585_hours_a_day() {
     // $2.40 × 720 h = $1,728; both linear, so they cross at 1728 / 118.476 = 57.60 / 3.9492.
     let expected = 57.60 / 3.9492;
     let path = idealised();
-    for range in [["--range", "12:17:1"], ["--range", "2:24"]] {
-        let out = stdout_of(&[
-            "breakeven",
-            s(&path),
-            "--param",
+    for range in ["12:17:1", "2:24"] {
+        let out = stdout_of(&breakeven_args(
+            &path,
             END_H,
-            range[0],
-            range[1],
-            "--between",
-            "modal-busy-only",
-            "spheron-on-demand",
-            "--seeds",
-            "2",
-            "--format",
-            "json",
-        ]);
+            range,
+            ["modal-busy-only", "spheron-on-demand"],
+            &["--seeds", "2", "--format", "json"],
+        ));
         let report: Value = serde_json::from_str(&out).unwrap();
         let value = report["crossing"]["value"].as_f64().unwrap();
         assert!(
@@ -121,20 +63,14 @@ fn idealised_h100_crossing_is_at_14_585_hours_a_day() {
 #[test]
 fn curves_that_do_not_cross_in_range_give_a_null_crossing_and_exit_0() {
     let path = idealised();
-    let args = [
-        "breakeven",
-        s(&path),
-        "--param",
+    let args = breakeven_args(
+        &path,
         END_H,
-        "--range",
         "1:10:3",
-        "--between",
-        "modal-busy-only",
-        "spheron-on-demand",
-        "--seeds",
-        "1",
-    ];
-    let mut json_args = args.to_vec();
+        ["modal-busy-only", "spheron-on-demand"],
+        &["--seeds", "1"],
+    );
+    let mut json_args = args.clone();
     json_args.extend(["--format", "json"]);
     let report: Value = serde_json::from_str(&stdout_of(&json_args)).unwrap();
     assert_eq!(report["crossing"], Value::Null);
@@ -378,7 +314,7 @@ fn bad_paths_and_values_are_exit_2_errors_naming_them() {
         ),
     ];
     for (command, args, needles) in cases {
-        let e = invalid_stderr(&[&[command, s(&path)], args].concat());
+        let e = rejected(&[&[command, s(&path)], args].concat());
         for needle in needles {
             assert!(e.contains(needle), "{e}");
         }

@@ -49,7 +49,7 @@ mod workload;
 
 pub use billing::{DEDICATED_BILLING, SERVERLESS_BILLING};
 pub use dedicated::{DEDICATED, SPOT};
-pub use dist::{DIST, PHASE_LIST, PHASES, SERVICE, TOKEN_COUNT, TOKEN_DIST, TOKEN_NUMBER};
+pub use dist::{DIST, PHASE_LIST, PHASES, SERVICE, TOKEN_DIST, TOKEN_NUMBER};
 pub use hybrid::{OVERFLOW_WHEN, PLATFORM};
 pub use profile::{DAILY_PROFILE, DAY_MULTIPLIER, POINT, RATE_PROFILE, WINDOW};
 pub use serverless::SERVERLESS;
@@ -174,8 +174,6 @@ pub enum Range {
     AtLeast(f64),
     /// An event rate per second in (0, `MAX_RATE_PER_S`].
     Rate,
-    /// Any finite number.
-    Any,
 }
 
 /// The fastest arrival rate a scenario may ask for: one a nanosecond, the clock's
@@ -209,11 +207,10 @@ impl Range {
             Range::Between(lo, hi) => (lo..=hi).contains(&x),
             Range::AtLeast(lo) => x >= lo,
             Range::Rate => x > 0.0 && x <= MAX_RATE_PER_S,
-            Range::Any => true,
         }
     }
 
-    /// `> 0`, `≥ 0`, `in [0, 1]` …, or "" for any number.
+    /// `> 0`, `≥ 0`, `in [0, 1]` ….
     pub fn bound(self) -> String {
         match self {
             Range::Positive | Range::Rate => "> 0".into(),
@@ -221,16 +218,12 @@ impl Range {
             Range::Unit => "in [0, 1]".into(),
             Range::Between(lo, hi) => format!("in [{lo}, {hi}]"),
             Range::AtLeast(lo) => format!("≥ {lo}"),
-            Range::Any => String::new(),
         }
     }
 
     /// "a number > 0" …, as the reader's messages say it.
     pub fn describe(self) -> String {
-        match self {
-            Range::Any => "a number".into(),
-            r => format!("a number {}", r.bound()),
-        }
+        format!("a number {}", self.bound())
     }
 }
 

@@ -1,5 +1,7 @@
 use serde_json::json;
 
+use super::suggest::suggest;
+use super::value::parse_duration;
 use super::*;
 use crate::scenario::keys::{Default, Range};
 

@@ -13,9 +13,10 @@ use rand_distr::{Distribution, Exp1};
 
 use super::dist::{Dist, unit};
 use super::profile::RateProfile;
+use super::service::Demand;
 use super::trace::{TraceError, TraceSpec, TraceStream};
 use crate::random::SimRng;
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 pub use bursts::{BurstStream, Bursts};
 pub use mmpp::{MmppState, MmppStream};
 
@@ -66,17 +67,6 @@ impl ArrivalProcess {
             ArrivalProcess::Trace(_) => "trace",
         }
     }
-}
-
-/// What a request needs, as far as its arrival process knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Demand {
-    /// Drawn from the workload's `service`.
-    Draw,
-    /// Recorded with the arrival (a `csv` trace's `service_s`).
-    Service(SimDuration),
-    /// Token counts recorded with the arrival (`azure_llm`), priced by the `llm` model.
-    Tokens { context: u32, output: u32 },
 }
 
 /// One arrival: when, and what it needs.
@@ -176,7 +166,7 @@ impl ArrivalStream {
             }
             Source::Bursts(b) => (b.next_arrival()?, Demand::Draw),
             Source::Trace(tr) => match tr.next_arrival(&mut self.rng) {
-                Ok(a) => (a?.at, a?.demand),
+                Ok(a) => a?,
                 Err(e) => {
                     self.fault = Some(e);
                     return None;

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::random::{Stream, stream_rng};
+use crate::time::SimDuration;
 use crate::workload::profile::{PiecewiseLinear, Sinusoid, Weekly, Window};
 
 fn stream(p: ArrivalProcess, profile: Option<RateProfile>, seed: u64) -> ArrivalStream {

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::time::SimDuration;
-use crate::workload::arrivals::Demand;
+use crate::workload::service::Demand;
 pub use functions::{FunctionFilter, MINUTES, WithinMinute};
 pub use records::RecordFormat;
 use records::RecordReader;

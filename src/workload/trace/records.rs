@@ -11,7 +11,7 @@ use csv::ByteRecord;
 use super::TraceError;
 use super::file::{TraceFile, csv_error, open_csv};
 use crate::time::SimDuration;
-use crate::workload::arrivals::Demand;
+use crate::workload::service::Demand;
 
 /// The two per-request formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use super::records::RecordReader;
 use super::{Repeat, TraceError, TraceFormat, TraceSpec};
 use crate::random::SimRng;
 use crate::time::{SimDuration, SimTime};
-use crate::workload::arrivals::{Arrival, Demand};
+use crate::workload::service::Demand;
 
 enum Play {
     /// Not opened yet (opening happens on the first pull, so creating a stream cannot fail).
@@ -34,9 +34,12 @@ impl TraceStream {
         }
     }
 
-    /// The next arrival, `Ok(None)` after the last play.
+    /// The next arrival instant and what it needs, `Ok(None)` after the last play.
     #[inline]
-    pub fn next_arrival(&mut self, rng: &mut SimRng) -> Result<Option<Arrival>, TraceError> {
+    pub fn next_arrival(
+        &mut self,
+        rng: &mut SimRng,
+    ) -> Result<Option<(SimTime, Demand)>, TraceError> {
         loop {
             if let Some((offset, demand)) = self.next_in_play(rng)? {
                 let at = self
@@ -45,10 +48,7 @@ impl TraceStream {
                     .checked_mul(self.play)
                     .and_then(|shift| shift.checked_add(self.spec.start.0))
                     .and_then(|t| t.checked_add(offset.0));
-                return Ok(at.map(|t| Arrival {
-                    at: SimTime(t),
-                    demand,
-                }));
+                return Ok(at.map(|t| (SimTime(t), demand)));
             }
             self.play += 1;
             let more = match self.spec.repeat {

@@ -1,9 +1,10 @@
-//! The serverless platform of SPEC §3.1: exact behaviour on hand-made scenarios,
-//! queueing-theory oracles, preemption statistics, validation of its keys and the
-//! shipped `realtime-slo` scenario.
+//! The serverless platform: exact behaviour on hand-made scenarios, scaledown to the
+//! nanosecond, queueing-theory oracles, preemption statistics, validation of its keys and
+//! the shipped `realtime-slo` scenario.
 
 mod exact;
 mod oracles;
+mod scaledown;
 mod validation;
 
 use serde_json::{Value, json};

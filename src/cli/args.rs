@@ -1,0 +1,87 @@
+//! The arguments `run`, `sweep` and `breakeven` share: seeds, threads, output format and
+//! destination, quiet and force, and what they make of a scenario's own settings.
+//!
+//! Deliberately writes nothing: where output goes is `output`'s business.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::CliError;
+use crate::experiment::{RunOptions, load};
+use crate::report::{Format, Page};
+use crate::scenario::Scenario;
+
+#[derive(Debug, Args)]
+pub(super) struct CommonArgs {
+    /// Replicas per platform (overrides the scenario's `seeds`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(super) seeds: Option<u32>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub(super) seed: Option<u64>,
+    /// Worker threads (default: one per core; at most 1024). Output does not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(super) threads: Option<u16>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub(super) format: FormatArg,
+    /// Write the output to this file instead of standard output (rewritten after each
+    /// finished sweep point, so an interrupted sweep keeps what it finished).
+    #[arg(long)]
+    pub(super) output: Option<PathBuf>,
+    /// Also draw an SVG plot: cost against the parameter (sweep, breakeven) or the latency
+    /// tail on a nines axis (run).
+    #[arg(long, value_name = "FILE.svg")]
+    pub(super) plot: Option<PathBuf>,
+    /// No progress, notes or warnings on standard error.
+    #[arg(long)]
+    pub(super) quiet: bool,
+    /// Run even when the work is expected to take hours (over 10^10 simulated events).
+    #[arg(long)]
+    pub(super) force: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(super) enum FormatArg {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+    /// One self-contained HTML page (run, sweep, breakeven).
+    Html,
+}
+
+impl FormatArg {
+    /// The format; an HTML page also says what `page` holds.
+    pub(super) fn with(self, page: &Page) -> Format<'_> {
+        match self {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html(page),
+        }
+    }
+}
+
+impl CommonArgs {
+    /// SPEC §6: work expected to take hours says so before it starts, and asks for
+    /// `--force`.
+    pub(super) fn check_work(&self, events: f64, replicas_at_once: f64) -> Result<(), CliError> {
+        let why = load::too_much_work(events, self.force)
+            .or_else(|| load::too_many_replicas(replicas_at_once, self.force));
+        match why {
+            Some(why) => Err(CliError::Invalid(why)),
+            None => Ok(()),
+        }
+    }
+
+    pub(super) fn options(&self, scenario: &Scenario) -> RunOptions {
+        RunOptions {
+            seeds: self.seeds.unwrap_or(scenario.seeds),
+            seed: self.seed.unwrap_or(scenario.seed),
+            threads: self.threads.map(usize::from),
+        }
+    }
+}

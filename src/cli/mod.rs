@@ -1,0 +1,183 @@
+//! The command line: argument parsing, file I/O and exit codes (SPEC §5).
+//!
+//! Deliberately knows nothing about simulation internals: it loads scenarios, calls
+//! `experiment`, `sweep` and `report`, and writes bytes.
+
+mod args;
+mod input;
+mod output;
+mod page;
+mod presets;
+mod progress;
+mod study;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::experiment::{RunError, RunReport, load, run_with_progress};
+use crate::report::{latency_tail_plot, render_run};
+use crate::scenario::{DEFAULT_ORIGIN, Scenario};
+use crate::sweep::Shard;
+use args::{CommonArgs, FormatArg};
+use input::{load, load_document};
+use output::{emit, warn_scenario, warn_scenarios, write_plot};
+pub use output::{write_atomically, write_stdout};
+use progress::Progress;
+
+/// Should this GPU workload run serverless or on dedicated VMs, and what will it cost?
+#[derive(Debug, Parser)]
+#[command(name = "servsim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every platform × seed of a scenario and compare them side by side.
+    Run(RunArgs),
+    /// Run a scenario over a grid of parameter values (every point with all seeds).
+    Sweep(study::SweepArgs),
+    /// Find the parameter value where two platforms' mean monthly costs cross.
+    Breakeven(study::BreakevenArgs),
+    /// Merge the partial results of `--shard K/N` runs into the unsharded output.
+    Merge(study::MergeArgs),
+    /// Print the JSON Schema of scenario files, or their Markdown reference.
+    Schema {
+        /// `json`: the JSON Schema (draft 2020-12); `markdown`: the key reference
+        /// (`docs/scenarios.md`).
+        #[arg(long, value_parser = ["json", "markdown"], default_value = "json")]
+        format: String,
+    },
+    /// List the catalog's platform presets, or print one as a platform to paste.
+    Presets(presets::PresetsArgs),
+    /// Check scenario files and list every error; runs nothing.
+    Validate {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Scenario file (default: the embedded H100 comparison of the article).
+    scenario: Option<PathBuf>,
+    /// Run only shard K of N of the seeds and write a partial result for `servsim merge`.
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["format", "plot"])]
+    shard: Option<Shard>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// A failure, with the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input: arguments, scenario or trace (exit 2).
+    #[error("{0}")]
+    Invalid(String),
+    /// Anything else (exit 1).
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Invalid(_) => 2,
+            CliError::Other(_) => 1,
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(args) => run_command(args),
+        Command::Sweep(args) => study::sweep_command(args),
+        Command::Breakeven(args) => study::breakeven_command(args),
+        Command::Merge(args) => study::merge_command(args),
+        Command::Validate { files } => validate(&files),
+        Command::Presets(args) => presets::presets_command(args),
+        Command::Schema { format } if format == "markdown" => {
+            write_stdout(&crate::scenario::reference())
+        }
+        Command::Schema { .. } => {
+            let text = serde_json::to_string_pretty(&crate::scenario::schema())
+                .expect("a JSON value serializes");
+            write_stdout(&format!("{text}\n"))
+        }
+    }
+}
+
+/// A trace that no longer replays as validated is bad input (exit 2); a thread pool that
+/// cannot start is not.
+fn run_error(e: RunError) -> CliError {
+    match e {
+        RunError::Trace(_) => CliError::Invalid(e.to_string()),
+        RunError::Threads(_) => CliError::Other(e.into()),
+    }
+}
+
+fn run_command(args: RunArgs) -> Result<(), CliError> {
+    if let Some(shard) = args.shard {
+        return study::run_shard(args.scenario.as_deref(), shard, &args.common);
+    }
+    let scenario = load(args.scenario.as_deref())?;
+    let c = &args.common;
+    if !c.quiet {
+        let file = args.scenario.as_deref().map(|p| p.display().to_string());
+        warn_scenario(&scenario, file.as_deref().unwrap_or(DEFAULT_ORIGIN));
+    }
+    let opts = c.options(&scenario);
+    let replicas = scenario.platforms.len() as f64 * opts.seeds as f64;
+    c.check_work(load::expected_work(&scenario, opts.seeds as f64), replicas)?;
+    let progress = Progress::new(
+        (scenario.platforms.len() as u64) * opts.seeds as u64,
+        c.quiet,
+    );
+    let results = run_with_progress(&scenario, opts, &|| progress.tick()).map_err(run_error)?;
+    progress.finish();
+    let report = RunReport::from_results(&scenario, opts.seed, &results);
+    c.warn_unstable(&report.platforms, "");
+    if let Some(plot) = &c.plot {
+        write_plot(plot, latency_tail_plot(&report), c)?;
+    }
+    let page = page::page(args.scenario.as_deref(), &scenario, None)?;
+    emit(&render_run(&report, c.format.with(&page)), c)
+}
+
+fn validate(files: &[PathBuf]) -> Result<(), CliError> {
+    let mut failed = Vec::new();
+    let mut report = String::new();
+    for f in files {
+        match Scenario::from_file(f) {
+            Ok(s) => {
+                warn_scenario(&s, &f.display().to_string());
+                report.push_str(&format!(
+                    "{}: ok ({}, {} platforms)\n",
+                    f.display(),
+                    s.name,
+                    s.platforms.len()
+                ));
+                report.push_str(&presets::describe(&s));
+            }
+            Err(e) => failed.push(e),
+        }
+    }
+    write_stdout(&report)?;
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let problems: usize = failed.iter().map(|e| e.count()).sum();
+    let details: Vec<String> = failed.iter().map(ToString::to_string).collect();
+    Err(CliError::Invalid(format!(
+        "{}\n{problems} problem{} in {} of {} file{}",
+        details.join("\n"),
+        if problems == 1 { "" } else { "s" },
+        failed.len(),
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    )))
+}
