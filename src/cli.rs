@@ -3,6 +3,7 @@
 //! Deliberately knows nothing about simulation internals: it loads scenarios, calls
 //! `experiment`, `sweep` and `report`, and writes bytes.
 
+mod presets;
 mod progress;
 mod study;
 
@@ -45,6 +46,8 @@ enum Command {
         #[arg(long, value_parser = ["json", "markdown"], default_value = "json")]
         format: String,
     },
+    /// List the catalog of real offers, or print one as a platform to paste.
+    Presets(presets::PresetsArgs),
     /// Check scenario files and list every error; runs nothing.
     Validate {
         /// Scenario files.
@@ -140,6 +143,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sweep(args) => study::sweep_command(args),
         Command::Breakeven(args) => study::breakeven_command(args),
         Command::Merge(args) => study::merge_command(args),
+        Command::Presets(args) => presets::presets_command(args),
         Command::Validate { files } => validate(&files),
         Command::Schema { format } if format == "markdown" => {
             write_stdout(&crate::scenario::reference())
@@ -231,9 +235,10 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     }
     let scenario = load(args.scenario.as_deref())?;
     let c = &args.common;
+    let file = args.scenario.as_deref().map(|p| p.display().to_string());
+    let file = file.as_deref().unwrap_or(DEFAULT_ORIGIN);
     if !c.quiet {
-        let file = args.scenario.as_deref().map(|p| p.display().to_string());
-        warn_scenario(&scenario, file.as_deref().unwrap_or(DEFAULT_ORIGIN));
+        warn_scenario(&scenario, file);
     }
     let opts = c.options(&scenario);
     let replicas = scenario.platforms.len() as f64 * opts.seeds as f64;
@@ -249,7 +254,8 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     if let Some(plot) = &c.plot {
         write_plot(plot, latency_cdf_plot(&report), c)?;
     }
-    emit(&render_run(&report, c.format.into()), c)
+    emit(&render_run(&report, c.format.into()), c)?;
+    presets::warn_stale(&scenario, file, c.quiet)
 }
 
 /// Writes a drawn plot (or reports why it could not be drawn).
@@ -344,7 +350,8 @@ fn validate(files: &[PathBuf]) -> Result<(), CliError> {
                     f.display(),
                     s.name,
                     s.platforms.len()
-                ))
+                ));
+                report.push_str(&presets::describe(&s));
             }
             Err(e) => failed.push(e),
         }
