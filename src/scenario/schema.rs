@@ -23,8 +23,45 @@ pub fn schema() -> Value {
     );
     o.insert("title".into(), json!("servsim scenario"));
     o.insert("description".into(), json!(SCENARIO.doc));
+    accept_presets(&mut defs);
     o.insert("$defs".into(), Value::Object(defs));
     top
+}
+
+/// A platform may instead be written over a catalog preset (docs/semantics.md#presets):
+/// `name` and `preset` required, the keys of the preset's type all optional (the preset
+/// fills them; `billing` and `spot` merge key by key, so their keys are optional too).
+fn accept_presets(defs: &mut Map<String, Value>) {
+    let written = defs.get("platforms").cloned().unwrap_or(Value::Null);
+    let mut over = Vec::new();
+    for variant in written["oneOf"].as_array().into_iter().flatten() {
+        let kind = &variant["properties"]["type"]["const"];
+        let ids: Vec<&str> = crate::catalog::presets()
+            .iter()
+            .filter(|p| *kind == p.kind.as_str())
+            .map(|p| p.id.as_str())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let mut form = variant.clone();
+        form["required"] = json!(["name", "preset"]);
+        // Told apart by the preset, not by the (optional) type.
+        form["properties"]["type"] = json!({ "enum": [kind] });
+        form["properties"]["preset"]["enum"] = json!(ids);
+        for merged in ["billing", "spot"] {
+            if let Some(Value::Object(o)) = form["properties"].get_mut(merged) {
+                o.remove("required");
+                o.remove("oneOf");
+            }
+        }
+        over.push(form);
+    }
+    let description = written["description"].clone();
+    defs.insert(
+        "platforms".into(),
+        json!({ "description": description, "anyOf": [written, { "oneOf": over }] }),
+    );
 }
 
 /// Seconds, or a string with a unit (`"90s"`, `"15m"`, `"2h"`, `"30d"`).
