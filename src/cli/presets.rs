@@ -138,7 +138,7 @@ pub fn warn_stale(scenario: &Scenario, file: &str, quiet: bool) -> Result<(), Cl
     }
     let today = today()?;
     let mut lines = Vec::new();
-    for (i, p) in scenario.platforms.iter().enumerate() {
+    for p in &scenario.platforms {
         let Some(PresetUse {
             id,
             prices_as_of: Some(date),
@@ -149,9 +149,9 @@ pub fn warn_stale(scenario: &Scenario, file: &str, quiet: bool) -> Result<(), Cl
         };
         if let Some(age) = age_days(date, &today).filter(|a| *a > STALE_AFTER_DAYS) {
             lines.push(format!(
-                "warning: {file}: platforms[{i}] ({}): the prices of preset {id} are as of \
-                 {date}, {age} days old on {today} (stale after {STALE_AFTER_DAYS}); `servsim \
-                 presets {id}` names their sources",
+                "warning: {file}: platform {}: the prices of preset {id} are as of {date}, \
+                 {age} days old on {today} (stale after {STALE_AFTER_DAYS}); `servsim presets \
+                 {id}` names their sources",
                 p.name
             ));
         }

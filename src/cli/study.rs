@@ -234,7 +234,8 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     if let Some(plot) = &c.plot {
         write_plot(plot, cost_plot(&report), c)?;
     }
-    emit(&render_sweep(&report, c.format.into()), c)
+    emit(&render_sweep(&report, c.format.into()), c)?;
+    super::presets::warn_stale(&study.points[0], &file, c.quiet)
 }
 
 /// The one-parameter study of `breakeven` (only A and B run) and its x values.
@@ -289,7 +290,9 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
     if let Some(plot) = &c.plot {
         write_plot(plot, breakeven_plot(&report), c)?;
     }
-    emit(&render_breakeven(&report, c.format.into()), c)
+    emit(&render_breakeven(&report, c.format.into()), c)?;
+    let file = args.scenario.display().to_string();
+    super::presets::warn_stale(&study.points[0], &file, c.quiet)
 }
 
 /// `run --shard K/N`: the scenario as a one-point study.
