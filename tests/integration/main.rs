@@ -9,6 +9,7 @@ mod foundation;
 mod invalid;
 mod performance;
 mod plots;
+mod presets;
 mod queue_limit_warning;
 mod robustness;
 mod schema_docs;
