@@ -213,6 +213,9 @@ mod tests {
         let p = preset("modal:H100").unwrap();
         assert_eq!(p.prices_as_of(), "2026-07-01");
         // Its spot price is left to the user: the date is the on-demand price's.
-        assert_eq!(preset("runpod:H100-spot").unwrap().prices_as_of(), "2026-11-09");
+        assert_eq!(
+            preset("runpod:H100-spot").unwrap().prices_as_of(),
+            "2026-11-09"
+        );
     }
 }

@@ -24,6 +24,17 @@ pub fn fact(id: &str, dotted: &str) -> f64 {
         .unwrap_or_else(|| panic!("{id}: {dotted} is not a number"))
 }
 
+/// The date of a preset's prices, as outputs give it.
+pub fn prices_as_of(id: &str) -> String {
+    servsim::catalog::preset(id).unwrap().prices_as_of()
+}
+
+/// The day `days` after `date` (`YYYY-MM-DD`).
+pub fn days_after(date: &str, days: u64) -> String {
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    (d + chrono::Days::new(days)).format("%Y-%m-%d").to_string()
+}
+
 /// A serverless preset's price per container-second: GPU + CPU + memory, times the
 /// multiplier (a price the preset leaves out goes with an amount of 0).
 pub fn serverless_usd_per_s(id: &str) -> f64 {

@@ -48,26 +48,30 @@ fn the_listing_has_at_least_thirty_offers_each_with_a_date_and_a_source() {
 
 #[test]
 fn the_listing_warns_of_stale_prices_only_once_they_are_older_than_180_days() {
-    // Spheron's prices are as of 2026-06-03: 180 days later is 2026-11-30.
-    let on_time = presets(&[], "2026-11-30");
-    let late = presets(&[], "2026-12-01");
+    let date = prices_as_of("spheron:H100");
+    let (on_time, late) = (days_after(&date, 180), days_after(&date, 181));
+    let on_time = presets(&[], &on_time);
+    let late_out = presets(&[], &late);
     assert_eq!(
-        on_time.stdout, late.stdout,
+        on_time.stdout, late_out.stdout,
         "the listing never depends on the date"
     );
-    let warned = |o: &std::process::Output| {
+    let warning = |o: &std::process::Output| {
+        let prefix = format!("warning: prices as of {date} ");
         String::from_utf8_lossy(&o.stderr)
             .lines()
-            .any(|l| l.starts_with("warning: prices as of 2026-06-03 "))
+            .find(|l| l.starts_with(&prefix))
+            .map(str::to_string)
     };
-    assert!(!warned(&on_time));
-    assert!(warned(&late));
-    let line = String::from_utf8(late.stderr).unwrap();
-    assert!(line.contains(
-        "warning: prices as of 2026-06-03 are 181 days old on 2026-12-01 (stale after 180; \
-         re-check them at their sources): spheron:H100, spheron:H100-spot,"
-    ));
-    assert_eq!(presets(&["--quiet"], "2030-01-01").stderr, b"");
+    assert_eq!(warning(&on_time), None);
+    let line = warning(&late_out).expect("a warning for the stale date");
+    let expected = format!(
+        "warning: prices as of {date} are 181 days old on {late} (stale after 180; re-check \
+         them at their sources): "
+    );
+    assert!(line.starts_with(&expected), "{line}");
+    assert!(line.contains("spheron:H100"), "{line}");
+    assert_eq!(presets(&["--quiet"], "2100-01-01").stderr, b"");
 }
 
 #[test]

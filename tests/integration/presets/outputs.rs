@@ -30,10 +30,11 @@ fn output(json: &Value, today: &str, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn every_format_names_the_preset_and_the_date_of_its_prices() {
+    let date = prices_as_of("modal:H100");
     let report = run(&two_platforms());
     let modal = platform(&report, "modal");
     assert_eq!(modal["preset"], "modal:H100");
-    assert_eq!(modal["prices_as_of"], "2026-07-01");
+    assert_eq!(modal["prices_as_of"], date.as_str());
     let hand = platform(&report, "hand");
     assert!(hand.get("preset").is_none() && hand.get("prices_as_of").is_none());
 
@@ -42,7 +43,7 @@ fn every_format_names_the_preset_and_the_date_of_its_prices() {
     let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
     let col = |name: &str| rows[0].iter().position(|c| *c == name).unwrap();
     assert_eq!(rows[1][col("preset")], "modal:H100");
-    assert_eq!(rows[1][col("prices_as_of")], "2026-07-01");
+    assert_eq!(rows[1][col("prices_as_of")], date);
     assert_eq!(rows[2][col("preset")], "");
 
     let table = String::from_utf8(output(&two_platforms(), TODAY, &[]).stdout).unwrap();
@@ -50,7 +51,7 @@ fn every_format_names_the_preset_and_the_date_of_its_prices() {
     assert_eq!(
         under[1..],
         [
-            "prices as of 2026-07-01 for modal (modal:H100)",
+            format!("prices as of {date} for modal (modal:H100)").as_str(),
             "not documented by the provider, chosen by the catalog, for modal: \
              billing.granularity_s, billing.minimum_s, billing.mode (`servsim presets modal:H100`)"
         ]
@@ -136,21 +137,21 @@ fn the_printed_expansion_pasted_without_the_preset_gives_identical_results() {
 
 #[test]
 fn stale_prices_warn_on_standard_error_after_the_table_and_never_change_the_output() {
-    // modal:H100's prices are as of 2026-07-01: 180 days later (2026-12-28) they are not
-    // yet stale, 181 days later they are.
-    let fresh = output(&two_platforms(), "2026-12-28", &[]);
-    let stale = output(&two_platforms(), "2026-12-29", &[]);
+    // 180 days after the date of modal:H100's prices they are not yet stale, 181 days
+    // after they are.
+    let date = prices_as_of("modal:H100");
+    let (on_time, late) = (days_after(&date, 180), days_after(&date, 181));
+    let fresh = output(&two_platforms(), &on_time, &[]);
+    let stale = output(&two_platforms(), &late, &[]);
     assert!(fresh.status.success() && stale.status.success());
     assert_eq!(fresh.stdout, stale.stdout);
     assert_eq!(String::from_utf8_lossy(&fresh.stderr), "");
     let warning = String::from_utf8(stale.stderr).unwrap();
-    assert!(
-        warning.ends_with(
-            "platform modal: the prices of preset modal:H100 are as of 2026-07-01, 181 days old \
-             on 2026-12-29 (stale after 180); `servsim presets modal:H100` names their sources\n"
-        ),
-        "{warning}"
+    let expected = format!(
+        "platform modal: the prices of preset modal:H100 are as of {date}, 181 days old on \
+         {late} (stale after 180); `servsim presets modal:H100` names their sources\n"
     );
+    assert!(warning.ends_with(&expected), "{warning}");
     let quiet = output(&two_platforms(), "2027-06-01", &["--quiet"]);
     assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
 }
