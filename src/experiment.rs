@@ -286,6 +286,10 @@ pub struct PlatformSummary {
     /// CDF of the merged latency histogram as (seconds, fraction), for plots (not a JSON key).
     #[serde(skip)]
     pub latency_cdf: Vec<(f64, f64)>,
+    /// p99.99 of the merged latency histogram, for the HTML report's nines axis (not a JSON
+    /// key).
+    #[serde(skip)]
+    pub latency_p9999_s: Option<f64>,
 }
 
 fn stat_of(rs: &[ReplicaResult], f: impl Fn(&ReplicaResult) -> f64) -> Option<Stat> {
@@ -393,6 +397,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         unstable: instability.is_some(),
         instability,
         latency_cdf: latency.cdf_s(),
+        latency_p9999_s: latency.quantile_s(0.9999),
     }
 }
 
@@ -430,6 +435,10 @@ pub struct RunReport {
     pub seeds: u32,
     pub horizon_s: f64,
     pub platforms: Vec<PlatformSummary>,
+    /// Per platform, each seed's `cost_usd_per_month`: the paired samples a difference
+    /// between two platforms needs (not a JSON key).
+    #[serde(skip)]
+    pub seed_costs: Vec<Vec<f64>>,
 }
 
 impl RunReport {
@@ -448,6 +457,10 @@ impl RunReport {
             seeds: results.first().map_or(0, |rs| rs.len() as u32),
             horizon_s: s.horizon.as_secs_f64(),
             platforms,
+            seed_costs: results
+                .iter()
+                .map(|rs| rs.iter().map(|r| cost_usd_per_month(s, r)).collect())
+                .collect(),
         }
     }
 }

@@ -126,7 +126,8 @@ pub fn catalog_listing(format: Format) -> String {
     match format {
         Format::Json | Format::Csv => super::json(&offers),
         Format::Table => listing_table(&offers, UTF8_FULL_CONDENSED),
-        Format::Markdown => listing_table(&offers, ASCII_MARKDOWN),
+        // The listing is not a report page: HTML callers get the Markdown table.
+        Format::Markdown | Format::Html(_) => listing_table(&offers, ASCII_MARKDOWN),
     }
 }
 

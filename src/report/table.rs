@@ -171,22 +171,10 @@ fn platform_table(report: &RunReport, preset: TableStyle) -> Table {
     let mut header = vec![String::new()];
     header.extend(report.platforms.iter().map(|p| p.name.clone()));
     table.set_header(header);
-    for (label, cell) in ROWS {
+    for (label, cells) in platform_rows(report) {
         let mut row = vec![label.to_string()];
-        row.extend(report.platforms.iter().map(cell));
+        row.extend(cells);
         table.add_row(row);
-    }
-    for (label, present, cell) in OPTIONAL_ROWS {
-        if report.platforms.iter().any(present) {
-            let mut row = vec![label.to_string()];
-            row.extend(
-                report
-                    .platforms
-                    .iter()
-                    .map(|p| if present(p) { cell(p) } else { "—".into() }),
-            );
-            table.add_row(row);
-        }
     }
     for column in table.column_iter_mut().skip(1) {
         column.set_cell_alignment(CellAlignment::Right);
@@ -194,7 +182,27 @@ fn platform_table(report: &RunReport, preset: TableStyle) -> Table {
     table
 }
 
-fn run_header(report: &RunReport) -> String {
+/// The table's rows: each figure's label and its cell per platform (the optional rows
+/// only when some platform has the figure).
+pub(super) fn platform_rows(report: &RunReport) -> Vec<(&'static str, Vec<String>)> {
+    let mut rows: Vec<(&'static str, Vec<String>)> = ROWS
+        .iter()
+        .map(|(label, cell)| (*label, report.platforms.iter().map(cell).collect()))
+        .collect();
+    for (label, present, cell) in OPTIONAL_ROWS {
+        if report.platforms.iter().any(present) {
+            let cells = report
+                .platforms
+                .iter()
+                .map(|p| if present(p) { cell(p) } else { "—".into() })
+                .collect();
+            rows.push((*label, cells));
+        }
+    }
+    rows
+}
+
+pub(super) fn run_header(report: &RunReport) -> String {
     let days = report.horizon_s / 86_400.0;
     format!(
         "{}: {:.4} days, {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds",

@@ -4,8 +4,10 @@
 mod support;
 
 mod cli;
+mod deploy;
 mod exports;
 mod foundation;
+mod html_report;
 mod invalid;
 mod performance;
 mod plots;

@@ -2,6 +2,7 @@
 //! carries, outputs, `servsim presets` and bad input. Prices are read from the catalog, so
 //! that updating one never breaks a test; each comment works a case out at today's prices.
 
+mod basics;
 mod billing;
 mod commands;
 mod outputs;

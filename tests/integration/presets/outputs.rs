@@ -58,9 +58,14 @@ fn every_format_names_the_preset_and_the_date_of_its_prices() {
     );
     let md = output(&two_platforms(), TODAY, &["--format", "markdown"]);
     let md = String::from_utf8(md.stdout).unwrap();
+    let item = format!("\n\n- prices as of {date} for modal (modal:H100)\n");
+    assert!(md.contains(&item), "{md}");
+    let page = output(&two_platforms(), TODAY, &["--format", "html"]);
+    let page = String::from_utf8(page.stdout).unwrap();
+    let line = format!("<p class=\"meta\">prices as of {date} for modal (modal:H100)</p>");
     assert!(
-        md.contains("\n\n- prices as of 2026-07-01 for modal (modal:H100)\n"),
-        "{md}"
+        page.contains(&line),
+        "the page names the preset and its date"
     );
 }
 
