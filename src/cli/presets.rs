@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::{CliError, write_stdout};
 use crate::catalog::{self, Preset, STALE_AFTER_DAYS, age_days};
-use crate::report::{Format, catalog_listing};
+use crate::report::{Format, catalog_listing, lookup};
 use crate::scenario::{PresetUse, Scenario, close_presets};
 
 #[derive(Debug, Args)]
@@ -150,9 +150,10 @@ pub fn warn_stale(scenario: &Scenario, file: &str, quiet: bool) -> Result<(), Cl
         if let Some(age) = age_days(date, &today).filter(|a| *a > STALE_AFTER_DAYS) {
             lines.push(format!(
                 "warning: {file}: platform {}: the prices of preset {id} are as of {date}, \
-                 {age} days old on {today} (stale after {STALE_AFTER_DAYS}); `servsim presets \
-                 {id}` names their sources",
-                p.name
+                 {age} days old on {today} (stale after {STALE_AFTER_DAYS}); {} names their \
+                 sources",
+                p.name,
+                lookup(id)
             ));
         }
     }

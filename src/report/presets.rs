@@ -28,15 +28,24 @@ pub fn preset_footer(platforms: &[PlatformSummary], markdown: bool) -> String {
     }
     for p in platforms.iter().filter(|p| !p.preset_assumed.is_empty()) {
         lines.push(format!(
-            "not documented by the provider, chosen by the catalog, for {}: {} (`servsim \
-             presets {}`)",
+            "not documented by the provider, chosen by the catalog, for {}: {} ({})",
             p.name,
             p.preset_assumed.join(", "),
-            p.preset.as_deref().unwrap_or_default()
+            lookup(p.preset.as_deref().unwrap_or_default())
         ));
     }
     let bullet = if markdown { "- " } else { "" };
     lines.iter().map(|l| format!("{bullet}{l}\n")).collect()
+}
+
+/// The command that shows a platform's preset (a hybrid's parts' presets, joined by
+/// ` + `, one command each): `` `servsim presets modal:H100` ``.
+pub fn lookup(id: &str) -> String {
+    let commands: Vec<String> = id
+        .split(" + ")
+        .map(|one| format!("`servsim presets {one}`"))
+        .collect();
+    commands.join(", ")
 }
 
 /// One offer as `servsim presets` lists it.

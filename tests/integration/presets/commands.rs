@@ -168,6 +168,21 @@ fn a_fact_no_provider_documents_must_be_written_and_a_foreign_type_is_refused() 
 }
 
 #[test]
+fn a_hybrids_base_refuses_a_serverless_preset() {
+    let (code, err) = invalid(json!({"name": "hy", "type": "hybrid",
+        "base": {"preset": "modal:H100"},
+        "overflow": {"preset": "modal:H100", "cold_start": constant(5.0)},
+        "overflow_when": {"queue_length": 1}}));
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err.lines().next().unwrap(),
+        "error: FILE: platforms[0].base.preset: expected a dedicated preset (a hybrid's base is \
+         dedicated), found \"modal:H100\", a serverless offer"
+    );
+    assert!(err.contains("1 problem in 1 of 1 file"), "{err}");
+}
+
+#[test]
 fn a_serverless_preset_still_needs_its_cold_start() {
     let (code, err) = invalid(json!({"name": "m", "preset": "modal:H100"}));
     assert_eq!(code, Some(2));
@@ -189,4 +204,33 @@ fn a_malformed_servsim_today_is_bad_input() {
         String::from_utf8(out.stderr).unwrap(),
         "error: SERVSIM_TODAY: expected a date YYYY-MM-DD, found \"tomorrow\"\n"
     );
+}
+
+#[test]
+fn the_schema_accepts_platforms_and_hybrid_parts_written_over_presets_of_their_type() {
+    let schema = servsim::scenario::schema();
+    let v = jsonschema::draft202012::new(&schema).unwrap();
+    let doc = |platform: Value| scenario(json!("1h"), periodic(10.0, 1.0), vec![platform]);
+    let hybrid = |base: &str| {
+        json!({"name": "hy", "type": "hybrid", "base": {"preset": base},
+               "overflow": {"preset": "modal:H100", "cold_start": constant(5.0)},
+               "overflow_when": {"queue_length": 1}})
+    };
+    let spot = json!({"name": "s", "preset": "spheron:H100-spot",
+                      "spot": {"interruptions_per_hour": 1, "model_load": constant(9.0),
+                               "replacement_delay": constant(9.0)}});
+    for ok in [spot, hybrid("spheron:H100")] {
+        let errors: Vec<String> = v
+            .iter_errors(&doc(ok.clone()))
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{ok}: {errors:?}");
+    }
+    for bad in [
+        hybrid("modal:H100"),
+        json!({"name": "m", "preset": "modal:H100", "scaledwon_window_s": 60}),
+        json!({"name": "m", "preset": "no:such"}),
+    ] {
+        assert!(!v.is_valid(&doc(bad.clone())), "{bad} passes the schema");
+    }
 }

@@ -239,3 +239,40 @@ fn the_shipped_comparison_puts_six_or_more_presets_side_by_side_and_runs() {
     let spot = platform(&report, "spheron-spot");
     assert!(spot["spot"]["interruptions"]["mean"].as_f64() > Some(0.0));
 }
+
+#[test]
+fn a_hybrids_parts_take_presets_of_their_type_and_report_them_together() {
+    let printed = |id: &str| -> Value {
+        let out = servsim_today()
+            .args(["presets", id, "--quiet"])
+            .output()
+            .unwrap();
+        let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_object_mut().unwrap().remove("name");
+        v
+    };
+    let cold = json!({"cold_start": constant(20.0)});
+    let hybrid = |base: Value, mut overflow: Value| {
+        overflow
+            .as_object_mut()
+            .unwrap()
+            .extend(cold.as_object().unwrap().clone());
+        json!({"name": "hy", "type": "hybrid", "base": base, "overflow": overflow,
+               "overflow_when": {"queue_length": 1}})
+    };
+    let workload = json!({"arrivals": {"process": "poisson", "rate_per_s": 0.8},
+                          "service": {"dist": "exponential", "mean_s": 1}});
+    let over_presets = hybrid(
+        json!({"preset": "spheron:H100"}),
+        json!({"preset": "modal:H100"}),
+    );
+    let pasted = hybrid(printed("spheron:H100"), printed("modal:H100"));
+    let a = run(&scenario(json!("6h"), workload.clone(), vec![over_presets]));
+    let b = run(&scenario(json!("6h"), workload, vec![pasted]));
+    let hy = platform(&a, "hy");
+    assert_eq!(hy["preset"], "spheron:H100 + modal:H100");
+    let oldest = prices_as_of("spheron:H100").min(prices_as_of("modal:H100"));
+    assert_eq!(hy["prices_as_of"], oldest.as_str());
+    assert!(hy["overflow_fraction"]["mean"].as_f64() > Some(0.0));
+    assert_eq!(without_preset_keys(a), b);
+}
