@@ -29,7 +29,8 @@
 //! | `metrics` | per-replica recorder (HdrHistograms, counters, time-averages), `Stat` |
 //! | `billing` | usage spans + rules + price sheets → bills |
 //! | `platform` | serverless, dedicated (spot included) and hybrid state machines |
-//! | `scenario` | JSON → validated `Scenario`, every error with file and JSON path |
+//! | `catalog` | GPUs, models and platform presets (real offers, each value sourced and dated), embedded from `catalog/*.json` |
+//! | `scenario` | JSON → validated `Scenario` (presets expanded first), every error with file and JSON path |
 //! | `experiment` | replicas in parallel, results in replica order, summaries, offered load and expected work (`load`) |
 //! | `sweep` | grids by index, break-even search, SLO-constrained best point, shards |
 //! | `report` | table, JSON, CSV, Markdown and SVG output as bytes |
@@ -80,6 +81,8 @@
 //! - **Utilization**: GPU-busy seconds over billed GPU seconds.
 //! - **Break-even**: the load at which two platforms cost the same.
 //! - **Replica**: one simulation of one platform for one seed over the horizon.
+//! - **Preset**: a real offer from the catalog (`modal:H100`, `spheron:H100-spot`) that a
+//!   platform names instead of writing its prices and billing rule.
 
 pub(crate) mod billing;
 pub mod catalog;

@@ -90,12 +90,14 @@ impl Preset {
             .collect()
     }
 
-    /// The date of the oldest price the preset carries (`…usd…` keys, spot included).
+    /// The date of the oldest price the preset carries (`…usd…` keys, spot included; a
+    /// price it leaves to the user has no date to give).
     pub fn prices_as_of(&self) -> String {
         let mut oldest: Option<String> = None;
         walk(&self.platform, "", &mut |path, fact| {
             let date = fact.get("as_of").and_then(Value::as_str);
-            if let (true, Some(d)) = (path.contains("usd"), date)
+            let priced = path.contains("usd") && !fact["value"].is_null();
+            if let (true, Some(d)) = (priced, date)
                 && oldest.as_deref().is_none_or(|o| d < o)
             {
                 oldest = Some(d.to_string());
@@ -210,5 +212,10 @@ mod tests {
     fn prices_as_of_is_the_oldest_price_date() {
         let p = preset("modal:H100").unwrap();
         assert_eq!(p.prices_as_of(), "2026-07-01");
+        // Its spot price is left to the user: the date is the on-demand price's.
+        assert_eq!(
+            preset("runpod:H100-spot").unwrap().prices_as_of(),
+            "2026-11-09"
+        );
     }
 }

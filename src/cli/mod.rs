@@ -50,7 +50,7 @@ enum Command {
         #[arg(long, value_parser = ["json", "markdown"], default_value = "json")]
         format: String,
     },
-    /// List the catalog's platform presets, or print one as a platform to paste.
+    /// List the catalog of real offers, or print one as a platform to paste.
     Presets(presets::PresetsArgs),
     /// Check scenario files and list every error; runs nothing.
     Validate {
@@ -126,9 +126,10 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     }
     let scenario = load(args.scenario.as_deref())?;
     let c = &args.common;
+    let file = args.scenario.as_deref().map(|p| p.display().to_string());
+    let file = file.as_deref().unwrap_or(DEFAULT_ORIGIN);
     if !c.quiet {
-        let file = args.scenario.as_deref().map(|p| p.display().to_string());
-        warn_scenario(&scenario, file.as_deref().unwrap_or(DEFAULT_ORIGIN));
+        warn_scenario(&scenario, file);
     }
     let opts = c.options(&scenario);
     let replicas = scenario.platforms.len() as f64 * opts.seeds as f64;
@@ -145,7 +146,8 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         write_plot(plot, latency_tail_plot(&report), c)?;
     }
     let page = page::page(args.scenario.as_deref(), &scenario, None)?;
-    emit(&render_run(&report, c.format.with(&page)), c)
+    emit(&render_run(&report, c.format.with(&page)), c)?;
+    presets::warn_stale(&scenario, file, c.quiet)
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), CliError> {

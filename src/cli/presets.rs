@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 
 use super::{CliError, write_stdout};
 use crate::catalog::{self, Preset, STALE_AFTER_DAYS, age_days};
-use crate::report::{Format, catalog_listing};
-use crate::scenario::{Scenario, close_presets};
+use crate::report::{Format, catalog_listing, lookup};
+use crate::scenario::{PresetUse, Scenario, close_presets};
 
 #[derive(Debug, Args)]
 pub struct PresetsArgs {
@@ -129,6 +129,36 @@ fn stale_offers(presets: &[Preset], today: &str) -> Vec<String> {
             ))
         })
         .collect()
+}
+
+/// Stale preset prices of a scenario's platforms, one warning each, after its output.
+pub fn warn_stale(scenario: &Scenario, file: &str, quiet: bool) -> Result<(), CliError> {
+    if quiet {
+        return Ok(());
+    }
+    let today = today()?;
+    let mut lines = Vec::new();
+    for p in &scenario.platforms {
+        let Some(PresetUse {
+            id,
+            prices_as_of: Some(date),
+            ..
+        }) = &p.preset
+        else {
+            continue;
+        };
+        if let Some(age) = age_days(date, &today).filter(|a| *a > STALE_AFTER_DAYS) {
+            lines.push(format!(
+                "warning: {file}: platform {}: the prices of preset {id} are as of {date}, \
+                 {age} days old on {today} (stale after {STALE_AFTER_DAYS}); {} names their \
+                 sources",
+                p.name,
+                lookup(id)
+            ));
+        }
+    }
+    warn_lines(&lines);
+    Ok(())
 }
 
 /// What `validate` says about each platform written over a preset: one line each.

@@ -16,7 +16,7 @@ mod tail;
 
 pub use html::Page;
 pub use plot::{breakeven_plot, cost_plot};
-pub use presets::{Offer, catalog_listing, offers, preset_footer};
+pub use presets::{Offer, catalog_listing, lookup, offers, preset_footer};
 pub use table::{money, percent, run_table, seconds};
 pub use tail::latency_tail_plot;
 

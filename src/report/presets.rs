@@ -28,15 +28,24 @@ pub fn preset_footer(platforms: &[PlatformSummary], markdown: bool) -> String {
     }
     for p in platforms.iter().filter(|p| !p.preset_assumed.is_empty()) {
         lines.push(format!(
-            "not documented by the provider, chosen by the catalog, for {}: {} (`servsim \
-             presets {}`)",
+            "not documented by the provider, chosen by the catalog, for {}: {} ({})",
             p.name,
             p.preset_assumed.join(", "),
-            p.preset.as_deref().unwrap_or_default()
+            lookup(p.preset.as_deref().unwrap_or_default())
         ));
     }
     let bullet = if markdown { "- " } else { "" };
     lines.iter().map(|l| format!("{bullet}{l}\n")).collect()
+}
+
+/// The command that shows a platform's preset (a hybrid's parts' presets, joined by
+/// ` + `, one command each): `` `servsim presets modal:H100` ``.
+pub fn lookup(id: &str) -> String {
+    let commands: Vec<String> = id
+        .split(" + ")
+        .map(|one| format!("`servsim presets {one}`"))
+        .collect();
+    commands.join(", ")
 }
 
 /// One offer as `servsim presets` lists it.
@@ -238,11 +247,21 @@ mod tests {
     #[test]
     fn the_listing_names_every_offer_with_its_date_and_source() {
         let text = catalog_listing(Format::Markdown);
-        assert!(text.starts_with("49 offers;"), "{text}");
+        let n = catalog::presets().len();
+        assert!(text.starts_with(&format!("{n} offers;")), "{text}");
+        let spot = catalog::preset("spheron:H100-spot").unwrap();
+        let v = Value::Object(spot.platform_json());
         let row = text
             .lines()
             .find(|l| l.starts_with("| spheron:H100-spot "))
             .unwrap();
+        let price = format!(
+            "{:.2} (on-demand {:.2})",
+            v["spot"]["usd_per_hour"].as_f64().unwrap(),
+            v["usd_per_hour"].as_f64().unwrap()
+        );
+        let date = spot.prices_as_of();
+        let source = spot.fact("spot.usd_per_hour").unwrap().0;
         assert_eq!(
             row.split('|').map(str::trim).collect::<Vec<_>>(),
             [
@@ -250,11 +269,11 @@ mod tests {
                 "spheron:H100-spot",
                 "spot",
                 "H100 × 1",
-                "2.91 (on-demand 5.07)",
+                price.as_str(),
                 "per 1 s, min 1200 s",
                 "0 s",
-                "2026-06-03",
-                "https://www.spheron.network/blog/gpu-spot-instance-arbitrage-2026/",
+                date.as_str(),
+                source,
                 ""
             ]
         );

@@ -25,6 +25,8 @@ pub(super) struct ParsedDedicated {
 
 /// The keys of a dedicated fleet (`keys::DEDICATED`), the tag already read.
 pub(super) fn dedicated(o: &mut Obj, errs: &mut Errors) -> Option<ParsedDedicated> {
+    // Expanded before the fleet is read (docs/semantics.md#presets).
+    let _preset: Option<Option<String>> = o.opt("preset", errs);
     let instances: u32 = o.or("instances", errs);
     let gpus_per_instance: u32 = o.or("gpus_per_instance", errs);
     let max_inputs: u32 = o.or("max_inputs", errs);

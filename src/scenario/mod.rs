@@ -170,14 +170,7 @@ impl Scenario {
         base: &Path,
     ) -> Result<Scenario, ScenarioError> {
         let mut errs = Errors::default();
-        let expanded = preset::expand(value, &mut errs);
-        let scenario = scenario(&expanded.document, &mut errs, base).map(|mut s| {
-            for (i, p) in s.platforms.iter_mut().enumerate() {
-                p.preset = expanded.used(i);
-            }
-            s
-        });
-        expanded.settle(&mut errs);
+        let scenario = read(value, &mut errs, base);
         match scenario {
             Some(s) if errs.0.is_empty() => Ok(s),
             _ => {
@@ -237,6 +230,19 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ScenarioError> {
         });
     }
     Ok(bytes)
+}
+
+/// A scenario document with its presets expanded first (docs/semantics.md#presets), read.
+fn read(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
+    let expanded = preset::expand(v, errs);
+    let scenario = scenario(&expanded.document, errs, base).map(|mut s| {
+        for (i, p) in s.platforms.iter_mut().enumerate() {
+            p.preset = expanded.used(i);
+        }
+        s
+    });
+    expanded.settle(errs);
+    scenario
 }
 
 fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {

@@ -11,8 +11,6 @@ use crate::platform::PlatformModel;
 pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec> {
     let mut o = Obj::tagged(v, path, &PLATFORM, errs)?;
     let name: Option<String> = o.req("name", errs);
-    // Already expanded before the platform is read (docs/semantics.md#presets).
-    let _preset: Option<Option<String>> = o.opt("preset", errs);
     let kind = o.variant(errs)?;
     let parsed = match kind {
         "serverless" => serverless::serverless(&mut o, errs).map(|(model, prices)| Priced {

@@ -29,6 +29,10 @@ found; `servsim schema` prints the JSON Schema (draft 2020-12) of the same keys 
   plain number.
 - **Tagged objects** (`process`, `kind`, `dist`, `type`) take the keys of the variant their tag
   names.
+- **Presets**: a platform may name a catalog offer, `"preset": "modal:H100"` (`servsim presets`
+  lists them); it fills `type` and every key the provider documents, so *required* keys the
+  preset fills may be left out. Keys written beside it override it, `billing` and `spot` key by
+  key (see [semantics](semantics.md#presets)).
 - **Defaults**: a key marked *required* must be given; any other key may be left out, and then
   takes the default shown (or what the cell says its absence means).
 "#;

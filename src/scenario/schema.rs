@@ -23,8 +23,56 @@ pub fn schema() -> Value {
     );
     o.insert("title".into(), json!("servsim scenario"));
     o.insert("description".into(), json!(SCENARIO.doc));
+    accept_presets(&mut defs);
     o.insert("$defs".into(), Value::Object(defs));
     top
+}
+
+/// A platform may instead be written over a catalog preset (docs/semantics.md#presets):
+/// `name` and `preset` required, the keys of the preset's type all optional (the preset
+/// fills them; `billing` and `spot` merge key by key, so their keys are optional too). A
+/// hybrid's `base` and `overflow` may each be written over a preset of their type.
+fn accept_presets(defs: &mut Map<String, Value>) {
+    let mut written = defs.get("platforms").cloned().unwrap_or(Value::Null);
+    let mut over = Vec::new();
+    for variant in written["oneOf"].as_array_mut().into_iter().flatten() {
+        let kind = variant["properties"]["type"]["const"].clone();
+        if kind == "hybrid" {
+            for (part, kind) in [("base", "dedicated"), ("overflow", "serverless")] {
+                let plain = variant["properties"][part].clone();
+                let form = preset_form(&plain, kind, &["preset"]);
+                variant["properties"][part] = json!({ "anyOf": [plain, form] });
+            }
+        } else if let Some(kind) = kind.as_str() {
+            over.push(preset_form(variant, kind, &["name", "preset"]));
+        }
+    }
+    let description = written["description"].clone();
+    defs.insert(
+        "platforms".into(),
+        json!({ "description": description, "anyOf": [written, { "oneOf": over }] }),
+    );
+}
+
+/// `object` (a platform of type `kind`) as written over a preset: only `required` keys
+/// required, told apart by the preset (of that type), not by the optional `type`.
+fn preset_form(object: &Value, kind: &str, required: &[&str]) -> Value {
+    let ids: Vec<&str> = crate::catalog::presets()
+        .iter()
+        .filter(|p| p.kind == kind)
+        .map(|p| p.id.as_str())
+        .collect();
+    let mut form = object.clone();
+    form["required"] = json!(required);
+    form["properties"]["type"] = json!({ "enum": [kind] });
+    form["properties"]["preset"]["enum"] = json!(ids);
+    for merged in ["billing", "spot"] {
+        if let Some(Value::Object(o)) = form["properties"].get_mut(merged) {
+            o.remove("required");
+            o.remove("oneOf");
+        }
+    }
+    form
 }
 
 /// Seconds, or a string with a unit (`"90s"`, `"15m"`, `"2h"`, `"30d"`).

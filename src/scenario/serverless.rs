@@ -15,6 +15,8 @@ const MAX_WARM_CONTAINERS: u32 = 1 << 20;
 
 /// The keys of a serverless platform (`keys::SERVERLESS`), the tag already read.
 pub(super) fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceSheet)> {
+    // Expanded before the platform is read (docs/semantics.md#presets).
+    let _preset: Option<Option<String>> = o.opt("preset", errs);
     let usd_per_unit_s = price_per_s(o, errs);
     let cfg = config(o, errs);
     Some((

@@ -1,87 +1,97 @@
-//! `servsim presets` and platforms written over presets.
+//! Platform presets (docs/semantics.md#presets): expansion, the billing rule each preset
+//! carries, outputs, `servsim presets` and bad input. Prices are read from the catalog, so
+//! that updating one never breaks a test; each comment works a case out at today's prices.
+
+mod basics;
+mod billing;
+mod commands;
+mod outputs;
 
 use serde_json::{Value, json};
 
-use crate::support::{output_of, rejected, scenario_file, servsim};
+use crate::support::*;
 
-#[test]
-fn the_listing_names_every_offer_with_its_date_and_source() {
-    let out = servsim()
-        .args(["presets", "--format", "json", "--quiet"])
+/// A fixed "today" for every command, so that no output or warning depends on the clock.
+pub const TODAY: &str = "2026-12-04";
+
+/// A key of a preset's platform (dotted), as a number.
+pub fn fact(id: &str, dotted: &str) -> f64 {
+    let preset = servsim::catalog::preset(id).unwrap_or_else(|| panic!("no preset {id}"));
+    let platform = Value::Object(preset.platform_json());
+    dotted
+        .split('.')
+        .fold(&platform, |v, k| &v[k])
+        .as_f64()
+        .unwrap_or_else(|| panic!("{id}: {dotted} is not a number"))
+}
+
+/// The date of a preset's prices, as outputs give it.
+pub fn prices_as_of(id: &str) -> String {
+    servsim::catalog::preset(id).unwrap().prices_as_of()
+}
+
+/// The day `days` after `date` (`YYYY-MM-DD`).
+pub fn days_after(date: &str, days: u64) -> String {
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    (d + chrono::Days::new(days)).format("%Y-%m-%d").to_string()
+}
+
+/// A serverless preset's price per container-second: GPU + CPU + memory, times the
+/// multiplier (a price the preset leaves out goes with an amount of 0).
+pub fn serverless_usd_per_s(id: &str) -> f64 {
+    let preset = servsim::catalog::preset(id).unwrap();
+    let v = Value::Object(preset.platform_json());
+    let n = |k: &str| v[k].as_f64().unwrap_or(0.0);
+    (n("gpu_usd_per_s")
+        + n("cpu_cores") * n("cpu_usd_per_core_s")
+        + n("memory_gib") * n("memory_usd_per_gib_s"))
+        * n("price_multiplier")
+}
+
+/// A scenario of `platforms` over `horizon` with `workload`, one seed.
+pub fn scenario(horizon: Value, workload: Value, platforms: Vec<Value>) -> Value {
+    json!({"name": "presets", "horizon": horizon, "seeds": 1, "seed": 1,
+           "workload": workload, "platforms": platforms})
+}
+
+/// One request at t = 0 (and every `interval_s` after), each `service_s` long.
+pub fn periodic(interval_s: f64, service_s: f64) -> Value {
+    json!({"arrivals": {"process": "periodic", "interval_s": interval_s},
+           "service": {"dist": "constant", "value_s": service_s}})
+}
+
+pub fn constant(s: f64) -> Value {
+    json!({"dist": "constant", "value_s": s})
+}
+
+/// `servsim ARGS…` with today pinned.
+pub fn servsim_today() -> assert_cmd::Command {
+    let mut c = servsim();
+    c.env("SERVSIM_TODAY", TODAY);
+    c
+}
+
+/// `servsim run FILE --format json` with today pinned; expects success.
+pub fn run(json: &Value) -> Value {
+    let (_dir, path) = scenario_file(json);
+    let out = servsim_today()
+        .arg("run")
+        .arg(&path)
+        .args(["--format", "json"])
         .output()
         .unwrap();
-    assert!(out.status.success());
-    let offers: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(offers.len() >= 30, "{} offers", offers.len());
-    let text = String::from_utf8(out.stdout).unwrap();
-    for id in [
-        "modal:H100",
-        "spheron:H100-spot",
-        "aws:p5.48xlarge",
-        "cloudrun:L4",
-    ] {
-        assert!(text.contains(&format!("\"{id}\"")), "{id} is listed");
-    }
-}
-
-#[test]
-fn an_unknown_preset_id_exits_2_with_the_close_names() {
-    let err = rejected(&["presets", "modal:H10"]);
-    assert!(err.contains("close names: modal:H100"), "{err}");
-}
-
-#[test]
-fn a_printed_preset_pasted_into_a_scenario_gives_the_same_results_as_the_preset() {
-    let out = servsim()
-        .args(["presets", "spheron:H100", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let mut pasted: Value = serde_json::from_slice(&out.stdout).unwrap();
-    pasted["name"] = json!("gpu");
-    let scenario = |platform: Value| {
-        json!({"name": "paste", "horizon": "1d", "seeds": 2,
-               "workload": {"arrivals": {"process": "poisson", "rate_per_s": 0.2},
-                            "service": {"dist": "exponential", "mean_s": 2}},
-               "platforms": [platform]})
-    };
-    let (_d1, preset) = scenario_file(&scenario(json!({"name": "gpu", "preset": "spheron:H100"})));
-    let (_d2, written) = scenario_file(&scenario(pasted));
-    let run = |path| output_of("run", path, &["--format", "csv", "--quiet"]).stdout;
-    let (a, b) = (run(&preset), run(&written));
-    assert!(!a.is_empty());
-    // The preset run adds its provenance columns; every figure must agree.
-    let figures = |csv: Vec<u8>| -> Vec<String> {
-        let text = String::from_utf8(csv).unwrap();
-        let mut lines = text.lines();
-        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-        let row: Vec<&str> = lines.next().unwrap().split(',').collect();
-        header
-            .iter()
-            .zip(row)
-            .filter(|(h, _)| !matches!(**h, "preset" | "prices_as_of"))
-            .map(|(h, v)| format!("{h}={v}"))
-            .collect()
-    };
-    assert_eq!(figures(a), figures(b));
-}
-
-#[test]
-fn stale_prices_are_a_warning_that_depends_on_today_never_a_failure() {
-    let warnings = |today: &str| {
-        let out = servsim()
-            .args(["presets", "--format", "json"])
-            .env("SERVSIM_TODAY", today)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{today}");
-        String::from_utf8(out.stderr).unwrap()
-    };
-    // Spheron's prices are dated 2026-06-03: fresh 100 days later, stale 200 days later.
-    assert!(!warnings("2026-09-11").contains("spheron:H100"));
-    let late = warnings("2026-12-20");
     assert!(
-        late.contains("2026-06-03 are 200 days old on 2026-12-20") && late.contains("spheron:H100"),
-        "{late}"
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Asserts `a` equals `b` up to float rounding (relative 1e-12).
+pub fn assert_exact(a: f64, b: f64, what: &str) {
+    assert!(
+        (a - b).abs() <= 1e-12 * b.abs().max(1e-12),
+        "{what}: {a} ≠ {b}"
     );
 }

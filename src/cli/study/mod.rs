@@ -240,7 +240,8 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     if let Some(plot) = &c.plot {
         write_plot(plot, cost_plot(&report), c)?;
     }
-    emit(&render_sweep(&report, format), c)
+    emit(&render_sweep(&report, format), c)?;
+    super::presets::warn_stale(&study.points[0], &file, c.quiet)
 }
 
 /// The one-parameter study of `breakeven` (only A and B run) and its x values.
@@ -297,7 +298,9 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
     if let Some(plot) = &c.plot {
         write_plot(plot, breakeven_plot(&report), c)?;
     }
-    emit(&render_breakeven(&report, format), c)
+    emit(&render_breakeven(&report, format), c)?;
+    let file = args.scenario.display().to_string();
+    super::presets::warn_stale(&study.points[0], &file, c.quiet)
 }
 
 /// `run --shard K/N`: the scenario as a one-point study.

@@ -78,6 +78,7 @@ pub fn run_page(report: &RunReport, page: &Page) -> String {
         (section("comparison", "Comparison", html! {
             (sections::platform_table(&report.platforms, &platform_rows(report)))
             p.meta { "The figures of the text table, one row per platform; ± is the 95% CI of the mean across seeds." }
+            (sections::presets(&report.platforms))
         }))
         (platform_charts(&report.scenario, &all, page, None))
         (sections::scenario(page, None))
@@ -206,6 +207,7 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
         }))
         (section("points", "Every point", html! {
             (sections::grid_table("sweep-table", &grid::sweep_grid(report, Style::Terminal), chosen.as_slice()))
+            (sections::presets(report.points.first().map_or(&[][..], |p| p.platforms.as_slice())))
             @if let Some((slo, best)) = &best {
                 h3 { "Cheapest point per platform with p99 ≤ " (super::seconds(slo.latency_s)) }
                 (sections::grid_table("best-table", &grid::best_grid(report, best), &[]))
@@ -295,6 +297,7 @@ pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
         }))
         (section("points", "Every point", html! {
             (sections::grid_table("breakeven-table", &grid::breakeven_grid(report, Style::Terminal), &[]))
+            (sections::presets(report.points.first().map_or(&[][..], |p| p.platforms.as_slice())))
         }))
         (sections::scenario(page, Some(html! {
             "Each point sets " (report.parameter) " and keeps only " (report.between[0]) " and " (report.between[1]) "."

@@ -123,3 +123,12 @@ pub(super) fn scenario(page: &Page, note: Option<Markup>) -> Markup {
 pub(super) fn timeline_slot() -> Markup {
     html! { (PreEscaped("<!-- timeline: one chart per platform once runs record --timeline -->")) }
 }
+
+/// Which preset each platform was written over, the date of its prices and the values its
+/// provider does not document: the lines under the text tables, one paragraph each.
+pub(super) fn presets(platforms: &[PlatformSummary]) -> Markup {
+    let footer = super::super::preset_footer(platforms, false);
+    html! {
+        @for line in footer.lines() { p.meta { (line) } }
+    }
+}

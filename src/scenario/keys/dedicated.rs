@@ -1,6 +1,6 @@
 //! A `dedicated` fleet (Spheron semantics) and its `spot` block.
 
-use super::{DEDICATED_BILLING, DIST, Default, Key, Range, Table, Ty, whole, whole32};
+use super::{DEDICATED_BILLING, DIST, Default, Key, PRESET, Range, Table, Ty, whole, whole32};
 
 pub static DEDICATED: Table = Table {
     id: "dedicated",
@@ -10,6 +10,7 @@ pub static DEDICATED: Table = Table {
           (ties in fleet order). As a hybrid's `base` it has no `name`, and `type` is optional.",
     tag: Some(("type", "dedicated")),
     keys: &[
+        PRESET,
         Key {
             name: "instances",
             ty: whole32(1),

@@ -176,6 +176,17 @@ pub enum Range {
     Rate,
 }
 
+/// `preset`, a key of serverless and dedicated platforms (and so of a hybrid's parts).
+pub const PRESET: Key = Key {
+    name: "preset",
+    ty: Ty::NonEmptyText,
+    default: Default::Optional,
+    doc: "a catalog offer of this type, `provider:offer` (`modal:H100`, `spheron:H100-spot`; \
+          `servsim presets` lists them): fills `type` and every key the provider documents, \
+          so required keys it fills may be left out; keys written here override it, \
+          `billing` and `spot` key by key",
+};
+
 /// The fastest arrival rate a scenario may ask for: one a nanosecond, the clock's
 /// resolution. Faster rates would round most inter-arrival times to zero.
 pub const MAX_RATE_PER_S: f64 = 1e9;

@@ -1,6 +1,6 @@
 //! A `serverless` platform (Modal semantics; the defaults are Modal's).
 
-use super::{Default, Key, PHASES, Range, SERVERLESS_BILLING, Table, Ty, whole, whole32};
+use super::{Default, Key, PHASES, PRESET, Range, SERVERLESS_BILLING, Table, Ty, whole, whole32};
 
 const fn price(name: &'static str, default: f64, doc: &'static str) -> Key {
     Key {
@@ -23,6 +23,7 @@ pub static SERVERLESS: Table = Table {
           `type` is optional.",
     tag: Some(("type", "serverless")),
     keys: &[
+        PRESET,
         Key {
             name: "gpu_usd_per_s",
             ty: Ty::Number(Range::NonNegative),

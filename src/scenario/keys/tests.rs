@@ -190,7 +190,7 @@ fn every_key_of_every_table_is_read_by_its_reader() {
     let mut asked: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (doc, base) in docs {
         let mut errs = Errors::default();
-        let parsed = crate::scenario::scenario(&doc, &mut errs, &base);
+        let parsed = crate::scenario::read(&doc, &mut errs, &base);
         assert!(
             parsed.is_some() && errs.0.is_empty(),
             "{}: {:?}",

@@ -79,6 +79,23 @@ pub(super) fn type_fits(
     false
 }
 
+/// A hybrid's part (at `path`, ending in `.base` or `.overflow`) takes a preset of its own
+/// type.
+pub(super) fn part_fits(preset: &Preset, kind: &str, path: &str, errs: &mut Errors) -> bool {
+    if preset.kind == kind {
+        return true;
+    }
+    let part = path.rsplit('.').next().unwrap_or(path);
+    errs.push(
+        &join(path, "preset"),
+        format!(
+            "expected a {kind} preset (a hybrid's {part} is {kind}), found \"{}\", a {} offer",
+            preset.id, preset.kind
+        ),
+    );
+    false
+}
+
 /// Overrides of keys whose range the provider documents must lie in it.
 pub(super) fn limits(own: &Map<String, Value>, preset: &Preset, path: &str, errs: &mut Errors) {
     for key in LIMITED {

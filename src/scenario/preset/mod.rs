@@ -10,6 +10,7 @@
 
 mod checks;
 mod merge;
+mod parts;
 #[cfg(test)]
 mod tests;
 
@@ -46,38 +47,52 @@ pub(super) struct Expansion<'a> {
     pub document: Cow<'a, Value>,
     /// Per platform, in order.
     pub uses: Vec<Option<PresetUse>>,
-    /// Paths whose reader errors repeat one reported here: platforms whose preset could not
-    /// be applied, and keys reported missing because no provider documents them.
-    settled: Vec<String>,
+    settled: Settled,
 }
 
-/// Expands every platform's preset; problems go to `errs` with their JSON paths.
+/// Paths whose reader errors repeat one reported here, so that the reader's "missing
+/// required key" there is dropped.
+#[derive(Default)]
+pub(super) struct Settled {
+    /// Platforms (or hybrid parts) whose preset could not be applied: every key under them.
+    objects: Vec<String>,
+    /// Keys reported missing because no provider documents them: the key alone.
+    keys: Vec<String>,
+}
+
+impl Settled {
+    fn covers(&self, path: &str) -> bool {
+        self.keys.iter().any(|k| k == path)
+            || (self.objects.iter()).any(|o| path == o || path.starts_with(&format!("{o}.")))
+    }
+}
+
+/// Expands every platform's preset, and those of hybrids' parts; problems go to `errs`
+/// with their JSON paths.
 pub(super) fn expand<'a>(doc: &'a Value, errs: &mut Errors) -> Expansion<'a> {
     let mut out = Expansion {
         document: Cow::Borrowed(doc),
         uses: Vec::new(),
-        settled: Vec::new(),
+        settled: Settled::default(),
     };
     let Some(platforms) = doc.get("platforms").and_then(Value::as_array) else {
         return out;
     };
-    if !platforms.iter().any(|p| p.get("preset").is_some()) {
+    if !platforms.iter().any(parts::names_a_preset) {
         return out;
     }
     let mut expanded = Vec::with_capacity(platforms.len());
     for (i, p) in platforms.iter().enumerate() {
         let path = index("platforms", i);
-        match p.as_object().filter(|o| o.contains_key("preset")) {
-            Some(own) => {
-                let (v, used) = expand_platform(own, &path, errs, &mut out.settled);
-                expanded.push(v);
-                out.uses.push(used);
+        let (v, used) = match p.as_object() {
+            Some(own) if own.contains_key("preset") => {
+                expand_platform(own, &path, None, errs, &mut out.settled)
             }
-            None => {
-                expanded.push(p.clone());
-                out.uses.push(None);
-            }
-        }
+            Some(own) => parts::expand_parts(own, &path, errs, &mut out.settled),
+            None => (p.clone(), None),
+        };
+        expanded.push(v);
+        out.uses.push(used);
     }
     let mut doc = doc.clone();
     doc["platforms"] = Value::Array(expanded);
@@ -90,38 +105,39 @@ impl Expansion<'_> {
     /// words, a problem already reported here.
     pub(super) fn settle(&self, errs: &mut Errors) {
         errs.0.retain(|e| {
-            let repeated = self
-                .settled
-                .iter()
-                .any(|s| e.path == *s || s.ends_with(']') && e.path.starts_with(&format!("{s}.")));
-            !(repeated && e.message.starts_with("missing required key"))
+            !(self.settled.covers(&e.path) && e.message.starts_with("missing required key"))
         });
     }
 
-    /// What platform `i` took from its preset, if it has one.
+    /// What platform `i` took from its preset (or its parts' presets), if it has any.
     pub(super) fn used(&self, i: usize) -> Option<PresetUse> {
         self.uses.get(i).cloned().flatten()
     }
 }
 
-/// One platform over its preset: the merged object (the platform unchanged when the preset
-/// cannot be applied) and what was used.
+/// One platform (or hybrid part, which must be of type `kind`) over its preset: the merged
+/// object (the object unchanged when the preset cannot be applied) and what was used.
 fn expand_platform(
     own: &Map<String, Value>,
     path: &str,
+    kind: Option<&str>,
     errs: &mut Errors,
-    settled: &mut Vec<String>,
+    settled: &mut Settled,
 ) -> (Value, Option<PresetUse>) {
     let unchanged = Value::Object(own.clone());
     let preset = checks::find(&own["preset"], &join(path, "preset"), errs);
-    let Some(preset) = preset.filter(|p| checks::type_fits(own, p, path, errs)) else {
-        settled.push(path.to_string());
+    let fits = |p: &&Preset| match kind {
+        Some(kind) => checks::part_fits(p, kind, path, errs),
+        None => checks::type_fits(own, p, path, errs),
+    };
+    let Some(preset) = preset.filter(fits) else {
+        settled.objects.push(path.to_string());
         return (unchanged, None);
     };
     let base = preset.platform_json();
     let (merged, overridden) = merge::over(&base, own);
     checks::limits(own, preset, path, errs);
-    checks::undocumented(&merged, preset, path, errs, settled);
+    checks::undocumented(&merged, preset, path, errs, &mut settled.keys);
     (Value::Object(merged), Some(used(preset, &base, overridden)))
 }
 

@@ -50,18 +50,23 @@ fn same_name<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
         .copied()
 }
 
-/// Candidates within an edit distance of a third of `name`'s length, nearest first (a
-/// stable sort: equally near ones keep their order).
+/// Candidates within an edit distance of a third of `name`'s length, nearest first; of
+/// equally near ones, those `name` begins come first (`modal:h1` → `modal:H100` before
+/// `modal:T4`), then candidate order (a stable sort).
 fn within_distance<'c>(name: &str, candidates: &[&'c str]) -> Vec<&'c str> {
     let lower = name.to_lowercase();
     let limit = name.chars().count().max(3) / 3;
-    let mut near: Vec<(usize, &'c str)> = candidates
+    let mut near: Vec<(usize, bool, &'c str)> = candidates
         .iter()
-        .map(|c| (strsim::osa_distance(&lower, &c.to_lowercase()), *c))
-        .filter(|(d, _)| *d <= limit)
+        .map(|c| {
+            let c_lower = c.to_lowercase();
+            let distance = strsim::osa_distance(&lower, &c_lower);
+            (distance, !c_lower.starts_with(lower.as_str()), *c)
+        })
+        .filter(|(d, _, _)| *d <= limit)
         .collect();
-    near.sort_by_key(|(d, _)| *d);
-    near.into_iter().map(|(_, c)| c).collect()
+    near.sort_by_key(|(d, not_begun, _)| (*d, *not_begun));
+    near.into_iter().map(|(_, _, c)| c).collect()
 }
 
 /// Candidates that `name` begins or that begin `name` (both at least 3 characters).
