@@ -44,6 +44,7 @@
 //! - **Break-even**: the load at which two platforms cost the same.
 //! - **Replica**: one simulation of one platform for one seed over the horizon.
 
+pub mod batching;
 pub mod billing;
 pub mod catalog;
 pub mod cli;
