@@ -304,10 +304,10 @@ mod tests {
     #[test]
     fn h100_llama_8b_fp8_coefficients_follow_the_roofline_formulas() {
         let d = h100_llama("llama-3.1-8b-fp8", 1).unwrap();
-        // W = 8.03e9 B, B·mbu = 3.35e12 × 0.8 = 2.68e12 B/s, F·mfu = 989e12 × 0.5.
+        // W = 8.03e9 B, B·mbu = 3.35e12 × 0.8 = 2.68e12 B/s, F·mfu = 989.4e12 × 0.5.
         let w_s = 8.03e9 / 2.68e12;
         assert!((d.secs.base_s - (0.002 + w_s)).abs() < 1e-15);
-        assert!((d.secs.per_prefill_token_s - 2.0 * 8.03e9 / 494.5e12).abs() < 1e-18);
+        assert!((d.secs.per_prefill_token_s - 2.0 * 8.03e9 / 494.7e12).abs() < 1e-18);
         assert_eq!(d.secs.per_prefill_token_s, d.secs.per_decode_seq_s);
         // kvb = 2 × 32 layers × 8 heads × 128 × 1 byte = 65,536 B.
         assert_eq!(d.kv_bytes_per_token, 65_536.0);
@@ -331,7 +331,7 @@ mod tests {
         let err = h100_llama("llama-3.1-70b", 1).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "model llama-3.1-70b does not fit on 1 × H100: its weights take 141.20 GB and the \
+            "model llama-3.1-70b does not fit on 1 × H100: its weights take 141.11 GB and the \
              usable GPU memory is 77.31 GB (no room for one KV token of 327680 bytes)"
         );
     }
