@@ -42,12 +42,20 @@ pub enum CalibrationError {
     },
     #[error("line {line}: {message}")]
     Csv { line: u64, message: String },
-    #[error("the measurements give {equations} step times; at least 4 are needed to fit 4 coefficients")]
+    #[error(
+        "the measurements give {equations} step times; at least 4 are needed to fit 4 coefficients"
+    )]
     TooFew { equations: usize },
 }
 
 const COLUMNS: &str = "concurrency, context_tokens, output_tokens, ttft_s, tpot_s";
-const NAMES: [&str; 5] = ["concurrency", "context_tokens", "output_tokens", "ttft_s", "tpot_s"];
+const NAMES: [&str; 5] = [
+    "concurrency",
+    "context_tokens",
+    "output_tokens",
+    "ttft_s",
+    "tpot_s",
+];
 
 /// One parsed row.
 struct Row {
@@ -111,14 +119,7 @@ fn features(r: &Row) -> ([f64; 4], Option<[f64; 4]>) {
     let others = r.concurrency - 1.0;
     let kv_decoding = r.context + r.output / 2.0;
     let ttft = [1.0, r.context, others, r.context + others * kv_decoding];
-    let tpot = (r.output > 1.0).then(|| {
-        [
-            1.0,
-            0.0,
-            r.concurrency,
-            r.concurrency * kv_decoding,
-        ]
-    });
+    let tpot = (r.output > 1.0).then(|| [1.0, 0.0, r.concurrency, r.concurrency * kv_decoding]);
     (ttft, tpot)
 }
 
@@ -151,7 +152,11 @@ fn parse(text: &str) -> Result<Vec<Row>, CalibrationError> {
                 _ => Err(CalibrationError::Field {
                     line,
                     column: NAMES[i],
-                    expected: if integer { "a whole number ≥ 1" } else { "a positive number of seconds" },
+                    expected: if integer {
+                        "a whole number ≥ 1"
+                    } else {
+                        "a positive number of seconds"
+                    },
                     found: raw.to_string(),
                 }),
             }
@@ -190,9 +195,15 @@ fn nnls(a: &[[f64; 4]], y: &[f64]) -> [f64; 4] {
         .collect();
     let mut best = ([0.0; 4], y.iter().map(|v| v * v).sum::<f64>());
     for support in 1u32..16 {
-        let Some(x) = least_squares_on(&scaled, y, support) else { continue };
+        let Some(x) = least_squares_on(&scaled, y, support) else {
+            continue;
+        };
         if x.iter().all(|&v| v >= 0.0) {
-            let r: f64 = scaled.iter().zip(y).map(|(row, yi)| (dot(row, &x) - yi).powi(2)).sum();
+            let r: f64 = scaled
+                .iter()
+                .zip(y)
+                .map(|(row, yi)| (dot(row, &x) - yi).powi(2))
+                .sum();
             if r < best.1 {
                 best = (x, r);
             }
@@ -257,33 +268,70 @@ mod tests {
 
     /// The row a server with the `TRUE` coefficients would measure.
     fn row(c: u32, ctx: u32, out: u32) -> String {
-        let r = Row { line: 0, concurrency: c as f64, context: ctx as f64, output: out as f64, ttft_s: 1.0, tpot_s: 1.0 };
-        let x = [TRUE.base_s, TRUE.per_prefill_token_s, TRUE.per_decode_seq_s, TRUE.per_kv_token_s];
+        let r = Row {
+            line: 0,
+            concurrency: c as f64,
+            context: ctx as f64,
+            output: out as f64,
+            ttft_s: 1.0,
+            tpot_s: 1.0,
+        };
+        let x = [
+            TRUE.base_s,
+            TRUE.per_prefill_token_s,
+            TRUE.per_decode_seq_s,
+            TRUE.per_kv_token_s,
+        ];
         let (ttft, tpot) = features(&r);
-        format!("{c},{ctx},{out},{},{}\n", dot(&ttft, &x), dot(&tpot.unwrap(), &x))
+        format!(
+            "{c},{ctx},{out},{},{}\n",
+            dot(&ttft, &x),
+            dot(&tpot.unwrap(), &x)
+        )
     }
 
     #[test]
     fn calibrating_on_simulated_measurements_recovers_the_coefficients() {
         let mut csv = String::from("concurrency,context_tokens,output_tokens,ttft_s,tpot_s\n");
-        for (c, ctx, out) in [(1, 128, 128), (8, 1024, 256), (32, 512, 512), (64, 2048, 128), (128, 256, 1024)] {
+        for (c, ctx, out) in [
+            (1, 128, 128),
+            (8, 1024, 256),
+            (32, 512, 512),
+            (64, 2048, 128),
+            (128, 256, 1024),
+        ] {
             csv += &row(c, ctx, out);
         }
         let fit = calibrate(&csv).unwrap();
         let close = |a: f64, b: f64| ((a - b) / b).abs() < 1e-9;
-        assert!(close(fit.step_time.base_s, TRUE.base_s), "{:?}", fit.step_time);
-        assert!(close(fit.step_time.per_prefill_token_s, TRUE.per_prefill_token_s));
+        assert!(
+            close(fit.step_time.base_s, TRUE.base_s),
+            "{:?}",
+            fit.step_time
+        );
+        assert!(close(
+            fit.step_time.per_prefill_token_s,
+            TRUE.per_prefill_token_s
+        ));
         assert!(close(fit.step_time.per_decode_seq_s, TRUE.per_decode_seq_s));
         assert!(close(fit.step_time.per_kv_token_s, TRUE.per_kv_token_s));
         assert!(fit.rms_relative_error < 1e-9);
-        assert_eq!(fit.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4, 5, 6]);
+        assert_eq!(
+            fit.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [2, 3, 4, 5, 6]
+        );
     }
 
     #[test]
     fn the_example_file_fits_with_small_error_and_no_negative_coefficient() {
         let fit = calibrate(include_str!("../../docs/calibration-example.csv")).unwrap();
         let s = fit.step_time;
-        for v in [s.base_s, s.per_prefill_token_s, s.per_decode_seq_s, s.per_kv_token_s] {
+        for v in [
+            s.base_s,
+            s.per_prefill_token_s,
+            s.per_decode_seq_s,
+            s.per_kv_token_s,
+        ] {
             assert!(v >= 0.0, "{s:?}");
         }
         assert!(fit.rms_relative_error < 0.1, "{}", fit.rms_relative_error);
@@ -292,7 +340,11 @@ mod tests {
     #[test]
     fn nnls_clamps_a_coefficient_that_least_squares_would_make_negative() {
         // y = 2·a0 − 1·a1 exactly; with a1 ≥ 0 forced, the best is a1 = 0.
-        let a = [[1.0, 1.0, 0.0, 0.0], [1.0, 2.0, 0.0, 0.0], [1.0, 3.0, 0.0, 0.0]];
+        let a = [
+            [1.0, 1.0, 0.0, 0.0],
+            [1.0, 2.0, 0.0, 0.0],
+            [1.0, 3.0, 0.0, 0.0],
+        ];
         let x = nnls(&a, &[1.0, 0.0, -1.0]);
         assert_eq!(x[1], 0.0);
         assert!((x[0] - 0.0).abs() < 1e-12, "{x:?}");

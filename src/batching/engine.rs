@@ -189,15 +189,28 @@ impl BatchEngine {
         self.record(step.duration, step.batch, step.held as u128 * step.duration);
         self.stats.output_tokens += decoders;
         let continuing = step.chunks.len() - step.admitted;
-        for (pf, &c) in self.running.prefilling.iter_mut().zip(&step.chunks[..continuing]) {
+        for (pf, &c) in self
+            .running
+            .prefilling
+            .iter_mut()
+            .zip(&step.chunks[..continuing])
+        {
             pf.done += c;
         }
-        while self.running.prefilling.front().is_some_and(|p| p.done == p.prompt) {
+        while self
+            .running
+            .prefilling
+            .front()
+            .is_some_and(|p| p.done == p.prompt)
+        {
             let p = self.running.prefilling.pop_front().expect("checked");
             self.finish_prefill(p, end, out);
         }
         for &c in &step.chunks[continuing..] {
-            let seq = self.waiting.pop_front().expect("invariant: a planned admission waits");
+            let seq = self
+                .waiting
+                .pop_front()
+                .expect("invariant: a planned admission waits");
             let p = Prefilling {
                 admitted: self.next_admission,
                 seq,

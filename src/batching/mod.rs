@@ -24,8 +24,8 @@ mod tests;
 pub use calibrate::{CalibrationError, Fit, RowFit, calibrate};
 pub use engine::BatchEngine;
 pub use step_time::{
-    DeriveError, Derived, EngineParams, GpuSpec, ModelSpec, StepTime, StepTimeError,
-    StepTimeSecs, derive,
+    DeriveError, Derived, EngineParams, GpuSpec, ModelSpec, StepTime, StepTimeError, StepTimeSecs,
+    derive,
 };
 
 use crate::time::SimTime;

@@ -156,7 +156,10 @@ impl BatchEngine {
     fn run(&self, pre: &Preemption) -> Run {
         let st = &self.cfg.step_time;
         let d = pre.decoders;
-        assert!(d > 0, "invariant: a step without prefill or preemption decodes");
+        assert!(
+            d > 0,
+            "invariant: a step without prefill or preemption decodes"
+        );
         let to_finish = self
             .running
             .steps_to_next_finish()

@@ -149,7 +149,12 @@ impl Running {
     /// Removes the running sequence `id` (an abort), freeing its KV; O(running), which an
     /// abort may cost because it is itself an event.
     pub fn remove(&mut self, id: u64) -> Option<Seq> {
-        if let Some(&a) = self.decoders.iter().find(|(_, d)| d.seq.id == id).map(|(a, _)| a) {
+        if let Some(&a) = self
+            .decoders
+            .iter()
+            .find(|(_, d)| d.seq.id == id)
+            .map(|(a, _)| a)
+        {
             return Some(self.remove_decoder(a));
         }
         let i = self.prefilling.iter().position(|p| p.seq.id == id)?;

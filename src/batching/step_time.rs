@@ -186,11 +186,8 @@ pub fn derive(
     let n = tensor_parallel as f64;
     let params_count = model.params_b * 1e9;
     let weight_bytes = params_count * model.bytes_per_param;
-    let kvb = 2.0
-        * model.layers as f64
-        * model.kv_heads as f64
-        * model.head_dim as f64
-        * model.kv_bytes;
+    let kvb =
+        2.0 * model.layers as f64 * model.kv_heads as f64 * model.head_dim as f64 * model.kv_bytes;
     let flops = gpu.tflops * 1e12 * n;
     let bandwidth = gpu.hbm_tb_s * 1e12 * n;
     let per_token_s = 2.0 * params_count / (flops * params.mfu);
@@ -321,7 +318,10 @@ mod tests {
         let one = h100_llama("llama-3.1-70b", 4).unwrap();
         let two = h100_llama("llama-3.1-70b", 8).unwrap();
         let halves = |a: f64, b: f64| (a / b - 2.0).abs() < 1e-9;
-        assert!(halves(one.secs.per_prefill_token_s, two.secs.per_prefill_token_s));
+        assert!(halves(
+            one.secs.per_prefill_token_s,
+            two.secs.per_prefill_token_s
+        ));
         assert!(halves(one.secs.per_kv_token_s, two.secs.per_kv_token_s));
         assert!(two.kv_capacity_tokens > 2 * one.kv_capacity_tokens);
     }

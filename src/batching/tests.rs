@@ -68,7 +68,12 @@ fn ns(ps: u128) -> SimTime {
 #[test]
 fn one_request_alone_prefills_in_chunks_then_decodes_with_growing_kv() {
     let (ctx, out) = (20_000u64, 5u64);
-    let (done, _) = drive(cfg(100_000, 8_192, 4), &at0(&[req(7, 20_000, 5)]), &[], true);
+    let (done, _) = drive(
+        cfg(100_000, 8_192, 4),
+        &at0(&[req(7, 20_000, 5)]),
+        &[],
+        true,
+    );
     // Chunks of 8192, 8192, 3616; K is the prefix length after each chunk.
     let mut t = 0u128;
     for (p, k) in [(8_192, 8_192), (8_192, 16_384), (3_616, 20_000)] {
@@ -127,10 +132,7 @@ fn two_requests_that_cannot_both_finish_preempt_the_later_one() {
 #[test]
 fn an_arrival_mid_step_waits_for_the_boundary() {
     let first = ST.step_ps(10, 0, 10);
-    let arrivals = [
-        (SimTime::ZERO, req(0, 10, 1)),
-        (SimTime(1), req(1, 10, 1)),
-    ];
+    let arrivals = [(SimTime::ZERO, req(0, 10, 1)), (SimTime(1), req(1, 10, 1))];
     let (done, _) = drive(cfg(100, 64, 4), &arrivals, &[], true);
     assert_eq!(done[1].first_token, ns(first + first));
 }
@@ -151,7 +153,9 @@ fn an_aborted_waiting_request_never_runs_and_frees_its_place() {
 fn requests_that_can_never_fit_or_ask_for_nothing_are_refused() {
     let mut e = BatchEngine::new(cfg(100, 64, 4));
     assert_eq!(
-        e.enqueue(req(3, 90, 12), SimTime::ZERO).unwrap_err().to_string(),
+        e.enqueue(req(3, 90, 12), SimTime::ZERO)
+            .unwrap_err()
+            .to_string(),
         "request 3 can never finish: it needs 101 KV tokens (context + output − 1) and the \
          engine holds 100"
     );
@@ -171,7 +175,10 @@ fn a_budget_below_the_batch_size_is_refused_as_vllm_does() {
 /// A random small case: step coefficients, limits, requests and aborts.
 fn case() -> impl Strategy<Value = (EngineConfig, Vec<(SimTime, Request)>, Vec<(SimTime, u64)>)> {
     let coeffs = (1_000u64..40_000, 0u64..3_000, 0u64..3_000, 0u64..300);
-    let reqs = prop::collection::vec((0u64..120, 1u32..40, 1u32..30, any::<bool>(), 0u64..400), 1..30);
+    let reqs = prop::collection::vec(
+        (0u64..120, 1u32..40, 1u32..30, any::<bool>(), 0u64..400),
+        1..30,
+    );
     (coeffs, 1u32..6, 0u32..40, 0u64..60, reqs).prop_map(|(c, seqs, extra, kv_extra, rs)| {
         let st = StepTime {
             base: c.0,
@@ -258,7 +265,10 @@ mod roofline {
         eprintln!("fp8-adjusted mfu, 512 seqs: {tok_s:.0} tok/s, published/simulated = {ratio:.2}");
         assert!((1.0 / 1.5..=1.5).contains(&ratio), "ratio {ratio}");
         let plain = saturated_tok_s(&EngineParams::default(), 256);
-        eprintln!("defaults, 256 seqs: {plain:.0} tok/s, ratio {:.2}", 15_220.0 / plain);
+        eprintln!(
+            "defaults, 256 seqs: {plain:.0} tok/s, ratio {:.2}",
+            15_220.0 / plain
+        );
         assert!(plain < tok_s);
     }
 }
@@ -274,9 +284,11 @@ fn the_random_cases_exercise_preemption_chunking_and_aborts() {
         preempted += (acc.preemptions > 0) as u32;
         chunked += arrivals
             .iter()
-            .any(|(_, r)| r.context_tokens > cfg.max_batched_tokens)
-            as u32;
+            .any(|(_, r)| r.context_tokens > cfg.max_batched_tokens) as u32;
         aborted += (done.len() < arrivals.len()) as u32;
     }
-    assert!(preempted > 50 && chunked > 50 && aborted > 50, "{preempted} {chunked} {aborted}");
+    assert!(
+        preempted > 50 && chunked > 50 && aborted > 50,
+        "{preempted} {chunked} {aborted}"
+    );
 }
