@@ -338,7 +338,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
                 .quantile_s(0.50)
                 .unwrap_or(f64::NAN)
         }),
-        slo_attainment: s.slo.and_then(|_| {
+        slo_attainment: s.slo.is_set().then_some(()).and_then(|_| {
             stat_of(rs, |r| {
                 ratio(
                     r.outcome.recorder.slo_met as f64,

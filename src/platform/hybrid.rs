@@ -10,7 +10,7 @@ use super::serverless::{Serverless, ServerlessConfig, ServerlessEvent};
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
 use crate::billing::BilledTime;
 use crate::engine::{Context, Model};
-use crate::metrics::Recorder;
+use crate::metrics::{Recorder, Slo};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::Request;
@@ -105,7 +105,7 @@ impl Hybrid {
         cfg: HybridConfig,
         seeds: Seeds,
         timeout: Option<SimDuration>,
-        slo: Option<SimDuration>,
+        slo: Slo,
         mean_service_s: Option<f64>,
     ) -> Self {
         let mean_service = match mean_service_s {

@@ -14,11 +14,12 @@ use std::collections::VecDeque;
 use self::fleet::{Fleet, Role, VmState};
 use self::spot::SpotState;
 pub use self::spot::next_interruption;
+use super::batched::EngineSpec;
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
 use crate::billing::{BillingRule, Meter};
 use crate::engine::{Context, Model};
-use crate::metrics::{Recorder, TimeAverage};
+use crate::metrics::{Recorder, Slo, TimeAverage};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{Dist, Request};
@@ -34,6 +35,9 @@ pub struct DedicatedConfig {
     pub billing: BillingRule,
     /// Present when the instances are spot.
     pub spot: Option<SpotConfig>,
+    /// With a `tokens` service: the batching engine every `tensor_parallel` GPUs of an
+    /// instance run.
+    pub engine: Option<EngineSpec>,
 }
 
 impl DedicatedConfig {
@@ -105,12 +109,11 @@ pub struct Dedicated {
 }
 
 impl Dedicated {
-    pub fn new(
-        cfg: DedicatedConfig,
-        seeds: Seeds,
-        timeout: Option<SimDuration>,
-        slo: Option<SimDuration>,
-    ) -> Self {
+    pub fn new(cfg: DedicatedConfig, seeds: Seeds, timeout: Option<SimDuration>, slo: Slo) -> Self {
+        let recorder = match cfg.engine {
+            Some(_) => Recorder::with_tokens(slo),
+            None => Recorder::new(slo),
+        };
         let mut fleet = Fleet::new(cfg.gpus_per_instance, cfg.max_inputs);
         for k in 0..cfg.instances {
             let role = match cfg.spot {
@@ -132,7 +135,7 @@ impl Dedicated {
                 .map(|_| SpotState::new(cfg.instances, seeds)),
             meter: Meter::new(cfg.billing),
             fallback_meter: Meter::new(cfg.billing),
-            recorder: Recorder::new(slo),
+            recorder,
             cfg,
         }
     }

@@ -14,12 +14,13 @@ mod places;
 
 use std::collections::VecDeque;
 
+use super::batched::EngineSpec;
 use super::pool::Pick;
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome};
 use crate::billing::{BillingRule, Meter, UsageSpan};
 use crate::engine::{Context, Model, Ticket};
-use crate::metrics::Recorder;
+use crate::metrics::{Recorder, Slo};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{Phases, Request};
@@ -54,6 +55,8 @@ pub struct ServerlessConfig {
     /// Per-container hazard rate; 0 disables preemption.
     pub preemptions_per_hour: f64,
     pub billing: BillingRule,
+    /// With a `tokens` service: the batching engine every container runs.
+    pub engine: Option<EngineSpec>,
 }
 
 /// Events of the serverless model. `life` names the container's tenant, so that events
@@ -114,8 +117,12 @@ impl Serverless {
         cfg: ServerlessConfig,
         seeds: Seeds,
         timeout: Option<SimDuration>,
-        slo: Option<SimDuration>,
+        slo: Slo,
     ) -> Self {
+        let recorder = match cfg.engine {
+            Some(_) => Recorder::with_tokens(slo),
+            None => Recorder::new(slo),
+        };
         Serverless {
             queue: RequestQueue::new(cfg.queue_limit, timeout),
             fleet: Fleet::new(
@@ -131,7 +138,7 @@ impl Serverless {
             in_flight: 0,
             cold_starts: 0,
             scaledown_timer: None,
-            recorder: Recorder::new(slo),
+            recorder,
         }
     }
 
