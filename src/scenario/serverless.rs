@@ -25,11 +25,11 @@ pub(super) fn serverless(
     let cfg = cfg?;
     // A container whose engine spans N GPUs pays the GPU price N times.
     let gpus = cfg.engine.map_or(1, |e| e.tensor_parallel);
-    let (gpu, rest, multiplier) = price?;
+    let (gpu, cpu, memory, multiplier) = price?;
     Some((
         PlatformModel::Serverless(cfg),
         PriceSheet {
-            usd_per_unit_s: (gpu * gpus as f64 + rest) * multiplier,
+            usd_per_unit_s: (gpu * gpus as f64 + cpu + memory) * multiplier,
             gpus_per_unit: gpus,
         },
     ))
@@ -37,7 +37,7 @@ pub(super) fn serverless(
 
 /// Per container-second: the GPU price, the reserved CPU and memory, and the
 /// `price_multiplier` of the whole.
-fn price_per_s(o: &mut Obj, errs: &mut Errors) -> Option<(f64, f64, f64)> {
+fn price_per_s(o: &mut Obj, errs: &mut Errors) -> Option<(f64, f64, f64, f64)> {
     let gpu: Option<f64> = o.req("gpu_usd_per_s", errs);
     let cpu_cores: f64 = o.or("cpu_cores", errs);
     let cpu_price: f64 = o.or("cpu_usd_per_core_s", errs);
@@ -46,7 +46,8 @@ fn price_per_s(o: &mut Obj, errs: &mut Errors) -> Option<(f64, f64, f64)> {
     let multiplier: f64 = o.or("price_multiplier", errs);
     Some((
         gpu?,
-        cpu_cores * cpu_price + memory_gib * memory_price,
+        cpu_cores * cpu_price,
+        memory_gib * memory_price,
         multiplier,
     ))
 }

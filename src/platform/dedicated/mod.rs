@@ -5,6 +5,7 @@
 //! Deliberately knows no prices: each instance's span goes to a `Meter` (fallback
 //! instances to their own, since they are billed at the on-demand price).
 
+mod batched;
 mod fleet;
 mod load_index;
 mod spot;
@@ -14,7 +15,7 @@ use std::collections::VecDeque;
 use self::fleet::{Fleet, Role, VmState};
 use self::spot::SpotState;
 pub use self::spot::next_interruption;
-use super::batched::EngineSpec;
+use super::batched::{EngineSpec, Engines};
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
 use crate::billing::{BillingRule, Meter};
@@ -89,6 +90,9 @@ pub enum DedicatedEvent {
     SpotInterrupted { vm: u32, epoch: u32 },
     /// A replacement or fallback instance finished booting.
     InstanceReady { vm: u32, epoch: u32 },
+    /// GPU `gpu`'s batching engine reaches the end of the step (or run of steps) that
+    /// changes its batch; stale unless `generation` is the engine's current one.
+    EngineStep { gpu: u32, generation: u32 },
 }
 
 /// One dedicated fleet in one replica.
@@ -106,6 +110,8 @@ pub struct Dedicated {
     meter: Meter,
     fallback_meter: Meter,
     pub recorder: Recorder,
+    /// With a `tokens` service: every GPU's (or GPU group's) batching engine.
+    engines: Option<Engines>,
 }
 
 impl Dedicated {
@@ -114,7 +120,8 @@ impl Dedicated {
             Some(_) => Recorder::with_tokens(slo),
             None => Recorder::new(slo),
         };
-        let mut fleet = Fleet::new(cfg.gpus_per_instance, cfg.max_inputs);
+        let width = cfg.engine.map_or(1, |e| e.tensor_parallel);
+        let mut fleet = Fleet::new(cfg.gpus_per_instance / width, width, cfg.max_inputs);
         for k in 0..cfg.instances {
             let role = match cfg.spot {
                 Some(_) => Role::Spot { slot: k },
@@ -136,6 +143,7 @@ impl Dedicated {
             meter: Meter::new(cfg.billing),
             fallback_meter: Meter::new(cfg.billing),
             recorder,
+            engines: cfg.engine.map(Engines::new),
             cfg,
         }
     }
@@ -153,6 +161,9 @@ impl Dedicated {
         let now = ctx.now();
         let (input, epoch) = self.fleet.assign(gpu, req, now);
         self.in_flight += 1;
+        if self.engines.is_some() {
+            return self.join_engine(ctx, gpu, input, req);
+        }
         ctx.schedule(
             now + req.service,
             DedicatedEvent::Finished { input, epoch }.into(),
@@ -179,6 +190,9 @@ impl Dedicated {
     pub fn arrive<E: From<DedicatedEvent>>(&mut self, ctx: &mut Context<E>, req: Request) {
         self.recorder.counts.arrived += 1;
         self.recorder.counts.timed_out += self.queue.expire(ctx.now());
+        if self.refuses(&req) {
+            return;
+        }
         if let Some(gpu) = self.fleet.least_loaded() {
             self.assign(ctx, gpu, req);
         } else if self.queue.has_room() {
@@ -195,6 +209,9 @@ impl Dedicated {
             DedicatedEvent::SpotNotice { vm, epoch } => self.on_notice(ctx, vm, epoch),
             DedicatedEvent::SpotInterrupted { vm, epoch } => self.on_interrupted(ctx, vm, epoch),
             DedicatedEvent::InstanceReady { vm, epoch } => self.on_ready(ctx, vm, epoch),
+            DedicatedEvent::EngineStep { gpu, generation } => {
+                self.on_engine_step(ctx, gpu, generation)
+            }
         }
     }
 
@@ -210,6 +227,17 @@ impl Dedicated {
         };
         self.in_flight -= 1;
         self.recorder.completed(run.req.arrival, run.start, now);
+        self.after_completion(ctx, gpu, now);
+    }
+
+    /// `gpu` just finished a request: it takes the next waiting one if its instance
+    /// serves, and a draining instance with nothing left stops.
+    fn after_completion<E: From<DedicatedEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        gpu: u32,
+        now: SimTime,
+    ) {
         let vm = self.fleet.vm_of(gpu);
         match self.fleet.vms[vm as usize].state {
             VmState::Serving => {
@@ -227,6 +255,7 @@ impl Dedicated {
 
     /// Stops an empty instance and bills its span at its role's price.
     fn stop_vm(&mut self, vm: u32, now: SimTime) {
+        self.stop_engines(vm);
         let role = self.fleet.vms[vm as usize].role;
         let span = self.fleet.stop(vm, now);
         self.meter_for(role).add(&span);
@@ -276,6 +305,9 @@ impl Dedicated {
             self.meter_for(role).add(&span);
         }
         self.recorder.counts.in_flight_at_end = self.in_flight + self.waiting();
+        if let (Some(engines), Some(tokens)) = (self.engines.take(), &mut self.recorder.tokens) {
+            tokens.engines = engines.finish();
+        }
         debug_assert!(
             self.recorder.counts.is_conserved(),
             "requests are conserved"

@@ -6,6 +6,7 @@
 //! `fleet` keeps the containers and the free set, `dispatch` places requests on them,
 //! `lifecycle` starts, boots, scales down and preempts them.
 
+mod batched;
 mod dispatch;
 mod fleet;
 mod idle;
@@ -14,7 +15,7 @@ mod places;
 
 use std::collections::VecDeque;
 
-use super::batched::EngineSpec;
+use super::batched::{EngineSpec, Engines};
 use super::pool::Pick;
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome};
@@ -89,6 +90,18 @@ pub enum ServerlessEvent {
         slot: u32,
         life: u32,
     },
+    /// The container's batching engine reaches the end of the step (or run of steps)
+    /// that changes its batch; stale unless `generation` is the engine's current one.
+    EngineStep {
+        slot: u32,
+        life: u32,
+        generation: u32,
+    },
+    /// The earliest execution deadline of a request in the container's engine.
+    ExecDeadline {
+        slot: u32,
+        life: u32,
+    },
 }
 
 /// One serverless platform in one replica.
@@ -110,6 +123,8 @@ pub struct Serverless {
     scaledown_timer: Option<(SimTime, Ticket)>,
     pub recorder: Recorder,
     meter: Meter,
+    /// With a `tokens` service: every container's batching engine, by slot.
+    engines: Option<Engines>,
 }
 
 impl Serverless {
@@ -132,6 +147,7 @@ impl Serverless {
             ),
             meter: Meter::new(cfg.billing),
             restarts: VecDeque::new(),
+            engines: cfg.engine.map(Engines::new),
             cfg,
             seeds,
             timeout,
@@ -176,6 +192,12 @@ impl Serverless {
                 self.on_preemption_due(ctx, slot, life)
             }
             ServerlessEvent::GaveUp { slot, life } => self.on_gave_up(ctx, slot, life),
+            ServerlessEvent::EngineStep {
+                slot,
+                life,
+                generation,
+            } => self.on_engine_step(ctx, slot, life, generation),
+            ServerlessEvent::ExecDeadline { slot, life } => self.on_exec_deadline(ctx, slot, life),
         }
     }
 
@@ -208,12 +230,14 @@ impl Serverless {
 
     /// Stops the container in `slot` now and bills its span.
     fn stop_and_bill(&mut self, slot: u32, stop: SimTime) {
-        let (start, boot_end, busy_gpu) = self.fleet.stop(slot, stop);
+        let (start, boot_end, busy) = self.fleet.stop(slot, stop);
+        let gpus = self.stop_engine(slot);
         self.meter.add(&UsageSpan {
             start,
             boot_end,
             stop,
-            busy_gpu,
+            busy_gpu: SimDuration(busy.0 * gpus as u64),
+            gpus,
         });
     }
 
@@ -226,6 +250,9 @@ impl Serverless {
             self.stop_and_bill(slot, horizon);
         }
         self.recorder.counts.in_flight_at_end = self.load();
+        if let (Some(engines), Some(tokens)) = (self.engines.take(), &mut self.recorder.tokens) {
+            tokens.engines = engines.finish();
+        }
         debug_assert!(
             self.recorder.counts.is_conserved(),
             "requests are conserved"
