@@ -20,7 +20,9 @@ use crate::workload::TraceError;
 
 pub mod load;
 mod spot_hybrid;
+mod tokens;
 pub use spot_hybrid::{HybridParts, PartResult, PartSummary, PartsSummary};
+pub use tokens::TokenSummary;
 
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug)]
@@ -242,6 +244,9 @@ pub struct PlatformSummary {
     pub latency_s: Percentiles,
     pub wait_s: Percentiles,
     pub cold_start_wait_s: Percentiles,
+    /// With a `tokens` service: TTFT, TPOT and the engines' figures.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<TokenSummary>,
     pub p99_latency_s: Option<Stat>,
     pub slo_attainment: Option<Stat>,
     pub cold_start_fraction: Option<Stat>,
@@ -324,6 +329,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         latency_s: Percentiles::of(&latency),
         wait_s: merged(|r| &r.outcome.recorder.wait),
         cold_start_wait_s: merged(|r| &r.outcome.recorder.cold_start_wait),
+        tokens: tokens::summary(rs, s.horizon.as_secs_f64()),
         p99_latency_s: stat_of(rs, |r| {
             r.outcome
                 .recorder

@@ -82,9 +82,18 @@ pub fn sweep_text(report: &SweepReport, style: Style) -> String {
         .unwrap_or_default();
     let mut header = point_columns(&report.parameters);
     let lead = header.len();
+    // A tokens service adds each platform's merged TTFT and TPOT p99.
+    let tokens = report
+        .points
+        .iter()
+        .any(|p| p.platforms.iter().any(|s| s.tokens.is_some()));
     for n in &names {
         header.push(two_lines(style, n, "$/month"));
         header.push(two_lines(style, n, "p99"));
+        if tokens {
+            header.push(two_lines(style, n, "TTFT p99"));
+            header.push(two_lines(style, n, "TPOT p99"));
+        }
     }
     let mut t = new_table(style, header);
     for (i, point) in report.points.iter().enumerate() {
@@ -92,6 +101,11 @@ pub fn sweep_text(report: &SweepReport, style: Style) -> String {
         for p in &point.platforms {
             row.push(with_ci(p.cost_usd_per_month, money));
             row.push(p99_text(p.latency_s.p99));
+            if tokens {
+                let t = p.tokens.as_ref();
+                row.push(p99_text(t.and_then(|t| t.ttft_s.p99)));
+                row.push(p99_text(t.and_then(|t| t.tpot_s.p99)));
+            }
         }
         t.add_row(row);
     }
@@ -107,8 +121,8 @@ pub fn sweep_text(report: &SweepReport, style: Style) -> String {
         report.seed
     );
     let mut out = paragraph(style, &text, &t);
-    if let (Some(best), Some(slo)) = (&report.best, report.slo_p99_s) {
-        out.push_str(&best_text(report, best, slo, style));
+    if let Some(best) = &report.best {
+        out.push_str(&best_text(report, best, style));
     }
     out
 }
@@ -117,21 +131,19 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn best_text(
-    report: &SweepReport,
-    best: &[Option<crate::sweep::Best>],
-    slo: f64,
-    style: Style,
-) -> String {
-    let mut t = new_table(
-        style,
-        vec![
-            "platform".into(),
-            "cheapest point".into(),
-            "$/month".into(),
-            "p99".into(),
-        ],
-    );
+fn best_text(report: &SweepReport, best: &[Option<crate::sweep::Best>], style: Style) -> String {
+    let slo = report.slo();
+    let mut header = vec![
+        "platform".to_string(),
+        "cheapest point".into(),
+        "$/month".into(),
+        "p99".into(),
+    ];
+    let tokens = slo.ttft_p99_s.is_some() || slo.tpot_p99_s.is_some();
+    if tokens {
+        header.extend(["TTFT p99".into(), "TPOT p99".into()]);
+    }
+    let mut t = new_table(style, header);
     let names = report.points.first().map(|p| &p.platforms);
     for (k, b) in best.iter().enumerate() {
         let name = names
@@ -155,10 +167,24 @@ fn best_text(
             ],
             None => vec![name, "none meets the SLO".into(), "—".into(), "—".into()],
         };
+        let mut row = row;
+        if tokens {
+            let b = b.as_ref();
+            row.push(p99_text(b.and_then(|b| b.p99_ttft_s)));
+            row.push(p99_text(b.and_then(|b| b.p99_tpot_s)));
+        }
         t.add_row(row);
     }
     align_right(&mut t, 2);
-    let text = format!("\ncheapest point per platform with p99 ≤ {}:", seconds(slo));
+    let targets: Vec<String> = [
+        ("p99", slo.latency_p99_s),
+        ("TTFT p99", slo.ttft_p99_s),
+        ("TPOT p99", slo.tpot_p99_s),
+    ]
+    .iter()
+    .filter_map(|(what, s)| s.map(|s| format!("{what} ≤ {}", seconds(s))))
+    .collect();
+    let text = format!("\ncheapest point per platform with {}:", targets.join(", "));
     paragraph(style, &text, &t)
 }
 
