@@ -30,12 +30,13 @@ pub fn tokens_service(o: &mut Obj, errs: &mut Errors) -> Option<TokensService> {
         if let Some(d) = d
             && let Some(max) = rounds_to_zero(d)
         {
+            let found = match d {
+                Dist::Constant { value } => format!("{value}"),
+                _ => format!("a distribution whose every draw is at most {max}"),
+            };
             errs.push(
                 &o.at(key),
-                format!(
-                    "expected token counts that round to at least 1, found a distribution whose \
-                     every draw is at most {max} (rounds to 0)"
-                ),
+                format!("expected token counts that round to at least 1, found {found}"),
             );
             return None;
         }
