@@ -5,6 +5,7 @@
 mod invalid;
 mod oracle;
 mod outputs;
+mod platforms;
 mod scenarios;
 
 use serde_json::{Value, json};
