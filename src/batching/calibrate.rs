@@ -119,7 +119,7 @@ fn features(r: &Row) -> ([f64; 4], Option<[f64; 4]>) {
     let others = r.concurrency - 1.0;
     let kv_decoding = r.context + r.output / 2.0;
     let ttft = [1.0, r.context, others, r.context + others * kv_decoding];
-    let tpot = (r.output > 1.0).then(|| [1.0, 0.0, r.concurrency, r.concurrency * kv_decoding]);
+    let tpot = (r.output > 1.0).then_some([1.0, 0.0, r.concurrency, r.concurrency * kv_decoding]);
     (ttft, tpot)
 }
 
@@ -243,11 +243,12 @@ fn solve(mut m: Vec<Vec<f64>>) -> Option<Vec<f64>> {
             return None;
         }
         m.swap(c, p);
-        for r in 0..n {
+        let pivot = m[c].clone();
+        for (r, row) in m.iter_mut().enumerate() {
             if r != c {
-                let f = m[r][c] / m[c][c];
-                for k in c..=n {
-                    m[r][k] -= f * m[c][k];
+                let f = row[c] / pivot[c];
+                for (x, p) in row[c..].iter_mut().zip(&pivot[c..]) {
+                    *x -= f * p;
                 }
             }
         }

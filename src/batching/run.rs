@@ -22,7 +22,7 @@ pub(super) struct Run {
 
 /// n(n − 1)/2, exact.
 fn triangle(n: u128) -> u128 {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         (n / 2) * n.saturating_sub(1)
     } else {
         n * ((n - 1) / 2)

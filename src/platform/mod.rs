@@ -58,6 +58,8 @@ pub struct SpotOutcome {
 }
 
 /// A platform model without prices.
+// A scenario holds a handful, built once: boxing the hybrid would cost clarity, not memory.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum PlatformModel {
     Serverless(ServerlessConfig),

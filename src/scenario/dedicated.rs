@@ -43,7 +43,7 @@ pub(super) fn dedicated(o: &mut Obj, errs: &mut Errors, ctx: &Batching) -> Optio
     }
     let (spot, on_demand, engine) = (spot?, usd_per_hour?, engine?);
     if let Some(e) = engine
-        && gpus_per_instance % e.tensor_parallel != 0
+        && !gpus_per_instance.is_multiple_of(e.tensor_parallel)
     {
         errs.push(
             &o.at("tensor_parallel"),

@@ -112,7 +112,7 @@ impl Engines {
     pub fn place_of(&self, slot: u32, c: &Completion) -> Option<u32> {
         let place = c.id as u32;
         let s = self.slots.get(slot as usize)?;
-        (s.ids.get(place as usize) == Some(&c.id)).then(|| place)
+        (s.ids.get(place as usize) == Some(&c.id)).then_some(place)
     }
 
     /// Frees `place` of `slot` after its request completed.

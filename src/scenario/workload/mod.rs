@@ -66,7 +66,7 @@ fn check_demands(w: &Workload, path: &str, errs: &mut Errors) -> bool {
         match (&w.service, tokens) {
             (None, _) => errs.push(&service_path, format!("missing required key ({} at {} does not record its service times)", p.name(), at(i))),
             (Some(Service::Llm(_)), true) => {}
-            (Some(Service::Tokens(_)), true) => zero_tokens(trace, &at(i), errs),
+            (Some(Service::Tokens(_)), true) => zero_tokens(trace.map(|t| &**t), &at(i), errs),
             (Some(s), true) => errs.push(&service_path, format!("expected {{\"dist\": \"llm\"}} or {{\"dist\": \"tokens\"}} to price the token counts of the azure_llm trace at {}, found {}", at(i), describe(s))),
             (Some(Service::Llm(LlmModel { context_tokens, output_tokens, .. })), false)
             | (Some(Service::Tokens(TokensService { context_tokens, output_tokens, .. })), false) => {
@@ -94,7 +94,7 @@ fn describe(s: &Service) -> &'static str {
 }
 
 /// A tokens service needs at least one token of each kind in every record.
-fn zero_tokens(trace: Option<&Box<TraceSpec>>, at: &str, errs: &mut Errors) {
+fn zero_tokens(trace: Option<&TraceSpec>, at: &str, errs: &mut Errors) {
     if let Some(t) = trace
         && let Some((line, column)) = t.summary.zero_tokens
     {
