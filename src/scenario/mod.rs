@@ -9,6 +9,7 @@ mod engine;
 mod hybrid;
 pub mod keys;
 mod platform;
+mod preset;
 pub mod reader;
 mod reference;
 mod schema;
@@ -26,6 +27,7 @@ use crate::metrics::Slo;
 use crate::platform::PlatformModel;
 use crate::time::SimDuration;
 use crate::workload::{Service, Workload};
+pub use preset::{PresetUse, close_presets};
 pub use reader::FieldError;
 use reader::{Errors, Obj, array};
 pub use reference::reference;
@@ -47,6 +49,8 @@ pub struct PlatformSpec {
     pub fallback_prices: Option<PriceSheet>,
     /// Prices of a hybrid's serverless overflow pool.
     pub overflow_prices: Option<PriceSheet>,
+    /// The catalog preset the platform was written over (docs/semantics.md#presets).
+    pub preset: Option<PresetUse>,
 }
 
 /// A validated scenario.
@@ -169,7 +173,14 @@ impl Scenario {
         base: &Path,
     ) -> Result<Scenario, ScenarioError> {
         let mut errs = Errors::default();
-        let scenario = scenario(value, &mut errs, base);
+        let expanded = preset::expand(value, &mut errs);
+        let scenario = scenario(&expanded.document, &mut errs, base).map(|mut s| {
+            for (i, p) in s.platforms.iter_mut().enumerate() {
+                p.preset = expanded.used(i);
+            }
+            s
+        });
+        expanded.settle(&mut errs);
         match scenario {
             Some(s) if errs.0.is_empty() => Ok(s),
             _ => {

@@ -64,6 +64,12 @@ fn completes_99_percent(summary: &PlatformSummary) -> bool {
     arrived > 0.0 && mean(summary.requests.completed) >= 0.99 * arrived
 }
 
+/// Whether a platform's merged-histogram p99 is at most `slo_p99_s` with at least 99% of
+/// its arrivals completed.
+pub fn meets_p99(summary: &PlatformSummary, slo_p99_s: f64) -> bool {
+    summary.latency_s.p99.is_some_and(|p99| p99 <= slo_p99_s) && completes_99_percent(summary)
+}
+
 /// Per platform (in scenario order), the cheapest point meeting every target of `slo`,
 /// or `None` when no point does.
 pub fn cheapest(points: &[PointReport], slo: &SloTargets) -> Vec<Option<Best>> {

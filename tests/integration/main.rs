@@ -5,11 +5,14 @@ mod support;
 
 mod batching;
 mod cli;
+mod deploy;
 mod exports;
 mod foundation;
+mod html_report;
 mod invalid;
 mod performance;
 mod plots;
+mod presets;
 mod queue_limit_warning;
 mod robustness;
 mod schema_docs;

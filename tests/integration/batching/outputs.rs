@@ -220,6 +220,36 @@ fn shards_of_a_sweep_with_ttft_targets_merge_into_the_unsharded_output() {
 }
 
 #[test]
+fn a_preset_gives_its_gpu_to_the_engines_and_leaves_max_inputs_to_the_engine() {
+    let doc = json!({
+        "name": "preset-tokens", "horizon": "1h", "seeds": 1,
+        "workload": {"arrivals": {"process": "poisson", "rate_per_s": 2},
+                     "service": {"dist": "tokens", "model": "llama-3.1-8b",
+                                 "context_tokens": 500, "output_tokens": 100}},
+        "platforms": [{"name": "m", "preset": "modal:H100",
+                       "cold_start": {"dist": "constant", "value_s": 20}},
+                      {"name": "s", "preset": "spheron:H100"}]
+    });
+    let (_dir, path) = scenario_file(&doc);
+    let report = run_json(&path, &[]);
+    let floor = super::derived("H100", "llama-3.1-8b", 1).base_s;
+    for name in ["m", "s"] {
+        let p = platform(&report, name);
+        // The provider's one input at a time would give a batch of exactly 1.
+        assert!(
+            mean(p, "batch_size_mean") > 1.5,
+            "{name}: {}",
+            p["batch_size_mean"]
+        );
+        let tpot = super::f(p, "tpot_s", "p50");
+        assert!(
+            tpot >= floor && tpot < 1.2 * floor,
+            "{name}: TPOT {tpot} on an H100"
+        );
+    }
+}
+
+#[test]
 fn a_tokens_run_is_byte_identical_for_any_thread_count() {
     let mut doc: Value = serde_json::from_slice(
         &std::fs::read(project_dir().join("scenarios/llm-70b-tp.json")).unwrap(),
