@@ -38,6 +38,7 @@ impl Dedicated {
         self.wake_engine(ctx, gpu);
     }
 
+    #[inline(never)]
     fn wake_engine<E: From<DedicatedEvent>>(&mut self, ctx: &mut Context<E>, gpu: u32) {
         let engines = self.engines.as_mut().expect("a batched fleet");
         if let Some((at, generation)) = engines.reschedule(gpu) {
@@ -47,6 +48,7 @@ impl Dedicated {
 
     /// The engine's step boundary: its completed requests free their input slots, each
     /// as a completion on a GPU without an engine would.
+    #[inline(never)]
     pub(super) fn on_engine_step<E: From<DedicatedEvent>>(
         &mut self,
         ctx: &mut Context<E>,

@@ -180,7 +180,7 @@ impl Fleet {
     }
 
     /// Starts `req` on serving GPU `gpu`; returns the input slot and its generation.
-    #[inline]
+    #[inline(always)]
     pub(super) fn assign(&mut self, gpu: u32, req: Request, now: SimTime) -> (u32, u32) {
         debug_assert_eq!(
             self.vms[self.vm_of(gpu) as usize].state,

@@ -232,6 +232,7 @@ impl Dedicated {
 
     /// `gpu` just finished a request: it takes the next waiting one if its instance
     /// serves, and a draining instance with nothing left stops.
+    #[inline(always)]
     fn after_completion<E: From<DedicatedEvent>>(
         &mut self,
         ctx: &mut Context<E>,

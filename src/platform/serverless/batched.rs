@@ -45,6 +45,7 @@ impl Serverless {
     }
 
     /// Schedules the engine's next wake-up if it moved.
+    #[inline(never)]
     fn wake_engine<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, slot: u32) {
         let life = self.fleet.get(slot).life;
         let engines = self.engines.as_mut().expect("a batched container");
@@ -60,6 +61,7 @@ impl Serverless {
 
     /// The engine's step boundary: its completed requests leave their places, then the
     /// container takes more work as any container that frees does.
+    #[inline(never)]
     pub(super) fn on_engine_step<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -106,6 +108,7 @@ impl Serverless {
 
     /// Requests still in the engine `execution_timeout_s` after they started fail now
     /// and free their places; the engine drops them at its next step boundary.
+    #[inline(never)]
     pub(super) fn on_exec_deadline<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
