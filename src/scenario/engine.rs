@@ -48,18 +48,7 @@ pub(super) fn engine(
     let tensor_parallel: u32 = o.or("tensor_parallel", errs);
     let keys = o.opt_with("engine", errs, engine_keys);
     if !ctx.tokens {
-        for key in ["tensor_parallel", "engine"] {
-            if o.has(key) {
-                errs.push(
-                    &o.at(key),
-                    format!(
-                        "expected {key} only with a tokens service (workload.service {{\"dist\": \"tokens\"}}), whose requests run on batching engines; found another service"
-                    ),
-                );
-                return None;
-            }
-        }
-        return gpu.map(|_| None);
+        return (gpu.is_some() && without_tokens(o, errs)).then_some(None);
     }
     let (gpu, keys) = (gpu?, keys?);
     let keys = keys.unwrap_or(EngineKeys {
@@ -90,6 +79,23 @@ pub(super) fn engine(
             None
         }
     }
+}
+
+/// Without a tokens service only `gpu` may be given (it names the hardware); whether the
+/// keys that need engines are absent.
+fn without_tokens(o: &Obj, errs: &mut Errors) -> bool {
+    for key in ["tensor_parallel", "engine"] {
+        if o.has(key) {
+            errs.push(
+                &o.at(key),
+                format!(
+                    "expected {key} only with a tokens service (workload.service {{\"dist\": \"tokens\"}}), whose requests run on batching engines; found another service"
+                ),
+            );
+            return false;
+        }
+    }
+    true
 }
 
 /// The step time and KV capacity: as given, else derived from the GPU and the model.

@@ -7,6 +7,7 @@
 //! request in the engine holds an input place from assignment until it completes.
 
 use super::{Serverless, ServerlessEvent};
+use crate::batching::Completion;
 use crate::engine::Context;
 use crate::workload::Request;
 
@@ -78,32 +79,34 @@ impl Serverless {
             return;
         };
         for c in &done {
-            let engines = self.engines.as_mut().expect("a batched container");
-            let Some(place) = engines.place_of(slot, c) else {
-                continue; // aborted at its deadline, already failed
-            };
-            engines.release(slot, place);
-            let run = self.fleet.exec_ended(slot, place, c.finish);
-            self.in_flight -= 1;
-            let (arrival, start) = (run.req.arrival, run.start);
-            self.recorder.completed_tokens(
-                (arrival, start),
-                c.first_token,
-                c.finish,
-                c.output_tokens,
-            );
-            let boot = self.fleet.get(slot);
-            // docs/semantics.md#metrics: only requests that arrived before the boot ended.
-            if boot.boot_end > arrival {
-                let waited = boot.boot_end - arrival.max(boot.created);
-                self.recorder.cold_start_wait.record(waited);
-            }
+            self.engine_completed(slot, c);
         }
         if !done.is_empty() {
             self.feed(ctx, slot);
             self.autoscale(ctx);
         }
         self.wake_engine(ctx, slot);
+    }
+
+    /// A request the engine completed leaves its place (unless it was aborted at its
+    /// deadline, and so has already failed).
+    fn engine_completed(&mut self, slot: u32, c: &Completion) {
+        let engines = self.engines.as_mut().expect("a batched container");
+        let Some(place) = engines.place_of(slot, c) else {
+            return;
+        };
+        engines.release(slot, place);
+        let run = self.fleet.exec_ended(slot, place, c.finish);
+        self.in_flight -= 1;
+        let (arrival, start) = (run.req.arrival, run.start);
+        self.recorder
+            .completed_tokens((arrival, start), c.first_token, c.finish, c.output_tokens);
+        let container = self.fleet.get(slot);
+        // docs/semantics.md#metrics: only requests that arrived before the boot ended.
+        if container.boot_end > arrival {
+            let waited = container.boot_end - arrival.max(container.created);
+            self.recorder.cold_start_wait.record(waited);
+        }
     }
 
     /// Requests still in the engine `execution_timeout_s` after they started fail now
