@@ -40,6 +40,9 @@ pub struct UsageSpan {
     pub stop: SimTime,
     /// Time with at least one input executing, summed over the unit's GPUs.
     pub busy_gpu: SimDuration,
+    /// GPUs of the unit (a container whose engine spans `tensor_parallel` GPUs has
+    /// several): `busy_only` bills the unit's own busy time, `busy_gpu` ÷ `gpus`.
+    pub gpus: u32,
 }
 
 /// Billed time by kind, in unit-nanoseconds (busy in GPU-nanoseconds).
@@ -72,7 +75,10 @@ impl BillingRule {
         let (raw, startup) = match self.mode {
             BillingMode::Lifetime => (span.stop - span.start, boot_end - span.start),
             BillingMode::AfterStartup => (span.stop - boot_end, SimDuration::ZERO),
-            BillingMode::BusyOnly => (span.busy_gpu, SimDuration::ZERO),
+            BillingMode::BusyOnly => (
+                SimDuration(span.busy_gpu.0 / span.gpus.max(1) as u64),
+                SimDuration::ZERO,
+            ),
         };
         BilledTime {
             total: self.round(raw).0 as u128,
@@ -183,6 +189,7 @@ mod tests {
             boot_end: SimTime(boot_end),
             stop: SimTime(stop),
             busy_gpu: SimDuration(busy),
+            gpus: 1,
         }
     }
 

@@ -26,6 +26,7 @@
 //! | `catalog` | GPUs, models and platform presets embedded at build time, each value with its source and date |
 //! | `engine` | event queue ordered by (time, seq), clock, `run_until` |
 //! | `workload` | arrival processes, rate profiles, service demand (incl. the LLM token model), traces, request stream |
+//! | `batching` | the step-time model and `BatchEngine`, one continuous-batching LLM server; `platform::batched` gives each container or GPU group one |
 //! | `metrics` | per-replica recorder (HdrHistograms, counters, time-averages), `Stat` |
 //! | `billing` | usage spans + rules + price sheets → bills |
 //! | `platform` | serverless, dedicated (spot included) and hybrid state machines |
@@ -84,6 +85,7 @@
 //! - **Preset**: a real offer from the catalog (`modal:H100`, `spheron:H100-spot`) that a
 //!   platform names instead of writing its prices and billing rule.
 
+pub mod batching;
 pub(crate) mod billing;
 pub mod catalog;
 #[doc(hidden)]
@@ -91,7 +93,8 @@ pub mod cli;
 #[doc(hidden)]
 pub mod engine;
 pub mod experiment;
-pub(crate) mod metrics;
+#[doc(hidden)]
+pub mod metrics;
 #[doc(hidden)]
 pub mod platform;
 #[doc(hidden)]

@@ -59,7 +59,7 @@ pub fn page_of(
     scenario: &Scenario,
     slo_p99_s: Option<f64>,
 ) -> Page {
-    let slo = match (slo_p99_s, scenario.slo) {
+    let slo = match (slo_p99_s, scenario.slo.latency) {
         (Some(s), _) => Some(Slo {
             latency_s: s,
             source: "--slo-p99".into(),

@@ -15,6 +15,7 @@ use crate::workload::TraceError;
 pub mod load;
 mod run;
 mod summary;
+mod tokens;
 
 pub(crate) use run::{Workers, run_jobs};
 pub use run::{run, run_replica, run_with_progress};
@@ -22,6 +23,7 @@ pub use summary::{
     CostBreakdown, PartSummary, PartsSummary, Percentiles, PlatformSummary, RequestStats,
     RunReport, SpotStats, cost_usd_per_month, summarize,
 };
+pub use tokens::TokenSummary;
 
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug)]

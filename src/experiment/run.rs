@@ -175,7 +175,13 @@ fn run_hybrid(
         .arrivals
         .iter()
         .any(|a| matches!(a, ArrivalProcess::Trace(_)));
-    let mean_service_s = (!replays_trace).then(|| s.workload.mean_service_s());
+    // A tokens service's demand is the time one request at the mean counts takes alone
+    // on the base's engine (docs/semantics.md#continuous-batching).
+    let mean_service_s =
+        (!replays_trace).then(|| match (&cfg.base.engine, s.workload.mean_tokens()) {
+            (Some(engine), Some((c, o))) => engine.alone_s(c, o),
+            _ => s.workload.mean_service_s(),
+        });
     let model = Hybrid::new(
         cfg.clone(),
         seeds,

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{HybridParts, PartResult, ReplicaResult, load};
+use super::{HybridParts, PartResult, ReplicaResult, TokenSummary, load};
 use crate::billing::Bill;
 use crate::metrics::{Counts, DurationHistogram, Stat};
 use crate::platform::queue::OVERLOAD_GUARD;
@@ -106,6 +106,9 @@ pub struct PlatformSummary {
     pub latency_s: Percentiles,
     pub wait_s: Percentiles,
     pub cold_start_wait_s: Percentiles,
+    /// With a `tokens` service: TTFT, TPOT and the engines' figures.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<TokenSummary>,
     pub p99_latency_s: Option<Stat>,
     pub slo_attainment: Option<Stat>,
     pub cold_start_fraction: Option<Stat>,
@@ -151,7 +154,7 @@ pub struct PlatformSummary {
 }
 
 /// The `Stat` of `f` over `items`, in their order.
-fn stat_of<T>(items: &[T], f: impl Fn(&T) -> f64) -> Option<Stat> {
+pub(super) fn stat_of<T>(items: &[T], f: impl Fn(&T) -> f64) -> Option<Stat> {
     Stat::of(&items.iter().map(f).collect::<Vec<f64>>())
 }
 
@@ -240,9 +243,12 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         latency_s: Percentiles::of(&latency),
         wait_s: merged(|r| &r.outcome.recorder.wait),
         cold_start_wait_s: merged(|r| &r.outcome.recorder.cold_start_wait),
+        tokens: super::tokens::summary(rs, s.horizon.as_secs_f64()),
         p99_latency_s,
         p50_latency_s: of(|o| o.recorder.latency.quantile_s(0.50).unwrap_or(f64::NAN)),
-        slo_attainment: s.slo.and_then(|_| per_arrival(|o| o.recorder.slo_met)),
+        slo_attainment: (s.slo.is_set())
+            .then(|| per_arrival(|o| o.recorder.slo_met))
+            .flatten(),
         cold_start_fraction: per_arrival(|o| o.recorder.cold_start_arrivals),
         containers_started: of(|o| o.containers.started as f64),
         containers_mean: of(|o| o.containers.mean),

@@ -7,6 +7,8 @@ mod codec;
 mod recorder;
 mod staged;
 mod stat;
+mod tokens;
 
 pub use recorder::{Counts, DurationHistogram, Recorder, TimeAverage};
 pub use stat::Stat;
+pub use tokens::{EngineTotals, Slo, TokenMetrics};

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codec;
 use super::staged::Staged;
+use super::tokens::{Slo, TokenMetrics};
 use crate::time::{SimDuration, SimTime};
 
 /// Request outcomes. Conservation: `arrived` = the sum of the other five.
@@ -232,16 +233,27 @@ pub struct Recorder {
     /// `rejected` too): the platform could not keep up. Absent from older shards.
     #[serde(default)]
     pub overload_rejected: u64,
+    /// With a `tokens` service: TTFT, TPOT, tokens and engine figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<Box<TokenMetrics>>,
     /// Only needed while recording, so shards do not carry it.
     #[serde(skip)]
-    slo: Option<SimDuration>,
+    slo: Slo,
 }
 
 impl Recorder {
-    pub fn new(slo: Option<SimDuration>) -> Self {
+    pub fn new(slo: Slo) -> Self {
         Recorder {
             slo,
             ..Default::default()
+        }
+    }
+
+    /// A recorder that also keeps the figures of a `tokens` service.
+    pub fn with_tokens(slo: Slo) -> Self {
+        Recorder {
+            tokens: Some(Box::default()),
+            ..Recorder::new(slo)
         }
     }
 
@@ -251,6 +263,9 @@ impl Recorder {
         self.latency.flush();
         self.wait.flush();
         self.cold_start_wait.flush();
+        if let Some(t) = &mut self.tokens {
+            t.flush();
+        }
     }
 
     /// Adds what another part of the same platform recorded (same SLO).
@@ -264,6 +279,11 @@ impl Recorder {
         self.preemptions += other.preemptions;
         self.restarts += other.restarts;
         self.overload_rejected += other.overload_rejected;
+        match (&mut self.tokens, &other.tokens) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (None, Some(theirs)) => self.tokens = Some(theirs.clone()),
+            _ => {}
+        }
     }
 
     /// An arrival turned away because the queue was full; `overloaded` when the overload
@@ -282,7 +302,30 @@ impl Recorder {
         let latency = end - arrival;
         self.latency.record(latency);
         self.wait.record(start - arrival);
-        if self.slo.is_some_and(|slo| latency <= slo) {
+        if self.slo.latency.is_some_and(|slo| latency <= slo) {
+            self.slo_met += 1;
+        }
+    }
+
+    /// A completed request of a `tokens` service: as `completed`, plus its TTFT and TPOT;
+    /// it meets the SLO only if it meets every target given.
+    pub fn completed_tokens(
+        &mut self,
+        (arrival, start): (SimTime, SimTime),
+        first_token: SimTime,
+        end: SimTime,
+        output_tokens: u32,
+    ) {
+        self.counts.completed += 1;
+        let latency = end - arrival;
+        self.latency.record(latency);
+        self.wait.record(start - arrival);
+        let tokens = self
+            .tokens
+            .as_mut()
+            .expect("invariant: a platform with engines records with Recorder::with_tokens");
+        let met = tokens.completed(arrival, first_token, end, output_tokens, &self.slo);
+        if met && self.slo.latency.is_none_or(|slo| latency <= slo) && self.slo.is_set() {
             self.slo_met += 1;
         }
     }
@@ -324,7 +367,7 @@ mod tests {
 
     #[test]
     fn slo_attainment_counts_completions_within_the_target() {
-        let mut r = Recorder::new(Some(SimDuration(100)));
+        let mut r = Recorder::new(Slo::latency(Some(SimDuration(100))));
         r.completed(SimTime(0), SimTime(0), SimTime(100));
         r.completed(SimTime(0), SimTime(50), SimTime(101));
         assert_eq!(r.slo_met, 1);

@@ -5,12 +5,13 @@
 //! each keeps its own recorder and meters so that each part's cost can be priced on its
 //! own. Deliberately knows no prices.
 
+use super::batched::EngineSpec;
 use super::dedicated::{Dedicated, DedicatedConfig, DedicatedEvent};
 use super::serverless::{Serverless, ServerlessConfig, ServerlessEvent};
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
 use crate::billing::BilledTime;
 use crate::engine::{Context, Model};
-use crate::metrics::Recorder;
+use crate::metrics::{Recorder, Slo};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::Request;
@@ -69,9 +70,9 @@ impl MeanService {
         }
     }
 
-    fn observe(&mut self, service: SimDuration) {
+    fn observe(&mut self, service_s: f64) {
         if let MeanService::Running { sum_s, n } = self {
-            *sum_s += service.as_secs_f64();
+            *sum_s += service_s;
             *n += 1;
         }
     }
@@ -83,6 +84,9 @@ pub struct Hybrid {
     overflow: Serverless,
     when: OverflowWhen,
     mean_service: MeanService,
+    /// With a `tokens` service, the base's engine: a request's demand, for the router, is
+    /// the time it would take alone there.
+    base_engine: Option<EngineSpec>,
     overflowed: u64,
 }
 
@@ -105,7 +109,7 @@ impl Hybrid {
         cfg: HybridConfig,
         seeds: Seeds,
         timeout: Option<SimDuration>,
-        slo: Option<SimDuration>,
+        slo: Slo,
         mean_service_s: Option<f64>,
     ) -> Self {
         let mean_service = match mean_service_s {
@@ -113,6 +117,7 @@ impl Hybrid {
             _ => MeanService::Running { sum_s: 0.0, n: 0 },
         };
         Hybrid {
+            base_engine: cfg.base.engine,
             base: Dedicated::new(cfg.base, seeds, timeout, slo),
             overflow: Serverless::new(cfg.overflow, seeds, timeout, slo),
             when: cfg.when,
@@ -160,7 +165,14 @@ impl Hybrid {
         self.base.expire_waiting(ctx.now());
         let overflow = self.overflows();
         // The router does not know this request's demand before it runs.
-        self.mean_service.observe(req.service);
+        let service_s = match &self.base_engine {
+            Some(e) => {
+                let (c, o) = req.tokens();
+                e.alone_s(c as f64, o as f64)
+            }
+            None => req.service.as_secs_f64(),
+        };
+        self.mean_service.observe(service_s);
         if overflow {
             self.overflowed += 1;
             self.overflow.arrive(ctx, req);

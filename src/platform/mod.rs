@@ -3,12 +3,14 @@
 //! Deliberately knows nothing about prices, seeds' origin, file formats or printing: a
 //! platform turns a request stream into a `PlatformOutcome` (recorder + billed time).
 
+pub mod batched;
 pub mod dedicated;
 pub mod hybrid;
 pub mod pool;
 pub mod queue;
 pub mod serverless;
 
+pub use batched::{EngineSpec, Engines};
 pub use dedicated::{
     Dedicated, DedicatedConfig, DedicatedEvent, Fallback, OnInterrupt, SpotConfig,
 };
@@ -56,6 +58,8 @@ pub struct SpotOutcome {
 }
 
 /// A platform model without prices.
+// A scenario holds a handful, built once: boxing the hybrid would cost clarity, not memory.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum PlatformModel {
     Serverless(ServerlessConfig),

@@ -101,9 +101,18 @@ pub(super) fn sweep_grid(report: &SweepReport, style: Style) -> Grid {
         .unwrap_or_default();
     let mut header = point_columns(&report.parameters);
     let lead = header.len();
+    // A tokens service adds each platform's merged TTFT and TPOT p99.
+    let tokens = report
+        .points
+        .iter()
+        .any(|p| p.platforms.iter().any(|s| s.tokens.is_some()));
     for n in &names {
         header.push(two_lines(style, n, "$/month"));
         header.push(two_lines(style, n, "p99"));
+        if tokens {
+            header.push(two_lines(style, n, "TTFT p99"));
+            header.push(two_lines(style, n, "TPOT p99"));
+        }
     }
     let rows = report
         .points
@@ -114,6 +123,11 @@ pub(super) fn sweep_grid(report: &SweepReport, style: Style) -> Grid {
             for p in &point.platforms {
                 row.push(with_ci(p.cost_usd_per_month, money));
                 row.push(p99_text(p.latency_s.p99));
+                if tokens {
+                    let t = p.tokens.as_ref();
+                    row.push(p99_text(t.and_then(|t| t.ttft_s.p99)));
+                    row.push(p99_text(t.and_then(|t| t.tpot_s.p99)));
+                }
             }
             row
         })
@@ -140,8 +154,8 @@ pub fn sweep_text(report: &SweepReport, style: Style) -> String {
     let t = sweep_grid(report, style).table(style);
     let mut out = paragraph(style, &sweep_header(report), &t);
     out.push_str(&footer(style, report.points.first()));
-    if let (Some(best), Some(slo)) = (&report.best, report.slo_p99_s) {
-        out.push_str(&best_text(report, best, slo, style));
+    if let Some(best) = &report.best {
+        out.push_str(&best_text(report, best, style));
     }
     out
 }
@@ -162,38 +176,29 @@ fn plural(n: usize) -> &'static str {
 
 /// The cells of the best-point table: per platform its cheapest point meeting the SLO.
 pub(super) fn best_grid(report: &SweepReport, best: &[Option<crate::sweep::Best>]) -> Grid {
-    let header = vec![
+    let mut header = vec![
         "platform".into(),
         "cheapest point".into(),
         "$/month".into(),
         "p99".into(),
     ];
+    let slo = report.slo();
+    let tokens = slo.ttft_p99_s.is_some() || slo.tpot_p99_s.is_some();
+    if tokens {
+        header.extend(["TTFT p99".into(), "TPOT p99".into()]);
+    }
     let names = report.points.first().map(|p| &p.platforms);
     let rows = best
         .iter()
         .enumerate()
-        .map(|(k, b)| match b {
-            Some(b) => vec![
-                b.platform.clone(),
-                format!(
-                    "#{} {}",
-                    b.point,
-                    b.values
-                        .0
-                        .iter()
-                        .map(|(k, v)| format!("{k} = {}", value_text(v)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                with_ci(Some(b.cost_usd_per_month), money),
-                seconds(b.p99_latency_s),
-            ],
-            None => {
-                let name = names
-                    .and_then(|ps| ps.get(k))
-                    .map_or(String::new(), |p| p.name.clone());
-                vec![name, "none meets the SLO".into(), "—".into(), "—".into()]
+        .map(|(k, b)| (b, best_cells(names, k, b)))
+        .map(|(b, mut row)| {
+            if tokens {
+                let b = b.as_ref();
+                row.push(p99_text(b.and_then(|b| b.p99_ttft_s)));
+                row.push(p99_text(b.and_then(|b| b.p99_tpot_s)));
             }
+            row
         })
         .collect();
     Grid {
@@ -203,14 +208,49 @@ pub(super) fn best_grid(report: &SweepReport, best: &[Option<crate::sweep::Best>
     }
 }
 
-fn best_text(
-    report: &SweepReport,
-    best: &[Option<crate::sweep::Best>],
-    slo: f64,
-    style: Style,
-) -> String {
+/// A best-point row: the point, its cost and p99, or that none meets the SLO.
+fn best_cells(
+    names: Option<&Vec<crate::experiment::PlatformSummary>>,
+    k: usize,
+    b: &Option<crate::sweep::Best>,
+) -> Vec<String> {
+    match b {
+        Some(b) => vec![
+            b.platform.clone(),
+            format!(
+                "#{} {}",
+                b.point,
+                b.values
+                    .0
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {}", value_text(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            with_ci(Some(b.cost_usd_per_month), money),
+            seconds(b.p99_latency_s),
+        ],
+        None => {
+            let name = names
+                .and_then(|ps| ps.get(k))
+                .map_or(String::new(), |p| p.name.clone());
+            vec![name, "none meets the SLO".into(), "—".into(), "—".into()]
+        }
+    }
+}
+
+fn best_text(report: &SweepReport, best: &[Option<crate::sweep::Best>], style: Style) -> String {
     let t = best_grid(report, best).table(style);
-    let text = format!("\ncheapest point per platform with p99 ≤ {}:", seconds(slo));
+    let slo = report.slo();
+    let targets: Vec<String> = [
+        ("p99", slo.latency_p99_s),
+        ("TTFT p99", slo.ttft_p99_s),
+        ("TPOT p99", slo.tpot_p99_s),
+    ]
+    .iter()
+    .filter_map(|(what, s)| s.map(|s| format!("{what} ≤ {}", seconds(s))))
+    .collect();
+    let text = format!("\ncheapest point per platform with {}:", targets.join(", "));
     paragraph(style, &text, &t)
 }
 

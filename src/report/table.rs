@@ -4,7 +4,7 @@ use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table, TableStyle};
 
 use super::preset_footer;
-use crate::experiment::{PlatformSummary, RunReport};
+use crate::experiment::{Percentiles, PlatformSummary, RunReport, TokenSummary};
 use crate::metrics::Stat;
 
 /// `12,345.67` — two decimals with thousands separators.
@@ -98,7 +98,42 @@ type OptionalRow = (
     fn(&PlatformSummary) -> String,
 );
 
+/// Whether a platform served a `tokens` service.
+fn batched(p: &PlatformSummary) -> bool {
+    p.tokens.is_some()
+}
+
+/// `p50 / p99` of a merged histogram of a `tokens` service.
+fn p50_p99(p: &PlatformSummary, pick: fn(&TokenSummary) -> &Percentiles) -> String {
+    let Some(t) = &p.tokens else {
+        return "—".into();
+    };
+    let q = pick(t);
+    let s = |x: Option<f64>| x.map_or("—".into(), seconds);
+    format!("{} / {}", s(q.p50), s(q.p99))
+}
+
+fn token_stat(p: &PlatformSummary, pick: fn(&TokenSummary) -> Option<Stat>) -> Option<Stat> {
+    p.tokens.as_ref().and_then(pick)
+}
+
 const OPTIONAL_ROWS: &[OptionalRow] = &[
+    ("TTFT p50 / p99", batched, |p| p50_p99(p, |t| &t.ttft_s)),
+    ("TPOT p50 / p99", batched, |p| p50_p99(p, |t| &t.tpot_s)),
+    ("output tokens / s", batched, |p| {
+        with_ci(token_stat(p, |t| t.output_tokens_per_s), |x| {
+            format!("{x:.1}")
+        })
+    }),
+    ("batch size (time-average)", batched, |p| {
+        with_ci(token_stat(p, |t| t.batch_size_mean), |x| format!("{x:.2}"))
+    }),
+    ("KV cache held (time-average)", batched, |p| {
+        with_ci(token_stat(p, |t| t.kv_utilization_mean), percent)
+    }),
+    ("KV preemptions", batched, |p| {
+        with_ci(token_stat(p, |t| t.kv_preemptions), |x| format!("{x:.0}"))
+    }),
     (
         "unstable (queue grows without bound)",
         |p| p.unstable,

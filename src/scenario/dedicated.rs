@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::billing;
+use super::engine::{Batching, engine};
 use super::keys::SPOT;
 use super::reader::{Errors, Obj};
 use super::workload::dist;
@@ -24,20 +25,37 @@ pub(super) struct ParsedDedicated {
 }
 
 /// The keys of a dedicated fleet (`keys::DEDICATED`), the tag already read.
-pub(super) fn dedicated(o: &mut Obj, errs: &mut Errors) -> Option<ParsedDedicated> {
+pub(super) fn dedicated(o: &mut Obj, errs: &mut Errors, ctx: &Batching) -> Option<ParsedDedicated> {
     // Expanded before the fleet is read (docs/semantics.md#presets).
     let _preset: Option<Option<String>> = o.opt("preset", errs);
     let instances: u32 = o.or("instances", errs);
     let gpus_per_instance: u32 = o.or("gpus_per_instance", errs);
-    let max_inputs: u32 = o.or("max_inputs", errs);
+    // Invalid values are reported; the default only lets the checks go on.
+    let max_inputs = o
+        .opt("max_inputs", errs)
+        .flatten()
+        .unwrap_or(ctx.default_max_inputs());
     let usd_per_hour: Option<f64> = o.req("usd_per_hour", errs);
     let billing = o.opt_with("billing", errs, billing::dedicated);
     let queue_limit: Option<Option<u64>> = o.opt("queue_limit", errs);
     let spot = o.opt_with("spot", errs, spot);
+    let engine = engine(o, errs, ctx, max_inputs);
     if !fleet_fits(o, errs, instances, gpus_per_instance, max_inputs) {
         return None;
     }
-    let (spot, on_demand) = (spot?, usd_per_hour?);
+    let (spot, on_demand, engine) = (spot?, usd_per_hour?, engine?);
+    if let Some(e) = engine
+        && !gpus_per_instance.is_multiple_of(e.tensor_parallel)
+    {
+        errs.push(
+            &o.at("tensor_parallel"),
+            format!(
+                "expected tensor_parallel to divide gpus_per_instance ({gpus_per_instance}): an engine spans GPUs of one instance, found {}",
+                e.tensor_parallel
+            ),
+        );
+        return None;
+    }
     let sheet = |usd_per_hour: f64| PriceSheet {
         usd_per_unit_s: usd_per_hour / 3600.0,
         gpus_per_unit: gpus_per_instance,
@@ -50,6 +68,7 @@ pub(super) fn dedicated(o: &mut Obj, errs: &mut Errors) -> Option<ParsedDedicate
         queue_limit: queue_limit?,
         billing: billing?.unwrap_or_else(|| billing::absent(billing::dedicated)),
         spot: spot.map(|s| s.cfg),
+        engine,
     };
     Some(ParsedDedicated {
         cfg,

@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use super::dedicated::dedicated;
+use super::engine::Batching;
 use super::keys::{DEDICATED, OVERFLOW_WHEN, SERVERLESS, Table};
 use super::reader::{Errors, Obj};
 use super::serverless::serverless;
@@ -22,10 +23,12 @@ pub(super) struct ParsedHybrid {
     pub overflow_prices: PriceSheet,
 }
 
-pub(super) fn hybrid(o: &mut Obj, errs: &mut Errors) -> Option<ParsedHybrid> {
-    let base = o.req_with("base", errs, |v, p, e| part(v, p, e, &DEDICATED, dedicated));
+pub(super) fn hybrid(o: &mut Obj, errs: &mut Errors, ctx: &Batching) -> Option<ParsedHybrid> {
+    let base = o.req_with("base", errs, |v, p, e| {
+        part(v, p, e, &DEDICATED, |o, e| dedicated(o, e, ctx))
+    });
     let overflow = o.req_with("overflow", errs, |v, p, e| {
-        part(v, p, e, &SERVERLESS, serverless)
+        part(v, p, e, &SERVERLESS, |o, e| serverless(o, e, ctx))
     });
     let when = o.req_with("overflow_when", errs, overflow_when);
     let (base, (overflow, overflow_prices), when) = (base?, overflow?, when?);

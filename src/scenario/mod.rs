@@ -5,6 +5,7 @@
 
 mod billing;
 mod dedicated;
+mod engine;
 mod hybrid;
 pub(crate) mod keys;
 mod platform;
@@ -22,9 +23,10 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::billing::PriceSheet;
+use crate::metrics::Slo;
 use crate::platform::PlatformModel;
 use crate::time::SimDuration;
-use crate::workload::Workload;
+use crate::workload::{Service, Workload};
 pub use preset::{PresetUse, close_presets};
 pub use reader::FieldError;
 use reader::{Errors, Obj, array};
@@ -59,7 +61,8 @@ pub struct Scenario {
     pub horizon: SimDuration,
     pub seeds: u32,
     pub seed: u64,
-    pub slo: Option<SimDuration>,
+    /// Latency, TTFT and TPOT targets of `slo_attainment` (none given: not computed).
+    pub slo: Slo,
     pub workload: Workload,
     pub platforms: Vec<PlatformSpec>,
 }
@@ -255,12 +258,21 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
         .and_then(|h| horizon(h, &horizon_path, errs));
     let seeds: u32 = o.or("seeds", errs);
     let seed: u64 = o.or("seed", errs);
-    let slo = o.opt_with("slo", errs, slo);
+    let tokens = workload::is_tokens_service(v);
+    let slo = o.opt_with("slo", errs, |v, p, e| slo(v, p, e, tokens));
     let workload = o.req_with("workload", errs, |v, p, e| {
         workload::workload(v, p, e, base)
     });
+    let model = match &workload {
+        Some(Workload {
+            service: Some(Service::Tokens(t)),
+            ..
+        }) => Some(&t.model),
+        _ => None,
+    };
+    let ctx = engine::Batching { tokens, model };
     let platforms = o.req_with("platforms", errs, |v, p, e| {
-        array(v, p, e, platform::platform)
+        array(v, p, e, |v, p, e| platform::platform(v, p, e, &ctx))
     });
     let platforms_path = o.at("platforms");
     o.finish(errs);
@@ -283,7 +295,7 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
         horizon: SimDuration::from_secs_f64(horizon?),
         seeds,
         seed,
-        slo: slo?,
+        slo: slo?.unwrap_or_default(),
         workload: workload?,
         platforms,
     })
@@ -311,11 +323,42 @@ fn horizon(h: f64, path: &str, errs: &mut Errors) -> Option<f64> {
     Some(h)
 }
 
-fn slo(v: &Value, path: &str, errs: &mut Errors) -> Option<SimDuration> {
+/// At least one target; TTFT and TPOT only where requests have tokens.
+fn slo(v: &Value, path: &str, errs: &mut Errors, tokens: bool) -> Option<Slo> {
     let mut o = Obj::new(v, path, &keys::SLO, errs)?;
-    let latency: Option<f64> = o.req("latency_s", errs);
+    let mut target = |key: &'static str, errs: &mut Errors| {
+        let s: Option<Option<f64>> = o.opt(key, errs);
+        s.map(|s| s.map(SimDuration::from_secs_f64))
+    };
+    let (latency, ttft, tpot) = (
+        target("latency_s", errs),
+        target("ttft_s", errs),
+        target("tpot_s", errs),
+    );
+    let slo = Slo {
+        latency: latency?,
+        ttft: ttft?,
+        tpot: tpot?,
+    };
+    for (key, given) in [
+        ("ttft_s", slo.ttft.is_some()),
+        ("tpot_s", slo.tpot.is_some()),
+    ] {
+        if given && !tokens {
+            errs.push(
+                &o.at(key),
+                format!("expected {key} only with a tokens service (workload.service {{\"dist\": \"tokens\"}}), whose requests emit tokens; found another service"),
+            );
+        }
+    }
+    if !slo.is_set() {
+        errs.push(
+            &o.at("latency_s"),
+            "missing required key (or ttft_s or tpot_s with a tokens service)",
+        );
+    }
     o.finish(errs);
-    latency.map(SimDuration::from_secs_f64)
+    Some(slo)
 }
 
 #[cfg(test)]

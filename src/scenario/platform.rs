@@ -3,29 +3,30 @@
 use serde_json::Value;
 
 use super::PlatformSpec;
+use super::engine::Batching;
 use super::keys::PLATFORM;
 use super::reader::{Errors, Obj};
 use super::{dedicated, hybrid, serverless};
 use crate::platform::PlatformModel;
 
-pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec> {
+pub fn platform(v: &Value, path: &str, errs: &mut Errors, ctx: &Batching) -> Option<PlatformSpec> {
     let mut o = Obj::tagged(v, path, &PLATFORM, errs)?;
     let name: Option<String> = o.req("name", errs);
     let kind = o.variant(errs)?;
     let parsed = match kind {
-        "serverless" => serverless::serverless(&mut o, errs).map(|(model, prices)| Priced {
+        "serverless" => serverless::serverless(&mut o, errs, ctx).map(|(model, prices)| Priced {
             model,
             prices,
             fallback_prices: None,
             overflow_prices: None,
         }),
-        "dedicated" => dedicated::dedicated(&mut o, errs).map(|d| Priced {
+        "dedicated" => dedicated::dedicated(&mut o, errs, ctx).map(|d| Priced {
             model: PlatformModel::Dedicated(d.cfg),
             prices: d.prices,
             fallback_prices: Some(d.fallback_prices),
             overflow_prices: None,
         }),
-        "hybrid" => hybrid::hybrid(&mut o, errs).map(|h| Priced {
+        "hybrid" => hybrid::hybrid(&mut o, errs, ctx).map(|h| Priced {
             model: PlatformModel::Hybrid(h.cfg),
             prices: h.base_prices,
             fallback_prices: Some(h.fallback_prices),

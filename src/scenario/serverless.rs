@@ -2,6 +2,7 @@
 //! keys, and the checks that tie keys together.
 
 use super::billing;
+use super::engine::{Batching, engine};
 use super::reader::{Errors, Obj};
 use super::workload::phases;
 use crate::billing::PriceSheet;
@@ -14,32 +15,46 @@ use crate::workload::{Dist, Phases};
 const MAX_WARM_CONTAINERS: u32 = 1 << 20;
 
 /// The keys of a serverless platform (`keys::SERVERLESS`), the tag already read.
-pub(super) fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceSheet)> {
+pub(super) fn serverless(
+    o: &mut Obj,
+    errs: &mut Errors,
+    ctx: &Batching,
+) -> Option<(PlatformModel, PriceSheet)> {
     // Expanded before the platform is read (docs/semantics.md#presets).
     let _preset: Option<Option<String>> = o.opt("preset", errs);
-    let usd_per_unit_s = price_per_s(o, errs);
-    let cfg = config(o, errs);
+    let price = price_per_s(o, errs);
+    let cfg = config(o, errs, ctx);
+    let cfg = cfg?;
+    // A container whose engine spans N GPUs pays the GPU price N times.
+    let gpus = cfg.engine.map_or(1, |e| e.tensor_parallel);
+    let (gpu, cpu, memory, multiplier) = price?;
     Some((
-        PlatformModel::Serverless(cfg?),
+        PlatformModel::Serverless(cfg),
         PriceSheet {
-            usd_per_unit_s: usd_per_unit_s?,
-            gpus_per_unit: 1,
+            usd_per_unit_s: (gpu * gpus as f64 + cpu + memory) * multiplier,
+            gpus_per_unit: gpus,
         },
     ))
 }
 
-/// GPU + reserved CPU and memory, times `price_multiplier`, per container-second.
-fn price_per_s(o: &mut Obj, errs: &mut Errors) -> Option<f64> {
+/// Per container-second: the GPU price, the reserved CPU and memory, and the
+/// `price_multiplier` of the whole.
+fn price_per_s(o: &mut Obj, errs: &mut Errors) -> Option<(f64, f64, f64, f64)> {
     let gpu: Option<f64> = o.req("gpu_usd_per_s", errs);
     let cpu_cores: f64 = o.or("cpu_cores", errs);
     let cpu_price: f64 = o.or("cpu_usd_per_core_s", errs);
     let memory_gib: f64 = o.or("memory_gib", errs);
     let memory_price: f64 = o.or("memory_usd_per_gib_s", errs);
     let multiplier: f64 = o.or("price_multiplier", errs);
-    Some((gpu? + cpu_cores * cpu_price + memory_gib * memory_price) * multiplier)
+    Some((
+        gpu?,
+        cpu_cores * cpu_price,
+        memory_gib * memory_price,
+        multiplier,
+    ))
 }
 
-fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
+fn config(o: &mut Obj, errs: &mut Errors, ctx: &Batching) -> Option<ServerlessConfig> {
     let schedule_delay = o.opt_with("schedule_delay", errs, phases);
     let cold_start = o.req_with("cold_start", errs, phases);
     let min_containers: u32 = o.or("min_containers", errs);
@@ -47,7 +62,11 @@ fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
     let max_containers = o.opt("max_containers", errs).flatten().unwrap_or(u32::MAX);
     let buffer_containers: u32 = o.or("buffer_containers", errs);
     let window_s: f64 = o.or("scaledown_window_s", errs);
-    let max_inputs: u32 = o.or("max_inputs", errs);
+    // Invalid values are reported; the default only lets the checks go on.
+    let max_inputs = o
+        .opt("max_inputs", errs)
+        .flatten()
+        .unwrap_or(ctx.default_max_inputs());
     let target_inputs: Option<u32> = o.opt("target_inputs", errs).flatten();
     let dispatch = match o.or::<&str>("dispatch", errs) {
         "queue" => Dispatch::Queue,
@@ -66,7 +85,9 @@ fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
     // At most one a second per container: far beyond any platform, and a bound on the
     // events.
     let preemptions: f64 = o.or("preemptions_per_hour", errs);
-    let billing = o.opt_with("billing", errs, billing::serverless)?;
+    let billing = o.opt_with("billing", errs, billing::serverless);
+    let engine = engine(o, errs, ctx, max_inputs);
+    let billing = billing?;
     let target_inputs = target_inputs.unwrap_or(max_inputs);
     let pool = (min_containers, max_containers, buffer_containers);
     check(o, errs, pool, (target_inputs, max_inputs));
@@ -85,6 +106,7 @@ fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
         execution_timeout: SimDuration::from_secs_f64(timeout_s),
         preemptions_per_hour: preemptions,
         billing: billing.unwrap_or_else(|| billing::absent(billing::serverless)),
+        engine: engine?,
     })
 }
 

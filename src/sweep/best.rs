@@ -1,17 +1,44 @@
 //! The cheapest grid point per platform whose p99 latency meets an SLO (SPEC §10.13):
 //! the merged-histogram p99 must be ≤ S, the lowest mean `cost_usd_per_month` wins, and
-//! ties go to the earlier grid point.
+//! ties go to the earlier grid point. With a `tokens` service the TTFT and TPOT p99s may
+//! be targets too; every target given must hold.
 //!
 //! The histogram holds completed requests only, so a point that sheds load (rejections,
 //! timeouts, failures, a backlog at the horizon) could "meet" a p99 target by dropping its
 //! slow requests. A p99 target speaks for 99% of requests: a point where more than 1% of
 //! arrivals never complete does not meet it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{PointReport, PointValues};
 use crate::experiment::PlatformSummary;
 use crate::metrics::Stat;
+
+/// The merged-histogram p99 targets of a sweep's best point (`--slo-p99`,
+/// `--slo-ttft-p99`, `--slo-tpot-p99`), in seconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SloTargets {
+    pub latency_p99_s: Option<f64>,
+    pub ttft_p99_s: Option<f64>,
+    pub tpot_p99_s: Option<f64>,
+}
+
+impl SloTargets {
+    pub fn is_set(&self) -> bool {
+        self.latency_p99_s.is_some() || self.ttft_p99_s.is_some() || self.tpot_p99_s.is_some()
+    }
+
+    /// Whether `summary`'s p99s meet every target given (a figure it lacks misses).
+    fn met_by(&self, summary: &PlatformSummary) -> bool {
+        let tokens = summary.tokens.as_ref();
+        let within = |target: Option<f64>, p99: Option<f64>| {
+            target.is_none_or(|t| p99.is_some_and(|p| p <= t))
+        };
+        within(self.latency_p99_s, summary.latency_s.p99)
+            && within(self.ttft_p99_s, tokens.and_then(|t| t.ttft_s.p99))
+            && within(self.tpot_p99_s, tokens.and_then(|t| t.tpot_s.p99))
+    }
+}
 
 /// One platform's best point.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -23,6 +50,11 @@ pub struct Best {
     pub cost_usd_per_month: Stat,
     /// The merged-histogram p99 the SLO was checked against, in seconds.
     pub p99_latency_s: f64,
+    /// With a `tokens` service: the merged-histogram TTFT and TPOT p99s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99_ttft_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p99_tpot_s: Option<f64>,
 }
 
 /// Whether at least 99% of arrivals completed (over all seeds).
@@ -38,9 +70,9 @@ pub fn meets_p99(summary: &PlatformSummary, slo_p99_s: f64) -> bool {
     summary.latency_s.p99.is_some_and(|p99| p99 <= slo_p99_s) && completes_99_percent(summary)
 }
 
-/// Per platform (in scenario order), the cheapest point meeting `slo_p99_s`, or `None`
-/// when no point does.
-pub fn cheapest(points: &[PointReport], slo_p99_s: f64) -> Vec<Option<Best>> {
+/// Per platform (in scenario order), the cheapest point meeting every target of `slo`,
+/// or `None` when no point does.
+pub fn cheapest(points: &[PointReport], slo: &SloTargets) -> Vec<Option<Best>> {
     let platforms = points.first().map_or(0, |p| p.platforms.len());
     (0..platforms)
         .map(|k| {
@@ -54,13 +86,16 @@ pub fn cheapest(points: &[PointReport], slo_p99_s: f64) -> Vec<Option<Best>> {
                 let cheaper = best
                     .as_ref()
                     .is_none_or(|b| cost.mean < b.cost_usd_per_month.mean);
-                if meets_p99(summary, slo_p99_s) && cheaper {
+                if slo.met_by(summary) && completes_99_percent(summary) && cheaper {
+                    let tokens = summary.tokens.as_ref();
                     best = Some(Best {
                         platform: summary.name.clone(),
                         point: i,
                         values: point.values.clone(),
                         cost_usd_per_month: cost,
                         p99_latency_s: p99,
+                        p99_ttft_s: tokens.and_then(|t| t.ttft_s.p99),
+                        p99_tpot_s: tokens.and_then(|t| t.tpot_s.p99),
                     });
                 }
             }

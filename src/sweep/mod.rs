@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
-pub use best::Best;
+pub use best::{Best, SloTargets};
 pub use breakeven::{BreakEven, BreakEvenReport, Crossing};
 pub use grid::{Grid, Param, Range, parse_values};
 pub use path::{ParamPath, PathError};
@@ -259,14 +259,19 @@ pub struct SweepReport {
     pub points: Vec<PointReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slo_p99_s: Option<f64>,
-    /// With `--slo-p99`: per platform, the cheapest point meeting it (or null).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slo_ttft_p99_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slo_tpot_p99_s: Option<f64>,
+    /// With `--slo-p99` (or `--slo-ttft-p99`, `--slo-tpot-p99`): per platform, the
+    /// cheapest point meeting every target given (or null).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub best: Option<Vec<Option<Best>>>,
 }
 
 impl SweepReport {
     /// An empty report of `study`, to which finished points are added in grid order.
-    pub fn new(study: &Study, seed: u64, seeds: u32, slo_p99_s: Option<f64>) -> SweepReport {
+    pub fn new(study: &Study, seed: u64, seeds: u32, slo: SloTargets) -> SweepReport {
         SweepReport {
             servsim_version: env!("CARGO_PKG_VERSION"),
             scenario: study.points[0].name.clone(),
@@ -279,16 +284,28 @@ impl SweepReport {
                 .map(|p| p.path.to_string())
                 .collect(),
             points: Vec::new(),
-            slo_p99_s,
-            best: slo_p99_s.map(|_| Vec::new()),
+            slo_p99_s: slo.latency_p99_s,
+            slo_ttft_p99_s: slo.ttft_p99_s,
+            slo_tpot_p99_s: slo.tpot_p99_s,
+            best: slo.is_set().then(Vec::new),
         }
     }
 
     /// Adds the next finished point and updates `best`.
     pub fn push(&mut self, point: PointReport) {
         self.points.push(point);
-        if let Some(slo) = self.slo_p99_s {
-            self.best = Some(best::cheapest(&self.points, slo));
+        let slo = self.slo();
+        if slo.is_set() {
+            self.best = Some(best::cheapest(&self.points, &slo));
+        }
+    }
+
+    /// The targets `best` is checked against.
+    pub fn slo(&self) -> SloTargets {
+        SloTargets {
+            latency_p99_s: self.slo_p99_s,
+            ttft_p99_s: self.slo_ttft_p99_s,
+            tpot_p99_s: self.slo_tpot_p99_s,
         }
     }
 }

@@ -13,7 +13,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Param, ParamPath, Study, SweepError, SweepReport, group_by_platform};
+use super::{Param, ParamPath, SloTargets, Study, SweepError, SweepReport, group_by_platform};
 use crate::experiment::{Job, ReplicaResult, RunReport};
 
 /// Version of the shard file layout.
@@ -94,6 +94,10 @@ pub struct ShardFile {
     pub seed: u64,
     pub seeds: u32,
     pub slo_p99_s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slo_ttft_p99_s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slo_tpot_p99_s: Option<f64>,
     pub replicas: Vec<ShardReplica>,
 }
 
@@ -105,7 +109,7 @@ impl ShardFile {
         shard: Shard,
         seed: u64,
         seeds: u32,
-        slo_p99_s: Option<f64>,
+        slo: SloTargets,
     ) -> ShardFile {
         ShardFile {
             servsim_shard: SHARD_FORMAT,
@@ -125,7 +129,9 @@ impl ShardFile {
                 .collect(),
             seed,
             seeds,
-            slo_p99_s,
+            slo_p99_s: slo.latency_p99_s,
+            slo_ttft_p99_s: slo.ttft_p99_s,
+            slo_tpot_p99_s: slo.tpot_p99_s,
             replicas: Vec::new(),
         }
     }
@@ -158,6 +164,8 @@ impl ShardFile {
             ("seed", v(&self.seed)),
             ("seeds", v(&self.seeds)),
             ("slo_p99_s", v(&self.slo_p99_s)),
+            ("slo_ttft_p99_s", v(&self.slo_ttft_p99_s)),
+            ("slo_tpot_p99_s", v(&self.slo_tpot_p99_s)),
         ]
     }
 }
@@ -175,7 +183,12 @@ pub fn merge(mut parts: Vec<(String, ShardFile)>) -> Result<Merged, SweepError> 
     check_belong_together(&parts)?;
     check_shard_indices(&parts)?;
     let first = &parts[0].1;
-    let (command, seed, seeds, slo) = (first.command, first.seed, first.seeds, first.slo_p99_s);
+    let slo = SloTargets {
+        latency_p99_s: first.slo_p99_s,
+        ttft_p99_s: first.slo_ttft_p99_s,
+        tpot_p99_s: first.slo_tpot_p99_s,
+    };
+    let (command, seed, seeds) = (first.command, first.seed, first.seeds);
     let study = rebuild_study(first)?;
     let mut by_point: Vec<Vec<(Job, ReplicaResult)>> =
         study.points.iter().map(|_| Vec::new()).collect();

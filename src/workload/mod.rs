@@ -14,7 +14,7 @@ use crate::time::{SimDuration, SimTime};
 pub use arrivals::{Arrival, ArrivalProcess, ArrivalStream, Bursts, MmppState};
 pub use dist::{Dist, Phases};
 pub use profile::{RateProfile, Window};
-pub use service::{Demand, LlmModel, Service};
+pub use service::{Demand, LlmModel, Service, TokensService};
 pub use trace::{TraceError, TraceSpec};
 
 /// A validated workload (SPEC §2).
@@ -72,6 +72,30 @@ impl Workload {
         }
     }
 
+    /// Mean (context, output) tokens of a request of a `tokens` service: each process's
+    /// recorded means or the drawn ones, weighted by its rate.
+    pub fn mean_tokens(&self) -> Option<(f64, f64)> {
+        let Some(Service::Tokens(t)) = &self.service else {
+            return None;
+        };
+        let drawn = t.mean_tokens();
+        let (mut c, mut o, mut rate) = (0.0, 0.0, 0.0);
+        for p in &self.arrivals {
+            let recorded = match p {
+                ArrivalProcess::Trace(t) => t.summary.mean_tokens,
+                _ => None,
+            };
+            let (pc, po) = recorded.or(drawn)?;
+            let r = p.base_rate_per_s();
+            (c, o, rate) = (c + r * pc, o + r * po, rate + r);
+        }
+        if rate > 0.0 {
+            Some((c / rate, o / rate))
+        } else {
+            drawn
+        }
+    }
+
     /// The requests of one replica, lazily.
     pub fn requests(&self, seeds: Seeds) -> RequestStream {
         let streams = self
@@ -101,7 +125,25 @@ impl Workload {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Request {
     pub arrival: SimTime,
+    /// GPU time at full speed; for a `tokens` service, the token counts packed by
+    /// `pack_tokens` instead (a batching engine decides the time). Which one a scenario's
+    /// requests carry is fixed by its service, and packing keeps every request, and so
+    /// every queue, at 16 bytes.
     pub service: SimDuration,
+}
+
+impl Request {
+    /// The demand of a request of a `tokens` service: its context and output tokens.
+    #[inline]
+    pub fn pack_tokens(context: u32, output: u32) -> SimDuration {
+        SimDuration(((context as u64) << 32) | output as u64)
+    }
+
+    /// (context, output) tokens of a request of a `tokens` service.
+    #[inline]
+    pub fn tokens(&self) -> (u32, u32) {
+        ((self.service.0 >> 32) as u32, self.service.0 as u32)
+    }
 }
 
 /// The merged, time-ordered requests of all arrival processes of a workload.
@@ -125,6 +167,9 @@ impl RequestStream {
             (Demand::Service(s), _) => s,
             (Demand::Tokens { context, output }, Some(Service::Llm(m))) => {
                 m.service(context, output)
+            }
+            (Demand::Tokens { context, output }, Some(Service::Tokens(_))) => {
+                Request::pack_tokens(context, output)
             }
             (Demand::Draw, Some(s)) => s.sample(&mut self.service_rng, &mut self.tokens_rng),
             _ => unreachable!("validated: every arrival's demand can be priced by the service"),

@@ -1,10 +1,13 @@
 //! Service demand (SPEC §2.3): the GPU time one request needs, from a distribution or
-//! from the LLM token model service = ttft + prefill × context/1000 + per-token × output.
+//! from the LLM token model service = ttft + prefill × context/1000 + per-token × output;
+//! or, for a `tokens` service, the token counts a batching engine turns into time
+//! (docs/semantics.md#continuous-batching).
 //!
 //! Deliberately knows nothing of where token counts come from: the request stream hands
 //! in recorded counts (an `azure_llm` trace) or asks for a draw.
 
 use super::dist::Dist;
+use crate::batching::ModelSpec;
 use crate::random::SimRng;
 use crate::time::SimDuration;
 
@@ -73,11 +76,48 @@ impl LlmModel {
     }
 }
 
+/// A `tokens` service: requests ask a model for tokens, and the platform's batching
+/// engines decide how long that takes.
+#[derive(Clone, Debug)]
+pub struct TokensService {
+    pub model: ModelSpec,
+    /// Token-count distributions, needed only for requests that do not record counts.
+    pub context_tokens: Option<Dist>,
+    pub output_tokens: Option<Dist>,
+}
+
+impl TokensService {
+    /// Draws counts, context first: rounded to integers, at least 1 (a request always has
+    /// a prompt and emits a token), at most u32::MAX.
+    #[inline]
+    pub fn sample(&self, rng: &mut SimRng) -> (u32, u32) {
+        let mut draw = |d: &Option<Dist>| {
+            let x = d
+                .as_ref()
+                .expect("validated: token distributions exist when requests draw them")
+                .sample_f64(rng)
+                .round();
+            x.clamp(1.0, u32::MAX as f64) as u32
+        };
+        let context = draw(&self.context_tokens);
+        (context, draw(&self.output_tokens))
+    }
+
+    /// Mean drawn counts (the rounding and the floor of 1 are ignored), if both are drawn.
+    pub fn mean_tokens(&self) -> Option<(f64, f64)> {
+        Some((
+            self.context_tokens.as_ref()?.mean().max(1.0),
+            self.output_tokens.as_ref()?.mean().max(1.0),
+        ))
+    }
+}
+
 /// What a request draws when its arrival does not record its demand.
 #[derive(Clone, Debug)]
 pub enum Service {
     Dist(Dist),
     Llm(LlmModel),
+    Tokens(TokensService),
 }
 
 impl Service {
@@ -88,14 +128,20 @@ impl Service {
         match self {
             Service::Dist(d) => d.sample(service),
             Service::Llm(m) => m.sample(tokens),
+            Service::Tokens(t) => {
+                let (context, output) = t.sample(tokens);
+                super::Request::pack_tokens(context, output)
+            }
         }
     }
 
-    /// Mean demand of a draw (`None` for an LLM model without token distributions).
+    /// Mean demand of a draw (`None` for an LLM model without token distributions, and
+    /// for a `tokens` service, whose time the platform's engines decide).
     pub fn mean_s(&self) -> Option<f64> {
         match self {
             Service::Dist(d) => Some(d.mean()),
             Service::Llm(m) => m.mean_s(),
+            Service::Tokens(_) => None,
         }
     }
 }
@@ -125,6 +171,26 @@ mod tests {
         assert_eq!(m.sample(&mut rng), SimDuration::from_secs_f64(1.28));
         assert_eq!(m.service(1500, 200), SimDuration::from_secs_f64(1.28));
         assert!((m.mean_s().unwrap() - (0.05 + 0.03 + 0.006 * 200.4)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn tokens_draws_are_whole_at_least_one_and_context_comes_first() {
+        let t = TokensService {
+            model: crate::batching::ModelSpec::from_catalog("llama-3.1-8b").unwrap(),
+            context_tokens: Some(Dist::uniform(0.0, 2.0)),
+            output_tokens: Some(Dist::constant(7.4)),
+        };
+        let mut rng = stream_rng(3, 0, Stream::Tokens, 0);
+        let mut seen = [0u32; 3];
+        for _ in 0..30_000 {
+            let (c, o) = t.sample(&mut rng);
+            assert_eq!(o, 7);
+            seen[c as usize] += 1;
+        }
+        // round(U[0,2]) is 0 a quarter of the time, 1 half, 2 a quarter; 0 becomes 1.
+        assert_eq!(seen[0], 0);
+        assert!(seen[1] > 21_500 && seen[1] < 23_500, "{seen:?}");
+        assert_eq!(t.mean_tokens(), Some((1.0, 7.4)));
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod support;
 
 mod article;
 mod bad_input;
+mod batching;
 mod billing;
 mod cli;
 mod dedicated;

@@ -19,9 +19,10 @@ use crate::report::{
 use crate::scenario::Scenario;
 use crate::sweep::shard::{Merged, ShardCommand, merge};
 use crate::sweep::{
-    BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, Study, SweepError, SweepReport,
-    parse_values,
+    BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, SloTargets, Study, SweepError,
+    SweepReport, parse_values,
 };
+use crate::workload::Service;
 use points::{finished_point, point_label, run_checkpointed};
 
 impl From<SweepError> for CliError {
@@ -39,6 +40,12 @@ pub struct SweepArgs {
     /// Mark, per platform, the cheapest point whose merged p99 latency is ≤ S seconds.
     #[arg(long, value_name = "S", value_parser = positive_seconds)]
     slo_p99: Option<f64>,
+    /// With a tokens service: the cheapest point must also have a merged TTFT p99 ≤ S.
+    #[arg(long, value_name = "S", value_parser = positive_seconds)]
+    slo_ttft_p99: Option<f64>,
+    /// With a tokens service: the cheapest point must also have a merged TPOT p99 ≤ S.
+    #[arg(long, value_name = "S", value_parser = positive_seconds)]
+    slo_tpot_p99: Option<f64>,
     /// Run only shard K of N of the (point × seed) work and write a partial result.
     #[arg(long, value_name = "K/N", conflicts_with_all = ["format", "plot"])]
     shard: Option<Shard>,
@@ -217,12 +224,13 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         warn_scenarios(&study.points, &file);
     }
     let opts = options(&study, c);
+    let slo = slo_targets(&args, &study)?;
     let (events, widest) = study_work(&study, opts.seeds, args.shard);
     c.check_work(events, widest)?;
     if let Some(shard) = args.shard {
-        return write_shard(&study, ShardCommand::Sweep, shard, opts, args.slo_p99, c);
+        return write_shard(&study, ShardCommand::Sweep, shard, opts, slo, c);
     }
-    let mut report = SweepReport::new(&study, opts.seed, opts.seeds, args.slo_p99);
+    let mut report = SweepReport::new(&study, opts.seed, opts.seeds, slo);
     let page = page::page(Some(&args.scenario), &study.points[0], args.slo_p99)?;
     let format = c.format.with(&page);
     run_checkpointed(
@@ -310,7 +318,37 @@ pub fn run_shard(scenario: Option<&Path>, shard: Shard, c: &CommonArgs) -> Resul
     let opts = options(&study, c);
     let (events, widest) = study_work(&study, opts.seeds, Some(shard));
     c.check_work(events, widest)?;
-    write_shard(&study, ShardCommand::Run, shard, opts, None, c)
+    write_shard(
+        &study,
+        ShardCommand::Run,
+        shard,
+        opts,
+        SloTargets::default(),
+        c,
+    )
+}
+
+/// The `--slo-*` targets; TTFT and TPOT need a tokens service.
+fn slo_targets(args: &SweepArgs, study: &Study) -> Result<SloTargets, CliError> {
+    let tokens = study
+        .points
+        .iter()
+        .all(|s| matches!(s.workload.service, Some(Service::Tokens(_))));
+    for (flag, given) in [
+        ("--slo-ttft-p99", args.slo_ttft_p99.is_some()),
+        ("--slo-tpot-p99", args.slo_tpot_p99.is_some()),
+    ] {
+        if given && !tokens {
+            return Err(CliError::Invalid(format!(
+                "{flag}: expected a scenario with a tokens service (workload.service {{\"dist\": \"tokens\"}}), whose requests emit tokens; found another service"
+            )));
+        }
+    }
+    Ok(SloTargets {
+        latency_p99_s: args.slo_p99,
+        ttft_p99_s: args.slo_ttft_p99,
+        tpot_p99_s: args.slo_tpot_p99,
+    })
 }
 
 fn write_shard(
@@ -318,10 +356,10 @@ fn write_shard(
     command: ShardCommand,
     shard: Shard,
     opts: RunOptions,
-    slo_p99: Option<f64>,
+    slo: SloTargets,
     c: &CommonArgs,
 ) -> Result<(), CliError> {
-    let mut part = ShardFile::new(study, command, shard, opts.seed, opts.seeds, slo_p99);
+    let mut part = ShardFile::new(study, command, shard, opts.seed, opts.seeds, slo);
     run_checkpointed(
         study,
         opts,

@@ -8,7 +8,7 @@
 //! the work counts requests, MMPP state changes, spot interruptions, warm containers'
 //! idle timers and preemptions: the events that grow with the horizon.
 
-use crate::platform::{PlatformModel, ServerlessConfig};
+use crate::platform::{DedicatedConfig, EngineSpec, PlatformModel, ServerlessConfig};
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::workload::trace::Repeat;
 use crate::workload::{ArrivalProcess, Service, TraceSpec, Workload};
@@ -40,18 +40,20 @@ pub fn overload(s: &Scenario, p: &PlatformSpec) -> Option<Overload> {
         return None; // requests give up: the queue is bounded by rate × timeout
     }
     let (capacity, unbounded) = match &p.model {
-        PlatformModel::Dedicated(d) => (
-            d.gpus() as f64 * d.max_inputs as f64,
-            d.queue_limit.is_none(),
-        ),
-        PlatformModel::Serverless(c) => (serverless_capacity(c)?, c.queue_limit.is_none()),
+        PlatformModel::Dedicated(d) => (dedicated_capacity(w, d), d.queue_limit.is_none()),
+        PlatformModel::Serverless(c) => (serverless_capacity(w, c)?, c.queue_limit.is_none()),
         // The base's queue is bounded by the overflow rule; the pool's is not, if unlimited.
         PlatformModel::Hybrid(h) => (
-            h.base.gpus() as f64 * h.base.max_inputs as f64 + serverless_capacity(&h.overflow)?,
+            dedicated_capacity(w, &h.base) + serverless_capacity(w, &h.overflow)?,
             h.overflow.queue_limit.is_none(),
         ),
     };
-    let mut service_s = w.mean_service_s();
+    let engine = match &p.model {
+        PlatformModel::Dedicated(d) => d.engine.as_ref(),
+        PlatformModel::Serverless(c) => c.engine.as_ref(),
+        PlatformModel::Hybrid(h) => h.base.engine.as_ref(),
+    };
+    let mut service_s = per_slot(w, engine, 1).1;
     if let PlatformModel::Serverless(c) = &p.model {
         service_s = service_s.min(c.execution_timeout.as_secs_f64());
     }
@@ -62,8 +64,26 @@ pub fn overload(s: &Scenario, p: &PlatformSpec) -> Option<Overload> {
 
 /// Input slots of a serverless platform, `None` when containers are unlimited (both
 /// dispatch rules queue only at `max_containers`).
-fn serverless_capacity(c: &ServerlessConfig) -> Option<f64> {
-    (c.max_containers != u32::MAX).then_some(c.max_containers as f64 * c.max_inputs as f64)
+fn serverless_capacity(w: &Workload, c: &ServerlessConfig) -> Option<f64> {
+    let slots = per_slot(w, c.engine.as_ref(), c.max_inputs).0;
+    (c.max_containers != u32::MAX).then_some(c.max_containers as f64 * slots)
+}
+
+/// Input slots of a dedicated fleet: GPUs (or GPU groups of one engine) × slots each.
+fn dedicated_capacity(w: &Workload, d: &DedicatedConfig) -> f64 {
+    let width = d.engine.as_ref().map_or(1, |e| e.tensor_parallel);
+    (d.gpus() / width) as f64 * per_slot(w, d.engine.as_ref(), d.max_inputs).0
+}
+
+/// Concurrent requests one GPU (or container) serves and how long each stays: its
+/// `max_inputs` at the mean service demand; with a batching engine, the requests a full
+/// batch holds at the mean token counts, each staying its output tokens' worth of steps
+/// of that batch (docs/semantics.md#continuous-batching).
+fn per_slot(w: &Workload, engine: Option<&EngineSpec>, max_inputs: u32) -> (f64, f64) {
+    match (engine, w.mean_tokens()) {
+        (Some(e), Some((c, o))) => e.full_batch(c, o),
+        _ => (max_inputs as f64, w.mean_service_s()),
+    }
 }
 
 /// Periodic arrivals without jitter and a constant demand: no queue builds at load 1.
@@ -100,7 +120,8 @@ fn container_timers(s: &Scenario, m: &PlatformModel, horizon_s: f64) -> f64 {
     };
     let kept = c.min_containers as f64 + c.buffer_containers as f64;
     let window_s = c.scaledown_window.as_secs_f64().max(1e-9);
-    let busy = s.workload.mean_rate_per_s() * s.workload.mean_service_s() / c.target_inputs as f64;
+    let (slots, service_s) = per_slot(&s.workload, c.engine.as_ref(), c.target_inputs);
+    let busy = s.workload.mean_rate_per_s() * service_s / slots.min(c.target_inputs as f64);
     let preemptions = c.preemptions_per_hour * (kept + busy + 1.0) * horizon_s / 3600.0;
     kept * horizon_s / window_s + preemptions
 }

@@ -3,6 +3,10 @@
 //!
 //! Deliberately knows no policy: when instances start, stop or take work is decided by
 //! the dedicated model and its spot logic.
+//!
+//! A "GPU" here is what serves on its own: one GPU, or with a `tokens` service the
+//! `tensor_parallel` GPUs one engine spans. Counts of billed GPUs (`live`, `booting`) and
+//! busy GPU time count real GPUs.
 
 use std::ops::Range;
 
@@ -65,6 +69,8 @@ pub(super) struct Running {
 /// Every instance of one dedicated platform, live or vacant.
 pub(super) struct Fleet {
     gpus_per_vm: u32,
+    /// Real GPUs of one serving GPU (tensor_parallel).
+    gpu_width: u32,
     max_inputs: u32,
     pub vms: Vec<Vm>,
     vacant: Vec<u32>,
@@ -80,9 +86,10 @@ pub(super) struct Fleet {
 }
 
 impl Fleet {
-    pub(super) fn new(gpus_per_vm: u32, max_inputs: u32) -> Self {
+    pub(super) fn new(gpus_per_vm: u32, gpu_width: u32, max_inputs: u32) -> Self {
         Fleet {
             gpus_per_vm,
+            gpu_width,
             max_inputs,
             vms: Vec::new(),
             vacant: Vec::new(),
@@ -97,6 +104,10 @@ impl Fleet {
 
     pub(super) fn gpus_of(&self, vm: u32) -> Range<u32> {
         vm * self.gpus_per_vm..(vm + 1) * self.gpus_per_vm
+    }
+
+    fn real_gpus_per_vm(&self) -> u32 {
+        self.gpus_per_vm * self.gpu_width
     }
 
     #[inline]
@@ -141,7 +152,7 @@ impl Fleet {
                 (self.vms.len() - 1) as u32
             }
         };
-        let g = self.gpus_per_vm as i64;
+        let g = self.real_gpus_per_vm() as i64;
         self.live.add(now, g);
         self.booting.add(now, g);
         vm
@@ -155,7 +166,7 @@ impl Fleet {
             self.index.set(gpu, self.gpus[gpu as usize].load, true);
         }
         self.serving_gpus += self.gpus_per_vm;
-        self.booting.add(now, -(self.gpus_per_vm as i64));
+        self.booting.add(now, -(self.real_gpus_per_vm() as i64));
     }
 
     /// A serving instance stops taking requests (spot notice, or a released fallback).
@@ -169,7 +180,7 @@ impl Fleet {
     }
 
     /// Starts `req` on serving GPU `gpu`; returns the input slot and its generation.
-    #[inline]
+    #[inline(always)]
     pub(super) fn assign(&mut self, gpu: u32, req: Request, now: SimTime) -> (u32, u32) {
         debug_assert_eq!(
             self.vms[self.vm_of(gpu) as usize].state,
@@ -220,6 +231,15 @@ impl Fleet {
         Some((run, gpu))
     }
 
+    /// The generation of `gpu`'s input slots (moves on when they are evicted).
+    pub(super) fn epoch(&self, gpu: u32) -> u32 {
+        self.gpus[gpu as usize].epoch
+    }
+
+    pub(super) fn max_inputs(&self) -> u32 {
+        self.max_inputs
+    }
+
     /// Requests executing on `vm`'s GPUs.
     pub(super) fn vm_load(&self, vm: u32) -> u32 {
         self.gpus_of(vm).map(|g| self.gpus[g as usize].load).sum()
@@ -263,6 +283,7 @@ impl Fleet {
                 g.busy + open
             })
             .fold(SimDuration::ZERO, |a, b| a + b);
+        let busy_gpu = SimDuration(busy_gpu.0 * self.gpu_width as u64);
         // SPEC §10.8: a dedicated bill breaks down into busy, idle and fallback only, so a
         // replacement's provisioning and model load count as idle, not startup.
         UsageSpan {
@@ -270,6 +291,7 @@ impl Fleet {
             boot_end: v.started,
             stop: now,
             busy_gpu,
+            gpus: self.real_gpus_per_vm(),
         }
     }
 
@@ -277,7 +299,7 @@ impl Fleet {
     pub(super) fn stop(&mut self, vm: u32, now: SimTime) -> UsageSpan {
         debug_assert_eq!(self.vm_load(vm), 0, "an instance stops once empty");
         let span = self.span(vm, now);
-        let g = self.gpus_per_vm as i64;
+        let g = self.real_gpus_per_vm() as i64;
         match self.vms[vm as usize].state {
             VmState::Serving => self.leave_service(vm, VmState::Stopped),
             VmState::Booting => self.booting.add(now, -g),

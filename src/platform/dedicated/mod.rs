@@ -5,6 +5,7 @@
 //! Deliberately knows no prices: each instance's span goes to a `Meter` (fallback
 //! instances to their own, since they are billed at the on-demand price).
 
+mod batched;
 mod fleet;
 mod load_index;
 mod spot;
@@ -14,11 +15,12 @@ use std::collections::VecDeque;
 use self::fleet::{Fleet, Role, VmState};
 use self::spot::SpotState;
 pub use self::spot::next_interruption;
+use super::batched::{EngineSpec, Engines};
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
 use crate::billing::{BillingRule, Meter};
 use crate::engine::{Context, Model};
-use crate::metrics::{Recorder, TimeAverage};
+use crate::metrics::{Recorder, Slo, TimeAverage};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{Dist, Request};
@@ -34,6 +36,9 @@ pub struct DedicatedConfig {
     pub billing: BillingRule,
     /// Present when the instances are spot.
     pub spot: Option<SpotConfig>,
+    /// With a `tokens` service: the batching engine every `tensor_parallel` GPUs of an
+    /// instance run.
+    pub engine: Option<EngineSpec>,
 }
 
 impl DedicatedConfig {
@@ -85,6 +90,9 @@ pub enum DedicatedEvent {
     SpotInterrupted { vm: u32, epoch: u32 },
     /// A replacement or fallback instance finished booting.
     InstanceReady { vm: u32, epoch: u32 },
+    /// GPU `gpu`'s batching engine reaches the end of the step (or run of steps) that
+    /// changes its batch; stale unless `generation` is the engine's current one.
+    EngineStep { gpu: u32, generation: u32 },
 }
 
 /// One dedicated fleet in one replica.
@@ -102,16 +110,18 @@ pub struct Dedicated {
     meter: Meter,
     fallback_meter: Meter,
     pub recorder: Recorder,
+    /// With a `tokens` service: every GPU's (or GPU group's) batching engine.
+    engines: Option<Engines>,
 }
 
 impl Dedicated {
-    pub fn new(
-        cfg: DedicatedConfig,
-        seeds: Seeds,
-        timeout: Option<SimDuration>,
-        slo: Option<SimDuration>,
-    ) -> Self {
-        let mut fleet = Fleet::new(cfg.gpus_per_instance, cfg.max_inputs);
+    pub fn new(cfg: DedicatedConfig, seeds: Seeds, timeout: Option<SimDuration>, slo: Slo) -> Self {
+        let recorder = match cfg.engine {
+            Some(_) => Recorder::with_tokens(slo),
+            None => Recorder::new(slo),
+        };
+        let width = cfg.engine.map_or(1, |e| e.tensor_parallel);
+        let mut fleet = Fleet::new(cfg.gpus_per_instance / width, width, cfg.max_inputs);
         for k in 0..cfg.instances {
             let role = match cfg.spot {
                 Some(_) => Role::Spot { slot: k },
@@ -132,7 +142,8 @@ impl Dedicated {
                 .map(|_| SpotState::new(cfg.instances, seeds)),
             meter: Meter::new(cfg.billing),
             fallback_meter: Meter::new(cfg.billing),
-            recorder: Recorder::new(slo),
+            recorder,
+            engines: cfg.engine.map(Engines::new),
             cfg,
         }
     }
@@ -150,6 +161,9 @@ impl Dedicated {
         let now = ctx.now();
         let (input, epoch) = self.fleet.assign(gpu, req, now);
         self.in_flight += 1;
+        if self.engines.is_some() {
+            return self.join_engine(ctx, gpu, input, req);
+        }
         ctx.schedule(
             now + req.service,
             DedicatedEvent::Finished { input, epoch }.into(),
@@ -176,6 +190,9 @@ impl Dedicated {
     pub fn arrive<E: From<DedicatedEvent>>(&mut self, ctx: &mut Context<E>, req: Request) {
         self.recorder.counts.arrived += 1;
         self.recorder.counts.timed_out += self.queue.expire(ctx.now());
+        if self.refuses(&req) {
+            return;
+        }
         if let Some(gpu) = self.fleet.least_loaded() {
             self.assign(ctx, gpu, req);
         } else if self.queue.has_room() {
@@ -192,6 +209,9 @@ impl Dedicated {
             DedicatedEvent::SpotNotice { vm, epoch } => self.on_notice(ctx, vm, epoch),
             DedicatedEvent::SpotInterrupted { vm, epoch } => self.on_interrupted(ctx, vm, epoch),
             DedicatedEvent::InstanceReady { vm, epoch } => self.on_ready(ctx, vm, epoch),
+            DedicatedEvent::EngineStep { gpu, generation } => {
+                self.on_engine_step(ctx, gpu, generation)
+            }
         }
     }
 
@@ -207,6 +227,18 @@ impl Dedicated {
         };
         self.in_flight -= 1;
         self.recorder.completed(run.req.arrival, run.start, now);
+        self.after_completion(ctx, gpu, now);
+    }
+
+    /// `gpu` just finished a request: it takes the next waiting one if its instance
+    /// serves, and a draining instance with nothing left stops.
+    #[inline(always)]
+    fn after_completion<E: From<DedicatedEvent>>(
+        &mut self,
+        ctx: &mut Context<E>,
+        gpu: u32,
+        now: SimTime,
+    ) {
         let vm = self.fleet.vm_of(gpu);
         match self.fleet.vms[vm as usize].state {
             VmState::Serving => {
@@ -224,6 +256,7 @@ impl Dedicated {
 
     /// Stops an empty instance and bills its span at its role's price.
     fn stop_vm(&mut self, vm: u32, now: SimTime) {
+        self.stop_engines(vm);
         let role = self.fleet.vms[vm as usize].role;
         let span = self.fleet.stop(vm, now);
         self.meter_for(role).add(&span);
@@ -273,6 +306,9 @@ impl Dedicated {
             self.meter_for(role).add(&span);
         }
         self.recorder.counts.in_flight_at_end = self.in_flight + self.waiting();
+        if let (Some(engines), Some(tokens)) = (self.engines.take(), &mut self.recorder.tokens) {
+            tokens.engines = engines.finish();
+        }
         debug_assert!(
             self.recorder.counts.is_conserved(),
             "requests are conserved"

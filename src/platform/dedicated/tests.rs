@@ -36,6 +36,7 @@ fn spot_fleet(
             on_interrupt,
             fallback,
         }),
+        engine: None,
     }
 }
 
@@ -65,7 +66,7 @@ fn req(arrival: SimTime, service: SimDuration) -> (SimTime, Request) {
 }
 
 fn sim(cfg: DedicatedConfig, seeds: Seeds) -> Simulation<Dedicated> {
-    let mut sim = Simulation::new(Dedicated::new(cfg, seeds, None, None));
+    let mut sim = Simulation::new(Dedicated::new(cfg, seeds, None, Slo::default()));
     sim.init(|m, ctx| m.start(ctx));
     sim
 }

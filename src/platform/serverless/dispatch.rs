@@ -25,6 +25,9 @@ impl Serverless {
     ) {
         self.recorder.counts.arrived += 1;
         self.recorder.counts.timed_out += self.queue.expire(ctx.now());
+        if self.refuses(&req) {
+            return;
+        }
         let cold = match self.cfg.dispatch {
             Dispatch::Queue => self.arrive_queued(ctx, req),
             Dispatch::PerRequest => self.arrive_per_request(ctx, req),
@@ -146,6 +149,9 @@ impl Serverless {
     ) {
         let now = ctx.now();
         let place = self.fleet.exec_started(slot, req, now);
+        if self.engines.is_some() {
+            return self.join_engine(ctx, slot, place, req);
+        }
         let life = self.fleet.get(slot).life;
         let run = req.service.min(self.cfg.execution_timeout);
         let done = ServerlessEvent::Finished { slot, life, place };

@@ -6,6 +6,7 @@
 //! `fleet` keeps the containers and the free set, `dispatch` places requests on them,
 //! `lifecycle` starts, boots, scales down and preempts them.
 
+mod batched;
 mod dispatch;
 mod fleet;
 mod idle;
@@ -14,12 +15,13 @@ mod places;
 
 use std::collections::VecDeque;
 
+use super::batched::{EngineSpec, Engines};
 use super::pool::Pick;
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome};
 use crate::billing::{BillingRule, Meter, UsageSpan};
 use crate::engine::{Context, Model, Ticket};
-use crate::metrics::Recorder;
+use crate::metrics::{Recorder, Slo};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{Phases, Request};
@@ -54,6 +56,8 @@ pub struct ServerlessConfig {
     /// Per-container hazard rate; 0 disables preemption.
     pub preemptions_per_hour: f64,
     pub billing: BillingRule,
+    /// With a `tokens` service: the batching engine every container runs.
+    pub engine: Option<EngineSpec>,
 }
 
 /// Events of the serverless model. `life` names the container's tenant, so that events
@@ -86,6 +90,18 @@ pub enum ServerlessEvent {
         slot: u32,
         life: u32,
     },
+    /// The container's batching engine reaches the end of the step (or run of steps)
+    /// that changes its batch; stale unless `generation` is the engine's current one.
+    EngineStep {
+        slot: u32,
+        life: u32,
+        generation: u32,
+    },
+    /// The earliest execution deadline of a request in the container's engine.
+    ExecDeadline {
+        slot: u32,
+        life: u32,
+    },
 }
 
 /// One serverless platform in one replica.
@@ -107,6 +123,8 @@ pub struct Serverless {
     scaledown_timer: Option<(SimTime, Ticket)>,
     pub recorder: Recorder,
     meter: Meter,
+    /// With a `tokens` service: every container's batching engine, by slot.
+    engines: Option<Engines>,
 }
 
 impl Serverless {
@@ -114,8 +132,12 @@ impl Serverless {
         cfg: ServerlessConfig,
         seeds: Seeds,
         timeout: Option<SimDuration>,
-        slo: Option<SimDuration>,
+        slo: Slo,
     ) -> Self {
+        let recorder = match cfg.engine {
+            Some(_) => Recorder::with_tokens(slo),
+            None => Recorder::new(slo),
+        };
         Serverless {
             queue: RequestQueue::new(cfg.queue_limit, timeout),
             fleet: Fleet::new(
@@ -125,13 +147,14 @@ impl Serverless {
             ),
             meter: Meter::new(cfg.billing),
             restarts: VecDeque::new(),
+            engines: cfg.engine.map(Engines::new),
             cfg,
             seeds,
             timeout,
             in_flight: 0,
             cold_starts: 0,
             scaledown_timer: None,
-            recorder: Recorder::new(slo),
+            recorder,
         }
     }
 
@@ -169,6 +192,12 @@ impl Serverless {
                 self.on_preemption_due(ctx, slot, life)
             }
             ServerlessEvent::GaveUp { slot, life } => self.on_gave_up(ctx, slot, life),
+            ServerlessEvent::EngineStep {
+                slot,
+                life,
+                generation,
+            } => self.on_engine_step(ctx, slot, life, generation),
+            ServerlessEvent::ExecDeadline { slot, life } => self.on_exec_deadline(ctx, slot, life),
         }
     }
 
@@ -201,12 +230,14 @@ impl Serverless {
 
     /// Stops the container in `slot` now and bills its span.
     fn stop_and_bill(&mut self, slot: u32, stop: SimTime) {
-        let (start, boot_end, busy_gpu) = self.fleet.stop(slot, stop);
+        let (start, boot_end, busy) = self.fleet.stop(slot, stop);
+        let gpus = self.stop_engine(slot);
         self.meter.add(&UsageSpan {
             start,
             boot_end,
             stop,
-            busy_gpu,
+            busy_gpu: SimDuration(busy.0 * gpus as u64),
+            gpus,
         });
     }
 
@@ -219,6 +250,9 @@ impl Serverless {
             self.stop_and_bill(slot, horizon);
         }
         self.recorder.counts.in_flight_at_end = self.load();
+        if let (Some(engines), Some(tokens)) = (self.engines.take(), &mut self.recorder.tokens) {
+            tokens.engines = engines.finish();
+        }
         debug_assert!(
             self.recorder.counts.is_conserved(),
             "requests are conserved"

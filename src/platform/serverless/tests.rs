@@ -29,6 +29,7 @@ fn config(dispatch: Dispatch) -> ServerlessConfig {
             granularity: SimDuration(1),
             minimum: SimDuration::ZERO,
         },
+        engine: None,
     }
 }
 
@@ -46,7 +47,7 @@ fn preempted_at(dispatch: Dispatch, at_s: u64, timeout_s: Option<u64>) -> Platfo
         config(dispatch),
         Seeds::new(1, 0),
         timeout,
-        None,
+        Slo::default(),
     ));
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(SimTime(at_s * S), [request(0, 5)]);
@@ -134,7 +135,7 @@ fn a_replacement_gives_its_spare_slots_to_the_function_queue_before_a_new_arriva
     // (SPEC §10.6), not to R (t = 4), which waits for the first slot that frees (14 s).
     let mut cfg = config(Dispatch::PerRequest);
     (cfg.max_inputs, cfg.target_inputs, cfg.max_containers) = (2, 2, 1);
-    let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, None));
+    let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, Slo::default()));
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(
         SimTime(3 * S),
@@ -182,7 +183,7 @@ fn per_request_run(
 ) -> PlatformOutcome {
     let mut cfg = config(Dispatch::PerRequest);
     (cfg.max_inputs, cfg.target_inputs, cfg.pick) = (max_inputs, target_inputs, pick);
-    let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, None));
+    let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, Slo::default()));
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(SimTime(end_s * S), arrivals);
     sim.into_model().finish(SimTime(end_s * S))
@@ -264,7 +265,7 @@ fn warm_pair_run(pick: Pick, arrivals: Vec<(SimTime, Request)>, end_s: u64) -> P
         cfg.pick,
         cfg.min_containers,
     ) = (2, 2, pick, 2);
-    let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, None));
+    let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, Slo::default()));
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(SimTime(end_s * S), arrivals);
     sim.into_model().finish(SimTime(end_s * S))

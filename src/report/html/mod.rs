@@ -159,10 +159,13 @@ fn candidate(points: &[PointReport], i: usize, k: usize) -> Candidate<'_> {
 /// The page of a sweep.
 pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
     let options = cheapest_points(&report.points);
-    let best = page
-        .slo
-        .as_ref()
-        .map(|slo| (slo, best::cheapest(&report.points, slo.latency_s)));
+    let best = page.slo.as_ref().map(|slo| {
+        let targets = best::SloTargets {
+            latency_p99_s: Some(slo.latency_s),
+            ..best::SloTargets::default()
+        };
+        (slo, best::cheapest(&report.points, &targets))
+    });
     let meeting = best.as_ref().map(|(slo, best)| {
         let found = best.iter().flatten();
         let list = found.map(|b| {

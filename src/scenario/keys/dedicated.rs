@@ -1,6 +1,9 @@
 //! A `dedicated` fleet (Spheron semantics) and its `spot` block.
 
-use super::{DEDICATED_BILLING, DIST, Default, Key, PRESET, Range, Table, Ty, whole, whole32};
+use super::{
+    DEDICATED_BILLING, DIST, Default, ENGINE_KEY, GPU_KEY, Key, PRESET, Range, TENSOR_PARALLEL_KEY,
+    Table, Ty, whole, whole32,
+};
 
 pub static DEDICATED: Table = Table {
     id: "dedicated",
@@ -26,9 +29,10 @@ pub static DEDICATED: Table = Table {
         Key {
             name: "max_inputs",
             ty: whole32(1),
-            default: Default::Whole(1),
-            doc: "concurrent requests per GPU, each at full speed; at most 65,536, and at most \
-                  16,777,216 input slots in the fleet",
+            default: Default::Derived("1; 256 with a `tokens` service"),
+            doc: "concurrent requests per GPU, each at full speed; with a `tokens` service, the \
+                  requests an engine admits at once (`max_num_seqs`); at most 65,536, and at \
+                  most 16,777,216 input slots in the fleet",
         },
         Key {
             name: "usd_per_hour",
@@ -55,6 +59,9 @@ pub static DEDICATED: Table = Table {
             default: Default::Optional,
             doc: "if present, the instances are spot instances that can be interrupted",
         },
+        GPU_KEY,
+        TENSOR_PARALLEL_KEY,
+        ENGINE_KEY,
     ],
     exactly_one: &[],
 };

@@ -2,7 +2,7 @@
 //! counts (unit-free keys), a workload's `service` (which may also be the `llm` token
 //! model) and cold-start phases.
 
-use super::{Default, Key, Named, Range, Table, Ty, Union};
+use super::{Default, Key, Named, Range, TOKENS, Table, Ty, Union};
 
 pub static DIST: Union = Union {
     id: "distributions",
@@ -26,8 +26,9 @@ pub static DIST: Union = Union {
 pub static SERVICE: Union = Union {
     id: "service",
     title: "Service demand",
-    doc: "The GPU execution time of one request: a distribution of seconds, or the `llm` \
-          token model.",
+    doc: "The GPU execution time of one request: a distribution of seconds, the `llm` \
+          token model, or `tokens`: token counts that the platforms' batching engines turn \
+          into time.",
     tag: "dist",
     common: &[],
     variants: &[
@@ -39,6 +40,7 @@ pub static SERVICE: Union = Union {
         &UNIFORM_S,
         &EMPIRICAL_S,
         &LLM,
+        &TOKENS,
     ],
 };
 

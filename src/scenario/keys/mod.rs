@@ -36,6 +36,7 @@
 //! panics naming table and key; the unit test in `keys/tests.rs` walks every reader path,
 //! so that can only happen in development.
 
+mod batching;
 mod billing;
 mod dedicated;
 mod dist;
@@ -47,9 +48,12 @@ mod tests;
 mod top;
 mod workload;
 
+pub use batching::{
+    ENGINE, ENGINE_KEY, GPU_KEY, GPU_SHAPE, MODEL_SHAPE, STEP_TIME, TENSOR_PARALLEL_KEY, TOKENS,
+};
 pub use billing::{DEDICATED_BILLING, SERVERLESS_BILLING};
 pub use dedicated::{DEDICATED, SPOT};
-pub use dist::{DIST, PHASE_LIST, PHASES, SERVICE, TOKEN_DIST, TOKEN_NUMBER};
+pub use dist::{DIST, PHASE_LIST, PHASES, SERVICE, TOKEN_COUNT, TOKEN_DIST, TOKEN_NUMBER};
 pub use hybrid::{OVERFLOW_WHEN, PLATFORM};
 pub use profile::{DAILY_PROFILE, DAY_MULTIPLIER, POINT, RATE_PROFILE, WINDOW};
 pub use serverless::SERVERLESS;

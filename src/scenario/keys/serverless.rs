@@ -1,6 +1,9 @@
 //! A `serverless` platform (Modal semantics; the defaults are Modal's).
 
-use super::{Default, Key, PHASES, PRESET, Range, SERVERLESS_BILLING, Table, Ty, whole, whole32};
+use super::{
+    Default, ENGINE_KEY, GPU_KEY, Key, PHASES, PRESET, Range, SERVERLESS_BILLING,
+    TENSOR_PARALLEL_KEY, Table, Ty, whole, whole32,
+};
 
 const fn price(name: &'static str, default: f64, doc: &'static str) -> Key {
     Key {
@@ -101,8 +104,10 @@ pub static SERVERLESS: Table = Table {
         Key {
             name: "max_inputs",
             ty: whole32(1),
-            default: Default::Whole(1),
-            doc: "concurrent inputs per container (`@modal.concurrent`), each at full speed",
+            default: Default::Derived("1; 256 with a `tokens` service"),
+            doc: "concurrent inputs per container (`@modal.concurrent`), each at full speed; \
+                  with a `tokens` service, the requests its engine admits at once \
+                  (`max_num_seqs`)",
         },
         Key {
             name: "target_inputs",
@@ -156,6 +161,9 @@ pub static SERVERLESS: Table = Table {
             default: Default::Derived("`lifetime`, 1 s granularity, no minimum"),
             doc: "what is billed and how it is rounded",
         },
+        GPU_KEY,
+        TENSOR_PARALLEL_KEY,
+        ENGINE_KEY,
     ],
     exactly_one: &[],
 };

@@ -165,7 +165,62 @@ fn corpus() -> Vec<Value> {
             .unwrap();
         docs.push(d);
     }
+    docs.extend(tokens_docs(&doc(0, &json!({}))));
     docs
+}
+
+/// A tokens service on every platform type, once with catalog names and derived engines,
+/// once with shapes, numbers and every engine key given.
+fn tokens_docs(template: &Value) -> Vec<Value> {
+    let mut named = template.clone();
+    named["workload"]["arrivals"] = arrivals()[6].clone();
+    named.as_object_mut().unwrap()["workload"]
+        .as_object_mut()
+        .unwrap()
+        .remove("rate_profile");
+    named["workload"]["service"] = json!({"dist": "tokens", "model": "llama-3.1-8b"});
+    named["slo"] = json!({"latency_s": 20, "ttft_s": 2, "tpot_s": 0.1});
+    for p in named["platforms"].as_array_mut().unwrap() {
+        let part = |p: &mut Value| {
+            p["gpu"] = json!("H100");
+            if p.get("cold_start").is_some() {
+                p.as_object_mut().unwrap().remove("max_inputs");
+                p.as_object_mut().unwrap().remove("target_inputs");
+            }
+        };
+        match p["type"].as_str().unwrap() {
+            "hybrid" => {
+                part(&mut p["base"]);
+                part(&mut p["overflow"]);
+            }
+            _ => part(p),
+        }
+    }
+    let mut shaped = named.clone();
+    shaped["name"] = json!("tokens-shaped");
+    shaped["workload"]["arrivals"] = json!({"process": "poisson", "rate_per_s": 1});
+    shaped["workload"]["service"] = json!({"dist": "tokens",
+        "model": {"params_b": 8, "bytes_per_param": 2, "layers": 32, "kv_heads": 8, "head_dim": 128, "kv_bytes": 2},
+        "context_tokens": {"dist": "lognormal", "mean": 500, "cv": 1}, "output_tokens": 100});
+    let engine = json!({"max_batched_tokens": 4096, "mfu": 0.4, "mbu": 0.7, "step_overhead_s": "3ms",
+        "gpu_memory_utilization": 0.85, "kv_capacity_tokens": 100000,
+        "step_time": {"base_s": 0.01, "per_prefill_token_s": 1e-5, "per_decode_seq_s": 1e-5, "per_kv_token_s": 1e-8}});
+    let shape = |p: &mut Value, tensor_parallel: u64| {
+        p["gpu"] = json!({"tflops": 989.4, "hbm_tb_s": 3.35, "memory_gib": 80});
+        p["engine"] = engine.clone();
+        p["tensor_parallel"] = json!(tensor_parallel);
+    };
+    for p in shaped["platforms"].as_array_mut().unwrap() {
+        match p["type"].as_str().unwrap() {
+            "hybrid" => {
+                shape(&mut p["base"], 2);
+                shape(&mut p["overflow"], 1);
+            }
+            "dedicated" => shape(p, 2),
+            _ => shape(p, 1),
+        }
+    }
+    vec![named, shaped]
 }
 
 fn shipped() -> Vec<(Value, std::path::PathBuf)> {

@@ -74,15 +74,31 @@ pub static SCENARIO: Table = Table {
 pub static SLO: Table = Table {
     id: "slo",
     title: "slo",
-    doc: "The latency target of `slo_attainment`: the share of arrivals completed within it \
-          (rejected, failed and unfinished requests count as misses).",
+    doc: "The targets of `slo_attainment`: the share of arrivals completed within every target \
+          given (rejected, failed and unfinished requests count as misses). At least one \
+          target; `ttft_s` and `tpot_s` need a `tokens` service.",
     tag: None,
-    keys: &[Key {
-        name: "latency_s",
-        ty: Ty::Duration(Range::Positive),
-        default: Default::Required,
-        doc: "latency target, arrival to completion",
-    }],
+    keys: &[
+        Key {
+            name: "latency_s",
+            ty: Ty::Duration(Range::Positive),
+            default: Default::Derived("no latency target"),
+            doc: "latency target, arrival to completion",
+        },
+        Key {
+            name: "ttft_s",
+            ty: Ty::Duration(Range::Positive),
+            default: Default::Derived("no TTFT target"),
+            doc: "time-to-first-token target, arrival to the first output token",
+        },
+        Key {
+            name: "tpot_s",
+            ty: Ty::Duration(Range::Positive),
+            default: Default::Derived("no TPOT target"),
+            doc: "time-per-output-token target: (completion − first token) ÷ (output tokens − \
+                  1); a request of one output token meets it",
+        },
+    ],
     exactly_one: &[],
 };
 

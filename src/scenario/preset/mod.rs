@@ -82,13 +82,14 @@ pub(super) fn expand<'a>(doc: &'a Value, errs: &mut Errors) -> Expansion<'a> {
         return out;
     }
     let mut expanded = Vec::with_capacity(platforms.len());
+    let tokens = super::workload::is_tokens_service(doc);
     for (i, p) in platforms.iter().enumerate() {
         let path = index("platforms", i);
         let (v, used) = match p.as_object() {
             Some(own) if own.contains_key("preset") => {
-                expand_platform(own, &path, None, errs, &mut out.settled)
+                expand_platform(own, &path, None, errs, &mut out.settled, tokens)
             }
-            Some(own) => parts::expand_parts(own, &path, errs, &mut out.settled),
+            Some(own) => parts::expand_parts(own, &path, errs, &mut out.settled, tokens),
             None => (p.clone(), None),
         };
         expanded.push(v);
@@ -123,6 +124,7 @@ fn expand_platform(
     kind: Option<&str>,
     errs: &mut Errors,
     settled: &mut Settled,
+    tokens: bool,
 ) -> (Value, Option<PresetUse>) {
     let unchanged = Value::Object(own.clone());
     let preset = checks::find(&own["preset"], &join(path, "preset"), errs);
@@ -134,11 +136,23 @@ fn expand_platform(
         settled.objects.push(path.to_string());
         return (unchanged, None);
     };
-    let base = preset.platform_json();
+    let mut base = preset.platform_json();
+    if tokens {
+        for_engines(&mut base, preset);
+    }
     let (merged, overridden) = merge::over(&base, own);
     checks::limits(own, preset, path, errs);
     checks::undocumented(&merged, preset, path, errs, &mut settled.keys);
     (Value::Object(merged), Some(used(preset, &base, overridden)))
+}
+
+/// With a `tokens` service (docs/semantics.md#continuous-batching) the preset's GPU is its
+/// engines' GPU, and its `max_inputs` (the provider's default concurrency of a container or
+/// GPU) is not taken: an engine's `max_num_seqs` is a server setting, 256 unless written.
+fn for_engines(base: &mut Map<String, Value>, preset: &Preset) {
+    base.remove("max_inputs");
+    base.entry("gpu")
+        .or_insert_with(|| Value::String(preset.gpu.clone()));
 }
 
 /// What a platform took from `preset` (whose platform is `base`) and what it wrote.

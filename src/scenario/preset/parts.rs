@@ -21,6 +21,7 @@ pub(super) fn expand_parts(
     path: &str,
     errs: &mut Errors,
     settled: &mut Settled,
+    tokens: bool,
 ) -> (Value, Option<PresetUse>) {
     let mut out = own.clone();
     let mut used = Vec::new();
@@ -29,7 +30,7 @@ pub(super) fn expand_parts(
         let Some(obj) = obj.filter(|o| o.contains_key("preset")) else {
             continue;
         };
-        let (v, u) = expand_platform(obj, &join(path, part), Some(kind), errs, settled);
+        let (v, u) = expand_platform(obj, &join(path, part), Some(kind), errs, settled, tokens);
         out.insert(part.to_string(), v);
         used.extend(u.map(|u| (part, u)));
     }

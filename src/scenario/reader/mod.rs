@@ -81,6 +81,8 @@ pub struct Obj<'a> {
     /// The union of a tagged object.
     union: Option<&'static Union>,
     asked: Vec<&'static str>,
+    /// Keys the table does not list that the reader has already reported (`misplaced`).
+    reported: Vec<&'static str>,
 }
 
 impl<'a> Obj<'a> {
@@ -118,6 +120,7 @@ impl<'a> Obj<'a> {
                 table,
                 union,
                 asked: Vec::new(),
+                reported: Vec::new(),
             }),
             other => {
                 errs.expected(path, "an object", other);
@@ -315,6 +318,15 @@ impl<'a> Obj<'a> {
         self.map.contains_key(name)
     }
 
+    /// Reports `name`, a key the table does not list but another object takes, with a
+    /// message saying where it belongs, instead of the generic "unknown key".
+    pub fn misplaced(&mut self, name: &'static str, message: &str, errs: &mut Errors) {
+        if self.has_raw(name) {
+            errs.push(&self.at(name), message);
+            self.reported.push(name);
+        }
+    }
+
     /// Every key this object takes, sorted.
     fn names(&self) -> Vec<&'static str> {
         let mut names: Vec<&'static str> = Vec::new();
@@ -335,7 +347,7 @@ impl<'a> Obj<'a> {
     pub fn finish(self, errs: &mut Errors) {
         let names = self.names();
         for key in self.map.keys() {
-            if !names.contains(&key.as_str()) {
+            if !names.contains(&key.as_str()) && !self.reported.contains(&key.as_str()) {
                 let hint = did_you_mean(key, &names);
                 errs.push(
                     &join(&self.path, key),

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::super::keys::{DIST, PHASE_LIST, SERVICE, TOKEN_DIST, TOKEN_NUMBER};
 use super::super::reader::{Errors, Obj, array, scalar};
+use super::tokens;
 use crate::workload::{Dist, LlmModel, Phases, Service};
 
 /// The key names of a family of distributions (`keys::dist`): seconds or token counts.
@@ -46,6 +47,7 @@ pub fn service(v: &Value, path: &str, errs: &mut Errors) -> Option<Service> {
     let mut o = Obj::tagged(v, path, &SERVICE, errs)?;
     let parsed = match o.variant(errs)? {
         "llm" => llm(&mut o, errs).map(Service::Llm),
+        "tokens" => tokens::tokens_service(&mut o, errs).map(Service::Tokens),
         kind => body(&mut o, kind, &SECONDS, errs).map(Service::Dist),
     };
     o.finish(errs);
@@ -53,7 +55,7 @@ pub fn service(v: &Value, path: &str, errs: &mut Errors) -> Option<Service> {
 }
 
 /// A token count: a number ≥ 0, or a distribution with unit-free keys.
-fn tokens(v: &Value, path: &str, errs: &mut Errors) -> Option<Dist> {
+pub(super) fn token_count(v: &Value, path: &str, errs: &mut Errors) -> Option<Dist> {
     if v.is_number() {
         return scalar(v, TOKEN_NUMBER, path, errs).map(Dist::constant);
     }
@@ -110,8 +112,13 @@ fn llm(o: &mut Obj, errs: &mut Errors) -> Option<LlmModel> {
     let ttft_s: Option<f64> = o.req("ttft_s", errs);
     let per_output_token_s: Option<f64> = o.req("per_output_token_s", errs);
     let prefill: f64 = o.or("prefill_per_1k_tokens_s", errs);
-    let context_tokens = o.opt_with("context_tokens", errs, tokens);
-    let output_tokens = o.opt_with("output_tokens", errs, tokens);
+    let context_tokens = o.opt_with("context_tokens", errs, token_count);
+    let output_tokens = o.opt_with("output_tokens", errs, token_count);
+    o.misplaced(
+        "model",
+        "expected no model in dist \"llm\", whose times are given: model belongs to dist \"tokens\", whose times the platforms' batching engines derive",
+        errs,
+    );
     Some(LlmModel {
         ttft_s: ttft_s?,
         per_output_token_s: per_output_token_s?,

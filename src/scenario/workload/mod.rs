@@ -3,6 +3,7 @@
 
 mod dist;
 mod profile;
+mod tokens;
 mod trace;
 
 use std::path::Path;
@@ -13,8 +14,9 @@ use super::keys::{ARRIVAL, MMPP_STATE, WORKLOAD};
 use super::reader::{Errors, Obj, array, index, join};
 use crate::time::SimDuration;
 use crate::workload::arrivals::{Bursts, MmppState};
-use crate::workload::{ArrivalProcess, Service, Workload};
+use crate::workload::{ArrivalProcess, LlmModel, Service, TokensService, TraceSpec, Workload};
 pub use dist::{dist, phases};
+pub use tokens::is_tokens_service;
 
 /// `base` is the folder relative trace paths are resolved against.
 pub fn workload(v: &Value, path: &str, errs: &mut Errors, base: &Path) -> Option<Workload> {
@@ -55,15 +57,20 @@ fn check_demands(w: &Workload, path: &str, errs: &mut Errors) -> bool {
             _ => None,
         };
         if trace.is_some_and(|t| t.has_service()) {
+            if let Some(Service::Tokens(_)) = &w.service {
+                errs.push(&at(i), "expected token counts (an azure_llm trace) or no recorded times (a csv trace without service_s) for a tokens service, whose times the engines decide, found recorded service_s");
+            }
             continue;
         }
         let tokens = trace.is_some_and(|t| t.has_tokens());
         match (&w.service, tokens) {
             (None, _) => errs.push(&service_path, format!("missing required key ({} at {} does not record its service times)", p.name(), at(i))),
             (Some(Service::Llm(_)), true) => {}
-            (Some(s), true) => errs.push(&service_path, format!("expected {{\"dist\": \"llm\"}} to price the token counts of the azure_llm trace at {}, found {}", at(i), describe(s))),
-            (Some(Service::Llm(m)), false) => {
-                for (key, d) in [("context_tokens", &m.context_tokens), ("output_tokens", &m.output_tokens)] {
+            (Some(Service::Tokens(_)), true) => zero_tokens(trace.map(|t| &**t), &at(i), errs),
+            (Some(s), true) => errs.push(&service_path, format!("expected {{\"dist\": \"llm\"}} or {{\"dist\": \"tokens\"}} to price the token counts of the azure_llm trace at {}, found {}", at(i), describe(s))),
+            (Some(Service::Llm(LlmModel { context_tokens, output_tokens, .. })), false)
+            | (Some(Service::Tokens(TokensService { context_tokens, output_tokens, .. })), false) => {
+                for (key, d) in [("context_tokens", context_tokens), ("output_tokens", output_tokens)] {
                     if d.is_none() {
                         errs.push(&join(&service_path, key), format!("missing required key ({} at {} draws its token counts)", p.name(), at(i)));
                     }
@@ -81,7 +88,23 @@ fn check_demands(w: &Workload, path: &str, errs: &mut Errors) -> bool {
 fn describe(s: &Service) -> &'static str {
     match s {
         Service::Llm(_) => "dist \"llm\"",
+        Service::Tokens(_) => "dist \"tokens\"",
         Service::Dist(_) => "a distribution of seconds",
+    }
+}
+
+/// A tokens service needs at least one token of each kind in every record.
+fn zero_tokens(trace: Option<&TraceSpec>, at: &str, errs: &mut Errors) {
+    if let Some(t) = trace
+        && let Some((line, column)) = t.summary.zero_tokens
+    {
+        errs.push(
+            at,
+            format!(
+                "expected at least 1 token in every record for a tokens service, found {column} 0 at {}:{line}",
+                t.path.display()
+            ),
+        );
     }
 }
 

@@ -176,7 +176,7 @@ fn traces_and_the_service_they_need_are_checked_together() {
         json!({"arrivals": trace("azure_llm", "azure_llm_two.csv"),
                "service": {"dist": "exponential", "mean_s": 1}}),
         &[
-            "workload.service: expected {\"dist\": \"llm\"} to price the token counts of the azure_llm trace at workload.arrivals, found a distribution of seconds",
+            "workload.service: expected {\"dist\": \"llm\"} or {\"dist\": \"tokens\"} to price the token counts of the azure_llm trace at workload.arrivals, found a distribution of seconds",
         ],
     );
     assert_errors(

@@ -93,6 +93,9 @@ pub struct TraceSummary {
     pub mean_service_s: Option<f64>,
     /// Mean recorded (context, output) tokens, for `azure_llm`.
     pub mean_tokens: Option<(f64, f64)>,
+    /// The first record with no tokens in a column (line, column), for `azure_llm`: a
+    /// `tokens` service cannot serve it.
+    pub zero_tokens: Option<(u64, &'static str)>,
     /// Per-minute totals of the matching rows, for `azure_functions_2019`.
     pub minute_totals: Option<Arc<[u64]>>,
 }
@@ -134,6 +137,7 @@ impl TraceSpec {
                     span: SimDuration::from_secs(86_400),
                     mean_service_s: None,
                     mean_tokens: None,
+                    zero_tokens: None,
                     minute_totals: Some(totals),
                 })
             }
@@ -199,6 +203,7 @@ fn summarize_records(path: &Path, format: RecordFormat) -> Result<TraceSummary, 
     let mut reader = RecordReader::open(path, format)?;
     let (mut n, mut last) = (0u64, SimDuration::ZERO);
     let (mut service_s, mut context, mut output) = (0.0, 0.0, 0.0);
+    let mut zero_tokens = None;
     while let Some(r) = reader.next_record()? {
         n += 1;
         last = r.offset;
@@ -210,6 +215,14 @@ fn summarize_records(path: &Path, format: RecordFormat) -> Result<TraceSummary, 
             } => {
                 context += c as f64;
                 output += o as f64;
+                if zero_tokens.is_none() && (c == 0 || o == 0) {
+                    let column = if c == 0 {
+                        "ContextTokens"
+                    } else {
+                        "GeneratedTokens"
+                    };
+                    zero_tokens = Some((r.line, column));
+                }
             }
             Demand::Draw => {}
         }
@@ -226,6 +239,7 @@ fn summarize_records(path: &Path, format: RecordFormat) -> Result<TraceSummary, 
         span: last,
         mean_service_s: reader.has_service().then(|| per(service_s)),
         mean_tokens: (format == RecordFormat::AzureLlm).then(|| (per(context), per(output))),
+        zero_tokens,
         minute_totals: None,
     })
 }

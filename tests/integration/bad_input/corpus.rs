@@ -94,7 +94,7 @@ const SCENARIOS: &[(&str, &str)] = &[
     ),
     (
         "azure-llm-without-llm-service.json",
-        ": workload.service: expected {\"dist\": \"llm\"} to price the token counts of the azure_llm trace at workload.arrivals, found a distribution of seconds",
+        ": workload.service: expected {\"dist\": \"llm\"} or {\"dist\": \"tokens\"} to price the token counts of the azure_llm trace at workload.arrivals, found a distribution of seconds",
     ),
     (
         "profile-on-bursts-only.json",

@@ -104,7 +104,7 @@ fn overflowed_of_ten(when: Value, mean_service_s: Option<f64>) -> u64 {
         cfg,
         Seeds::new(1, 0),
         None,
-        None,
+        servsim::metrics::Slo::default(),
         mean_service_s,
     ));
     sim.init(|m, ctx| m.start(ctx));

@@ -125,6 +125,26 @@ pub(super) fn coverage() -> Vec<Value> {
                            "spot": {"usd_per_hour": 0.5, "interruptions_per_hour": 0}}]
         }),
         json!({
+            "name": "batched-shapes", "horizon": "1h",
+            "slo": {"ttft_s": 1, "tpot_s": 0.05},
+            "workload": {
+                "arrivals": {"process": "poisson", "rate_per_s": 0.5},
+                "service": {"dist": "tokens",
+                            "model": {"params_b": 8, "bytes_per_param": 2, "layers": 32,
+                                      "kv_heads": 8, "head_dim": 128, "kv_bytes": 2},
+                            "context_tokens": {"dist": "lognormal", "mean": 500, "cv": 1},
+                            "output_tokens": 100}
+            },
+            "platforms": [{"name": "d", "type": "dedicated", "usd_per_hour": 1,
+                           "gpus_per_instance": 2, "tensor_parallel": 2,
+                           "gpu": {"tflops": 989.4, "hbm_tb_s": 3.35, "memory_gib": 80},
+                           "engine": {"max_batched_tokens": 4096, "mfu": 0.4, "mbu": 0.7,
+                                      "step_overhead_s": "3ms", "gpu_memory_utilization": 0.85,
+                                      "kv_capacity_tokens": 100000,
+                                      "step_time": {"base_s": 0.01, "per_prefill_token_s": 1e-5,
+                                                    "per_decode_seq_s": 1e-5, "per_kv_token_s": 1e-8}}}]
+        }),
+        json!({
             "name": "constant-tokens", "horizon": "1h",
             "workload": {
                 "arrivals": {"process": "poisson", "rate_per_s": 0.5},
