@@ -38,8 +38,13 @@ enum Command {
     Breakeven(study::BreakevenArgs),
     /// Merge the partial results of `--shard K/N` runs into the unsharded output.
     Merge(study::MergeArgs),
-    /// Print the JSON Schema of scenario files.
-    Schema,
+    /// Print the JSON Schema of scenario files, or their Markdown reference.
+    Schema {
+        /// `json`: the JSON Schema (draft 2020-12); `markdown`: the key reference
+        /// (`docs/scenarios.md`).
+        #[arg(long, value_parser = ["json", "markdown"], default_value = "json")]
+        format: String,
+    },
     /// Check scenario files and list every error; runs nothing.
     Validate {
         /// Scenario files.
@@ -136,7 +141,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Breakeven(args) => study::breakeven_command(args),
         Command::Merge(args) => study::merge_command(args),
         Command::Validate { files } => validate(&files),
-        Command::Schema => {
+        Command::Schema { format } if format == "markdown" => {
+            write_stdout(&crate::scenario::reference())
+        }
+        Command::Schema { .. } => {
             let text = serde_json::to_string_pretty(&crate::scenario::schema())
                 .expect("a JSON value serializes");
             write_stdout(&format!("{text}\n"))

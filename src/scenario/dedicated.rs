@@ -2,19 +2,17 @@
 
 use serde_json::Value;
 
-use super::platform::{billing, rule};
-use super::reader::{Errors, Obj, Range, choice, count, count32, duration, number};
+use super::billing;
+use super::keys::SPOT;
+use super::reader::{Errors, Obj};
 use super::workload::dist;
-use crate::billing::{BillingMode, PriceSheet};
+use crate::billing::PriceSheet;
 use crate::platform::{DedicatedConfig, Fallback, OnInterrupt, SpotConfig};
 use crate::time::SimDuration;
 use crate::workload::Dist;
 
 /// A month, for `interruptions_per_month` (SPEC §3.2).
 const HOURS_PER_MONTH: f64 = 720.0;
-/// One interruption a second per instance: far beyond any real spot market, and a bound
-/// on the event count of a replica.
-const MAX_INTERRUPTIONS_PER_HOUR: f64 = 3600.0;
 
 /// A dedicated fleet and its prices.
 pub(super) struct ParsedDedicated {
@@ -25,14 +23,15 @@ pub(super) struct ParsedDedicated {
     pub fallback_prices: PriceSheet,
 }
 
+/// The keys of a dedicated fleet (`keys::DEDICATED`), the tag already read.
 pub(super) fn dedicated(o: &mut Obj, errs: &mut Errors) -> Option<ParsedDedicated> {
-    let instances = o.or("instances", 1, errs, count32(1));
-    let gpus_per_instance = o.or("gpus_per_instance", 1, errs, count32(1));
-    let max_inputs = o.or("max_inputs", 1, errs, count32(1));
-    let usd_per_hour = o.req("usd_per_hour", errs, number(Range::NonNegative));
-    let billing = o.opt("billing", errs, |v, p, e| billing(v, p, e, false, 3600.0));
-    let queue_limit = o.opt("queue_limit", errs, count(0));
-    let spot = o.opt("spot", errs, spot);
+    let instances: u32 = o.or("instances", errs);
+    let gpus_per_instance: u32 = o.or("gpus_per_instance", errs);
+    let max_inputs: u32 = o.or("max_inputs", errs);
+    let usd_per_hour: Option<f64> = o.req("usd_per_hour", errs);
+    let billing = o.opt_with("billing", errs, billing::dedicated);
+    let queue_limit: Option<Option<u64>> = o.opt("queue_limit", errs);
+    let spot = o.opt_with("spot", errs, spot);
     if !fleet_fits(o, errs, instances, gpus_per_instance, max_inputs) {
         return None;
     }
@@ -47,7 +46,7 @@ pub(super) fn dedicated(o: &mut Obj, errs: &mut Errors) -> Option<ParsedDedicate
         gpus_per_instance,
         max_inputs,
         queue_limit: queue_limit?,
-        billing: billing?.unwrap_or(rule(BillingMode::Lifetime, 3600.0, 0.0)),
+        billing: billing?.unwrap_or_else(|| billing::absent(billing::dedicated)),
         spot: spot.map(|s| s.cfg),
     };
     Some(ParsedDedicated {
@@ -101,20 +100,21 @@ struct ParsedSpot {
 }
 
 fn spot(v: &Value, path: &str, errs: &mut Errors) -> Option<ParsedSpot> {
-    let mut o = Obj::new(v, path, errs)?;
-    let usd_per_hour = o.req("usd_per_hour", errs, number(Range::NonNegative));
+    let mut o = Obj::new(v, path, &SPOT, errs)?;
+    let usd_per_hour: Option<f64> = o.req("usd_per_hour", errs);
     let rate = interruption_rate(&mut o, errs);
-    let notice_s = o.or("notice_s", 0.0, errs, duration(Range::NonNegative));
+    let notice_s: f64 = o.or("notice_s", errs);
     let possible = rate.is_some_and(|r| r > 0.0);
     let why = "required when interruptions are possible";
     let replacement_delay = required_if(&mut o, "replacement_delay", possible, why, errs);
     let model_load = required_if(&mut o, "model_load", possible, why, errs);
-    let on_interrupt = o.opt("on_interrupt", errs, choice(&["requeue", "fail"]));
+    let on_interrupt = o.get::<&str>("on_interrupt", errs);
     let fallback = fallback(&mut o, errs);
     o.finish(errs);
     let on_interrupt = match on_interrupt? {
-        Some("fail") => OnInterrupt::Fail,
-        _ => OnInterrupt::Requeue,
+        "requeue" => OnInterrupt::Requeue,
+        "fail" => OnInterrupt::Fail,
+        other => unreachable!("on_interrupt {other:?} is not a choice of the table"),
     };
     Some(ParsedSpot {
         usd_per_hour: usd_per_hour?,
@@ -131,16 +131,18 @@ fn spot(v: &Value, path: &str, errs: &mut Errors) -> Option<ParsedSpot> {
 
 /// `fallback` and its `fallback_delay`, which goes with `on_demand` and only with it.
 fn fallback(o: &mut Obj, errs: &mut Errors) -> Option<Fallback> {
-    let fallback = o.opt("fallback", errs, choice(&["wait", "on_demand"]));
-    let on_demand = fallback == Some(Some("on_demand"));
+    let given = o.has("fallback");
+    let fallback = o.get::<&str>("fallback", errs);
+    let on_demand = fallback == Some("on_demand");
     let delay_path = o.at("fallback_delay");
     let why = "required with fallback \"on_demand\"";
     let delay = required_if(o, "fallback_delay", on_demand, why, errs);
     let fallback = fallback?;
     if !on_demand && matches!(delay, Some(Some(_))) {
-        let found = match fallback {
-            Some(f) => format!("fallback \"{f}\""),
-            None => "no fallback (the default is \"wait\")".to_string(),
+        let found = if given {
+            format!("fallback \"{fallback}\"")
+        } else {
+            format!("no fallback (the default is \"{fallback}\")")
         };
         errs.push(
             &delay_path,
@@ -154,19 +156,11 @@ fn fallback(o: &mut Obj, errs: &mut Errors) -> Option<Fallback> {
     }
 }
 
-/// `interruptions_per_hour` or `interruptions_per_month` (exactly one), per hour.
+/// `interruptions_per_hour` or `interruptions_per_month` (the table's `exactly_one`
+/// pair), per hour.
 fn interruption_rate(o: &mut Obj, errs: &mut Errors) -> Option<f64> {
-    let max = MAX_INTERRUPTIONS_PER_HOUR;
-    let per_hour = o.opt(
-        "interruptions_per_hour",
-        errs,
-        number(Range::Between(0.0, max)),
-    );
-    let per_month = o.opt(
-        "interruptions_per_month",
-        errs,
-        number(Range::Between(0.0, max * HOURS_PER_MONTH)),
-    );
+    let per_hour: Option<Option<f64>> = o.opt("interruptions_per_hour", errs);
+    let per_month: Option<Option<f64>> = o.opt("interruptions_per_month", errs);
     match (per_hour?, per_month?) {
         (Some(h), None) => Some(h),
         (None, Some(m)) => Some(m / HOURS_PER_MONTH),
@@ -197,7 +191,7 @@ fn required_if(
     errs: &mut Errors,
 ) -> Option<Option<Dist>> {
     let path = o.at(key);
-    let parsed = o.opt(key, errs, dist)?;
+    let parsed = o.opt_with(key, errs, dist)?;
     if parsed.is_none() && needed {
         errs.push(&path, format!("missing required key ({why})"));
         return None;

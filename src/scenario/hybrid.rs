@@ -7,54 +7,65 @@
 use serde_json::Value;
 
 use super::dedicated::dedicated;
-use super::platform::{Priced, serverless};
-use super::reader::{Errors, Obj, Range, choice, count, duration};
+use super::keys::{DEDICATED, OVERFLOW_WHEN, SERVERLESS, Table};
+use super::reader::{Errors, Obj};
+use super::serverless::serverless;
+use crate::billing::PriceSheet;
 use crate::platform::{HybridConfig, OverflowWhen, PlatformModel};
 
-pub(super) fn hybrid(o: &mut Obj, errs: &mut Errors) -> Option<Priced> {
-    let base = o.req("base", errs, |v, p, e| {
-        part(v, p, e, &["dedicated"], dedicated)
+/// A hybrid and the prices of its parts.
+pub(super) struct ParsedHybrid {
+    pub cfg: HybridConfig,
+    pub base_prices: PriceSheet,
+    /// On-demand prices of the base's spot fallback instances.
+    pub fallback_prices: PriceSheet,
+    pub overflow_prices: PriceSheet,
+}
+
+pub(super) fn hybrid(o: &mut Obj, errs: &mut Errors) -> Option<ParsedHybrid> {
+    let base = o.req_with("base", errs, |v, p, e| part(v, p, e, &DEDICATED, dedicated));
+    let overflow = o.req_with("overflow", errs, |v, p, e| {
+        part(v, p, e, &SERVERLESS, serverless)
     });
-    let overflow = o.req("overflow", errs, |v, p, e| {
-        part(v, p, e, &["serverless"], serverless)
-    });
-    let when = o.req("overflow_when", errs, overflow_when);
+    let when = o.req_with("overflow_when", errs, overflow_when);
     let (base, (overflow, overflow_prices), when) = (base?, overflow?, when?);
     let PlatformModel::Serverless(overflow) = overflow else {
         unreachable!("serverless() reads a serverless platform")
     };
-    Some(Priced {
-        model: PlatformModel::Hybrid(HybridConfig {
+    Some(ParsedHybrid {
+        cfg: HybridConfig {
             base: base.cfg,
             overflow,
             when,
-        }),
-        prices: base.prices,
-        fallback_prices: Some(base.fallback_prices),
-        overflow_prices: Some(overflow_prices),
+        },
+        base_prices: base.prices,
+        fallback_prices: base.fallback_prices,
+        overflow_prices,
     })
 }
 
-/// One part: an object read by `parse`, with an optional `type` that must be `kind[0]`.
+/// One part: an object of `table` read by `parse`, with an optional `type` that must
+/// name the table's variant.
 fn part<T>(
     v: &Value,
     path: &str,
     errs: &mut Errors,
-    kind: &'static [&'static str],
+    table: &'static Table,
     parse: impl FnOnce(&mut Obj, &mut Errors) -> Option<T>,
 ) -> Option<T> {
-    let mut o = Obj::new(v, path, errs)?;
-    let kind_ok = o.opt("type", errs, choice(kind));
+    let mut o = Obj::new(v, path, table, errs)?;
+    let kind_ok = o.own_tag(errs);
     let parsed = parse(&mut o, errs);
     o.finish(errs);
     kind_ok?;
     parsed
 }
 
+/// Exactly one of the table's `exactly_one` pair.
 fn overflow_when(v: &Value, path: &str, errs: &mut Errors) -> Option<OverflowWhen> {
-    let mut o = Obj::new(v, path, errs)?;
-    let wait = o.opt("queue_wait_s", errs, duration(Range::NonNegative));
-    let length = o.opt("queue_length", errs, count(0));
+    let mut o = Obj::new(v, path, &OVERFLOW_WHEN, errs)?;
+    let wait = o.opt::<f64>("queue_wait_s", errs);
+    let length = o.opt::<u64>("queue_length", errs);
     o.finish(errs);
     match (wait?, length?) {
         (Some(w), None) => Some(OverflowWhen::QueueWaitS(w)),

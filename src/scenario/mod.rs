@@ -3,10 +3,13 @@
 //!
 //! Deliberately runs nothing.
 
+mod billing;
 mod dedicated;
 mod hybrid;
+pub mod keys;
 mod platform;
 pub mod reader;
+mod reference;
 mod schema;
 mod serverless;
 mod workload;
@@ -22,7 +25,8 @@ use crate::platform::PlatformModel;
 use crate::time::SimDuration;
 use crate::workload::Workload;
 pub use reader::FieldError;
-use reader::{Errors, Obj, Range, any_string, array, count, count32, duration, string};
+use reader::{Errors, Obj, array};
+pub use reference::reference;
 pub use schema::schema;
 
 /// The scenario `servsim run` uses without a file: the article's H100 comparison.
@@ -225,17 +229,20 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ScenarioError> {
 }
 
 fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
-    let mut o = Obj::new(v, "", errs)?;
-    let name = o.req("name", errs, string);
-    let description = o.or("description", String::new(), errs, any_string);
-    let horizon = o.req("horizon", errs, horizon);
-    let seeds = o.or("seeds", 8, errs, count32(1));
-    let seed = o.or("seed", 1, errs, count(0));
-    let slo = o.opt("slo", errs, slo);
-    let workload = o.req("workload", errs, |v, p, e| {
+    let mut o = Obj::new(v, "", &keys::SCENARIO, errs)?;
+    let name: Option<String> = o.req("name", errs);
+    let description: String = o.or("description", errs);
+    let horizon_path = o.at("horizon");
+    let horizon = o
+        .req("horizon", errs)
+        .and_then(|h| horizon(h, &horizon_path, errs));
+    let seeds: u32 = o.or("seeds", errs);
+    let seed: u64 = o.or("seed", errs);
+    let slo = o.opt_with("slo", errs, slo);
+    let workload = o.req_with("workload", errs, |v, p, e| {
         workload::workload(v, p, e, base)
     });
-    let platforms = o.req("platforms", errs, |v, p, e| {
+    let platforms = o.req_with("platforms", errs, |v, p, e| {
         array(v, p, e, platform::platform)
     });
     let platforms_path = o.at("platforms");
@@ -268,8 +275,8 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
 /// The longest horizon: 100 years (the clock's u64 nanoseconds end after 584).
 const MAX_HORIZON_S: f64 = 36_500.0 * 86_400.0;
 
-fn horizon(v: &Value, path: &str, errs: &mut Errors) -> Option<f64> {
-    let h = duration(Range::Positive)(v, path, errs)?;
+/// The range a duration > 0 cannot say: the clock's resolution and its end.
+fn horizon(h: f64, path: &str, errs: &mut Errors) -> Option<f64> {
     if h < 1e-9 {
         errs.push(
             path,
@@ -288,8 +295,8 @@ fn horizon(v: &Value, path: &str, errs: &mut Errors) -> Option<f64> {
 }
 
 fn slo(v: &Value, path: &str, errs: &mut Errors) -> Option<SimDuration> {
-    let mut o = Obj::new(v, path, errs)?;
-    let latency = o.req("latency_s", errs, duration(Range::Positive));
+    let mut o = Obj::new(v, path, &keys::SLO, errs)?;
+    let latency: Option<f64> = o.req("latency_s", errs);
     o.finish(errs);
     latency.map(SimDuration::from_secs_f64)
 }

@@ -3,28 +3,35 @@
 use serde_json::Value;
 
 use super::PlatformSpec;
-use super::reader::{Errors, Obj, Range, choice, duration, string, tag};
-pub(super) use super::serverless::serverless;
-use super::{dedicated, hybrid};
-use crate::billing::{BillingMode, BillingRule, PriceSheet};
+use super::keys::PLATFORM;
+use super::reader::{Errors, Obj};
+use super::{dedicated, hybrid, serverless};
 use crate::platform::PlatformModel;
-use crate::time::SimDuration;
 
 pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec> {
-    let mut o = Obj::new(v, path, errs)?;
-    let name = o.req("name", errs, string);
-    let kind = tag(&mut o, "type", &["serverless", "dedicated", "hybrid"], errs);
-    let parsed = match kind? {
-        "serverless" => {
-            serverless(&mut o, errs).map(|(model, prices)| Priced::single(model, prices))
-        }
+    let mut o = Obj::tagged(v, path, &PLATFORM, errs)?;
+    let name: Option<String> = o.req("name", errs);
+    let kind = o.variant(errs)?;
+    let parsed = match kind {
+        "serverless" => serverless::serverless(&mut o, errs).map(|(model, prices)| Priced {
+            model,
+            prices,
+            fallback_prices: None,
+            overflow_prices: None,
+        }),
         "dedicated" => dedicated::dedicated(&mut o, errs).map(|d| Priced {
             model: PlatformModel::Dedicated(d.cfg),
             prices: d.prices,
             fallback_prices: Some(d.fallback_prices),
             overflow_prices: None,
         }),
-        _ => hybrid::hybrid(&mut o, errs),
+        "hybrid" => hybrid::hybrid(&mut o, errs).map(|h| Priced {
+            model: PlatformModel::Hybrid(h.cfg),
+            prices: h.base_prices,
+            fallback_prices: Some(h.fallback_prices),
+            overflow_prices: Some(h.overflow_prices),
+        }),
+        other => unreachable!("platform type {other:?} has no reader"),
     };
     o.finish(errs);
     let p = parsed?;
@@ -38,63 +45,9 @@ pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec
 }
 
 /// A platform model with every price sheet it needs.
-pub(super) struct Priced {
-    pub model: PlatformModel,
-    pub prices: PriceSheet,
-    pub fallback_prices: Option<PriceSheet>,
-    pub overflow_prices: Option<PriceSheet>,
-}
-
-impl Priced {
-    fn single(model: PlatformModel, prices: PriceSheet) -> Priced {
-        Priced {
-            model,
-            prices,
-            fallback_prices: None,
-            overflow_prices: None,
-        }
-    }
-}
-
-pub(super) fn rule(mode: BillingMode, granularity_s: f64, minimum_s: f64) -> BillingRule {
-    BillingRule {
-        mode,
-        granularity: SimDuration::from_secs_f64(granularity_s),
-        minimum: SimDuration::from_secs_f64(minimum_s),
-    }
-}
-
-/// `billing`: `{mode, granularity_s, minimum_s}` (serverless) or without `mode` (dedicated).
-pub(super) fn billing(
-    v: &Value,
-    path: &str,
-    errs: &mut Errors,
-    with_mode: bool,
-    default_granularity_s: f64,
-) -> Option<BillingRule> {
-    let mut o = Obj::new(v, path, errs)?;
-    let mode = if with_mode {
-        o.or(
-            "mode",
-            "lifetime",
-            errs,
-            choice(&["lifetime", "after_startup", "busy_only"]),
-        )
-    } else {
-        "lifetime"
-    };
-    let granularity_s = o.or(
-        "granularity_s",
-        default_granularity_s,
-        errs,
-        duration(Range::NonNegative),
-    );
-    let minimum_s = o.or("minimum_s", 0.0, errs, duration(Range::NonNegative));
-    o.finish(errs);
-    let mode = match mode {
-        "after_startup" => BillingMode::AfterStartup,
-        "busy_only" => BillingMode::BusyOnly,
-        _ => BillingMode::Lifetime,
-    };
-    Some(rule(mode, granularity_s, minimum_s))
+struct Priced {
+    model: PlatformModel,
+    prices: crate::billing::PriceSheet,
+    fallback_prices: Option<crate::billing::PriceSheet>,
+    overflow_prices: Option<crate::billing::PriceSheet>,
 }

@@ -1,11 +1,23 @@
 //! A small reader over `serde_json::Value` that checks each key where it stands and keeps
-//! going, so that one pass reports every error of a file with its JSON path.
+//! going, so that one pass reports every error of a file with its JSON path. Every object
+//! is read through its key table (`keys`): a key's type, range and default come from its
+//! entry, and keys the table does not list are reported, with a "did you mean" for a close
+//! name.
 //!
 //! Why not `#[derive(Deserialize)]`: serde stops at the first error, and internally tagged
 //! enums (`{"dist": "lognormal", …}`) lose the path of errors inside them. Users fixing a
 //! scenario want every mistake, each with its exact path, in one go.
 
+mod getter;
+mod suggest;
+mod value;
+
 use serde_json::{Map, Value};
+
+use super::keys::{Key, Table, Ty, Union};
+use getter::{Getter, is_structured};
+pub use suggest::{did_you_mean, suggest};
+pub use value::{Scalar, describe, parse_duration, scalar};
 
 /// One problem in a file: where, and what was expected and found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,9 +27,18 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Errors collected while reading one document.
+/// Errors collected while reading one document (and, in unit tests, every object read
+/// with the keys its reader never asked for, to prove that no table key goes unread).
 #[derive(Debug, Default)]
-pub struct Errors(pub Vec<FieldError>);
+pub struct Errors(pub Vec<FieldError>, #[cfg(test)] pub Vec<Visit>);
+
+/// An object read, and the keys of its table that the reader never asked for.
+#[cfg(test)]
+#[derive(Debug)]
+pub struct Visit {
+    pub table: &'static str,
+    pub unread: Vec<&'static str>,
+}
 
 impl Errors {
     pub fn push(&mut self, path: &str, message: impl Into<String>) {
@@ -36,22 +57,6 @@ impl Errors {
     }
 }
 
-/// A short description of a JSON value for "found …".
-pub fn describe(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) if s.chars().count() > 40 => {
-            format!("a string \"{}…\"", s.chars().take(40).collect::<String>())
-        }
-        Value::String(s) => format!("\"{s}\""),
-        Value::Array(a) if a.len() == 1 => "an array of 1 item".into(),
-        Value::Array(a) => format!("an array of {} items", a.len()),
-        Value::Object(_) => "an object".into(),
-    }
-}
-
 /// `parent.key`, or `key` at the top.
 pub fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
@@ -66,22 +71,53 @@ pub fn index(parent: &str, i: usize) -> String {
     format!("{parent}[{i}]")
 }
 
-/// An object being read: remembers which keys were asked for, so that `finish` can
-/// report the rest as unknown.
+/// An object being read through its key table: remembers which keys were asked for, and
+/// reports keys the table does not list.
 pub struct Obj<'a> {
     pub path: String,
     map: &'a Map<String, Value>,
-    known: Vec<&'static str>,
+    /// The object's table; for a tagged object, the variant's once its tag is read.
+    table: Option<&'static Table>,
+    /// The union of a tagged object.
+    union: Option<&'static Union>,
+    asked: Vec<&'static str>,
 }
 
 impl<'a> Obj<'a> {
-    /// Reads `v` as an object, or records what was found instead.
-    pub fn new(v: &'a Value, path: &str, errs: &mut Errors) -> Option<Obj<'a>> {
+    /// Reads `v` as an object with the keys of `table`, or records what was found instead.
+    pub fn new(
+        v: &'a Value,
+        path: &str,
+        table: &'static Table,
+        errs: &mut Errors,
+    ) -> Option<Obj<'a>> {
+        Obj::open(v, path, Some(table), None, errs)
+    }
+
+    /// Reads `v` as a tagged object of `union`; `variant` then reads the tag.
+    pub fn tagged(
+        v: &'a Value,
+        path: &str,
+        union: &'static Union,
+        errs: &mut Errors,
+    ) -> Option<Obj<'a>> {
+        Obj::open(v, path, None, Some(union), errs)
+    }
+
+    fn open(
+        v: &'a Value,
+        path: &str,
+        table: Option<&'static Table>,
+        union: Option<&'static Union>,
+        errs: &mut Errors,
+    ) -> Option<Obj<'a>> {
         match v {
             Value::Object(map) => Some(Obj {
                 path: path.to_string(),
                 map,
-                known: Vec::new(),
+                table,
+                union,
+                asked: Vec::new(),
             }),
             other => {
                 errs.expected(path, "an object", other);
@@ -95,21 +131,158 @@ impl<'a> Obj<'a> {
         join(&self.path, key)
     }
 
-    /// The raw value of `key`, marking it as known.
-    pub fn get(&mut self, key: &'static str) -> Option<&'a Value> {
-        self.known.push(key);
-        self.map.get(key)
+    /// Reads the tag of a tagged object and takes its variant's keys: the `id` of the
+    /// variant's table. Of several variants with the tag's value, the first is taken
+    /// unless a key only a later one has is given.
+    pub fn variant(&mut self, errs: &mut Errors) -> Option<&'static str> {
+        let union = self.union.expect("variant() reads a tagged object");
+        let choices = union.choices();
+        let path = self.at(union.tag);
+        self.asked.push(union.tag);
+        let value = match self.map.get(union.tag) {
+            None => {
+                let expected = value::one_of(&choices);
+                errs.push(&path, format!("missing required key (expected {expected})"));
+                return None;
+            }
+            Some(v) => value::choice(v, &choices, &path, errs)?,
+        };
+        let mut candidates = union
+            .variants
+            .iter()
+            .copied()
+            .filter(|t| t.tag.is_some_and(|(_, v)| v == value));
+        let first = candidates.next().expect("a tag value names a variant");
+        let own_key_given = |t: &&Table| {
+            t.keys
+                .iter()
+                .any(|k| self.has_raw(k.name) && first.key(k.name).is_none())
+        };
+        let chosen = candidates.find(own_key_given).unwrap_or(first);
+        self.table = Some(chosen);
+        Some(chosen.id)
     }
 
-    /// A required key, parsed by `parse`.
-    pub fn req<T>(
+    /// A variant table read on its own (a hybrid's `base`): its tag key may be given and
+    /// must then name the variant. `None` when it names another.
+    pub fn own_tag(&mut self, errs: &mut Errors) -> Option<()> {
+        let table = self.table.expect("own_tag() reads a table");
+        let (key, value) = table.tag.expect("own_tag() reads a variant table");
+        self.asked.push(key);
+        match self.map.get(key) {
+            None => Some(()),
+            Some(v) => value::choice(v, &[value], &self.at(key), errs).map(|_| ()),
+        }
+    }
+
+    fn id(&self) -> &'static str {
+        match (self.table, self.union) {
+            (Some(t), _) => t.id,
+            (None, Some(u)) => u.id,
+            (None, None) => unreachable!("an object has a table or a union"),
+        }
+    }
+
+    /// The table entry of `name`; a key the table does not list is a reader bug.
+    fn entry(&self, name: &str) -> &'static Key {
+        let common = self.union.map_or(&[][..], |u| u.common);
+        self.table
+            .and_then(|t| t.key(name))
+            .or_else(|| common.iter().find(|k| k.name == name))
+            .unwrap_or_else(|| {
+                panic!(
+                    "scenario key table {:?} has no key {name:?}: the reader may only ask for \
+                     keys its table lists",
+                    self.id()
+                )
+            })
+    }
+
+    /// Marks `name` as asked for and checks how it is read against its entry.
+    fn take(&mut self, name: &'static str, getter: Getter) -> (&'static Key, Option<&'a Value>) {
+        let key = self.entry(name);
+        if !getter.fits(key) {
+            panic!(
+                "scenario key table {:?}: key {name:?} ({:?}, default {:?}) cannot be read \
+                 with {getter:?}",
+                self.id(),
+                key.ty,
+                key.default
+            );
+        }
+        self.asked.push(name);
+        (key, self.map.get(name))
+    }
+
+    /// A required scalar key.
+    pub fn req<T: Scalar>(&mut self, name: &'static str, errs: &mut Errors) -> Option<T> {
+        let (key, v) = self.take(name, Getter::Required(T::reads));
+        match v {
+            Some(v) => T::read(v, &key.ty, &self.at(name), errs),
+            None => {
+                errs.push(&self.at(name), "missing required key");
+                None
+            }
+        }
+    }
+
+    /// An optional scalar key whose absence the reader interprets: `Some(None)` when
+    /// absent, `None` when present but invalid.
+    pub fn opt<T: Scalar>(&mut self, name: &'static str, errs: &mut Errors) -> Option<Option<T>> {
+        let (key, v) = self.take(name, Getter::Optional(T::reads));
+        match v {
+            None => Some(None),
+            Some(v) => T::read(v, &key.ty, &self.at(name), errs).map(Some),
+        }
+    }
+
+    /// A scalar key with a default: the table's default when absent, `None` when invalid.
+    pub fn get<T: Scalar>(&mut self, name: &'static str, errs: &mut Errors) -> Option<T> {
+        let (key, v) = self.take(name, Getter::Defaulted(T::reads));
+        match v {
+            None => Some(T::default_of(key)),
+            Some(v) => T::read(v, &key.ty, &self.at(name), errs),
+        }
+    }
+
+    /// As `get`, but an invalid value is reported and the default used, only so that
+    /// checking can go on (the document is rejected anyway).
+    pub fn or<T: Scalar>(&mut self, name: &'static str, errs: &mut Errors) -> T {
+        let value = self.get(name, errs);
+        value.unwrap_or_else(|| T::default_of(self.entry(name)))
+    }
+
+    /// A required list of scalars, each item of the list's item type.
+    pub fn req_list<T: Scalar>(&mut self, name: &'static str, errs: &mut Errors) -> Option<Vec<T>> {
+        let (key, v) = self.take(name, Getter::Required(value::is_list_of::<T>));
+        let Ty::List { item, min, max } = &key.ty else {
+            unreachable!("checked by take")
+        };
+        let path = self.at(name);
+        let Some(v) = v else {
+            errs.push(&path, "missing required key");
+            return None;
+        };
+        let items = value::list(v, &path, *min, *max, errs)?;
+        let parsed: Vec<Option<T>> = items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| T::read(x, item, &index(&path, i), errs))
+            .collect();
+        parsed.into_iter().collect()
+    }
+
+    /// A required structured key (object, tagged object, list, alternatives), parsed by
+    /// `parse`.
+    pub fn req_with<T>(
         &mut self,
-        key: &'static str,
+        name: &'static str,
         errs: &mut Errors,
         parse: impl FnOnce(&'a Value, &str, &mut Errors) -> Option<T>,
     ) -> Option<T> {
-        let path = self.at(key);
-        match self.get(key) {
+        let (_, v) = self.take(name, Getter::Required(is_structured));
+        let path = self.at(name);
+        match v {
             Some(v) => parse(v, &path, errs),
             None => {
                 errs.push(&path, "missing required key");
@@ -118,250 +291,67 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// An optional key: `Some(None)` when absent, `None` when present but invalid.
-    pub fn opt<T>(
+    /// An optional structured key: `Some(None)` when absent, `None` when invalid.
+    pub fn opt_with<T>(
         &mut self,
-        key: &'static str,
+        name: &'static str,
         errs: &mut Errors,
         parse: impl FnOnce(&'a Value, &str, &mut Errors) -> Option<T>,
     ) -> Option<Option<T>> {
-        let path = self.at(key);
-        match self.get(key) {
+        let (_, v) = self.take(name, Getter::Optional(is_structured));
+        match v {
             None => Some(None),
-            Some(v) => parse(v, &path, errs).map(Some),
+            Some(v) => parse(v, &self.at(name), errs).map(Some),
         }
     }
 
-    /// An optional key with a default; an invalid value is reported and the default used
-    /// only so that checking can go on (the document is rejected anyway).
-    pub fn or<T>(
-        &mut self,
-        key: &'static str,
-        default: T,
-        errs: &mut Errors,
-        parse: impl FnOnce(&'a Value, &str, &mut Errors) -> Option<T>,
-    ) -> T {
-        self.opt(key, errs, parse).flatten().unwrap_or(default)
+    /// Whether `name` (a key of the table) is given.
+    pub fn has(&self, name: &str) -> bool {
+        self.entry(name);
+        self.has_raw(name)
     }
 
-    pub fn has(&self, key: &str) -> bool {
-        self.map.contains_key(key)
+    fn has_raw(&self, name: &str) -> bool {
+        self.map.contains_key(name)
     }
 
-    /// Reports every key that was never asked for.
+    /// Every key this object takes, sorted.
+    fn names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = Vec::new();
+        if let Some(u) = self.union {
+            names.push(u.tag);
+            names.extend(u.common.iter().map(|k| k.name));
+        }
+        if let Some(t) = self.table {
+            names.extend(t.tag.map(|(k, _)| k));
+            names.extend(t.keys.iter().map(|k| k.name));
+        }
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// Reports every key the table does not list.
     pub fn finish(self, errs: &mut Errors) {
+        let names = self.names();
         for key in self.map.keys() {
-            if !self.known.contains(&key.as_str()) {
-                let mut known = self.known.clone();
-                known.sort_unstable();
-                known.dedup();
+            if !names.contains(&key.as_str()) {
+                let hint = did_you_mean(key, &names);
                 errs.push(
                     &join(&self.path, key),
-                    format!("unknown key; expected one of: {}", known.join(", ")),
+                    format!("unknown key; expected one of: {}{hint}", names.join(", ")),
                 );
             }
         }
+        #[cfg(test)]
+        errs.1.push(Visit {
+            table: self.id(),
+            unread: names
+                .into_iter()
+                .filter(|n| !self.asked.contains(n))
+                .collect(),
+        });
     }
-}
-
-/// The tag of a tagged object (`dist`, `process`, `type` …) among `choices`.
-pub fn tag<'a>(
-    obj: &mut Obj<'_>,
-    key: &'static str,
-    choices: &[&'a str],
-    errs: &mut Errors,
-) -> Option<&'a str> {
-    let path = obj.at(key);
-    let v = obj.get(key);
-    let expected = format!("one of {}", quoted(choices));
-    match v {
-        None => {
-            errs.push(&path, format!("missing required key (expected {expected})"));
-            None
-        }
-        Some(Value::String(s)) => match choices.iter().find(|c| **c == s) {
-            Some(c) => Some(*c),
-            None => {
-                errs.expected(&path, &expected, v.expect("matched Some"));
-                None
-            }
-        },
-        Some(other) => {
-            errs.expected(&path, &expected, other);
-            None
-        }
-    }
-}
-
-fn quoted(choices: &[&str]) -> String {
-    choices
-        .iter()
-        .map(|c| format!("\"{c}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Allowed range of a number.
-#[derive(Clone, Copy, Debug)]
-pub enum Range {
-    /// > 0
-    Positive,
-    /// ≥ 0
-    NonNegative,
-    /// In [0, 1].
-    Unit,
-    /// In [lo, hi].
-    Between(f64, f64),
-    /// ≥ lo (lo > 0: e.g. an interval of at least one nanosecond).
-    AtLeast(f64),
-    /// An event rate per second in (0, `MAX_RATE_PER_S`].
-    Rate,
-    /// Any finite number.
-    Any,
-}
-
-/// The fastest arrival rate a scenario may ask for: one a nanosecond, the clock's
-/// resolution. Faster rates would round most inter-arrival times to zero.
-pub const MAX_RATE_PER_S: f64 = 1e9;
-
-impl Range {
-    fn accepts(self, x: f64) -> bool {
-        match self {
-            Range::Positive => x > 0.0,
-            Range::NonNegative => x >= 0.0,
-            Range::Unit => (0.0..=1.0).contains(&x),
-            Range::Between(lo, hi) => (lo..=hi).contains(&x),
-            Range::AtLeast(lo) => x >= lo,
-            Range::Rate => x > 0.0 && x <= MAX_RATE_PER_S,
-            Range::Any => true,
-        }
-    }
-
-    fn describe(self) -> String {
-        match self {
-            Range::Positive => "a number > 0".into(),
-            Range::NonNegative => "a number ≥ 0".into(),
-            Range::Unit => "a number in [0, 1]".into(),
-            Range::Between(lo, hi) => format!("a number in [{lo}, {hi}]"),
-            Range::AtLeast(lo) => format!("a number ≥ {lo}"),
-            Range::Rate => "a number > 0".into(),
-            Range::Any => "a number".into(),
-        }
-    }
-}
-
-/// A finite number in `range`.
-pub fn number(range: Range) -> impl Fn(&Value, &str, &mut Errors) -> Option<f64> {
-    move |v, path, errs| match v.as_f64() {
-        Some(x) if x.is_finite() && range.accepts(x) => Some(x),
-        Some(x) if matches!(range, Range::Rate) && x > MAX_RATE_PER_S => {
-            let why = "a rate of at most 1e9 per second (one arrival a nanosecond, the clock's resolution)";
-            errs.expected(path, why, v);
-            None
-        }
-        _ => {
-            errs.expected(path, &range.describe(), v);
-            None
-        }
-    }
-}
-
-/// A whole number ≥ `min` that fits in u64.
-pub fn count(min: u64) -> impl Fn(&Value, &str, &mut Errors) -> Option<u64> {
-    move |v, path, errs| match v.as_u64() {
-        Some(n) if n >= min => Some(n),
-        _ => {
-            errs.expected(path, &format!("a whole number ≥ {min}"), v);
-            None
-        }
-    }
-}
-
-/// A whole number in [min, u32::MAX].
-pub fn count32(min: u32) -> impl Fn(&Value, &str, &mut Errors) -> Option<u32> {
-    move |v, path, errs| match v.as_u64() {
-        Some(n) if n >= min as u64 && n <= u32::MAX as u64 => Some(n as u32),
-        _ => {
-            errs.expected(path, &format!("a whole number in [{min}, {}]", u32::MAX), v);
-            None
-        }
-    }
-}
-
-/// A string (non-empty).
-pub fn string(v: &Value, path: &str, errs: &mut Errors) -> Option<String> {
-    match v.as_str() {
-        Some(s) if !s.trim().is_empty() => Some(s.to_string()),
-        _ => {
-            errs.expected(path, "a non-empty string", v);
-            None
-        }
-    }
-}
-
-/// A string, possibly empty.
-pub fn any_string(v: &Value, path: &str, errs: &mut Errors) -> Option<String> {
-    match v.as_str() {
-        Some(s) => Some(s.to_string()),
-        None => {
-            errs.expected(path, "a string", v);
-            None
-        }
-    }
-}
-
-/// One of a fixed set of strings.
-pub fn choice<'c>(choices: &'c [&'c str]) -> impl Fn(&Value, &str, &mut Errors) -> Option<&'c str> {
-    move |v, path, errs| match v.as_str().and_then(|s| choices.iter().find(|c| **c == s)) {
-        Some(c) => Some(*c),
-        None => {
-            errs.expected(path, &format!("one of {}", quoted(choices)), v);
-            None
-        }
-    }
-}
-
-const DURATION_HELP: &str =
-    "seconds (a number) or a duration like \"90s\", \"15m\", \"2h\", \"30d\"";
-
-/// A duration in seconds: a number, or a string with a unit (ms, s, m, h, d, w).
-pub fn duration(range: Range) -> impl Fn(&Value, &str, &mut Errors) -> Option<f64> {
-    move |v, path, errs| {
-        let secs = match v {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => parse_duration(s),
-            _ => None,
-        };
-        match secs {
-            Some(x) if x.is_finite() && range.accepts(x) => Some(x),
-            Some(_) => {
-                errs.expected(path, &format!("a duration that is {}", range.describe()), v);
-                None
-            }
-            None => {
-                errs.expected(path, DURATION_HELP, v);
-                None
-            }
-        }
-    }
-}
-
-/// `"90s"` → 90, `"1.5h"` → 5400; `None` if it is not a number followed by a known unit.
-pub fn parse_duration(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let split = s.find(|c: char| c.is_ascii_alphabetic())?;
-    let (num, unit) = s.split_at(split);
-    let x: f64 = num.trim().parse().ok()?;
-    let scale = match unit.trim() {
-        "ms" => 1e-3,
-        "s" | "sec" => 1.0,
-        "m" | "min" => 60.0,
-        "h" => 3600.0,
-        "d" => 86_400.0,
-        "w" => 604_800.0,
-        _ => return None,
-    };
-    Some(x * scale)
 }
 
 /// A non-empty array, each item read by `item` with its own path.
@@ -371,14 +361,7 @@ pub fn array<'a, T>(
     errs: &mut Errors,
     mut item: impl FnMut(&'a Value, &str, &mut Errors) -> Option<T>,
 ) -> Option<Vec<T>> {
-    let Value::Array(items) = v else {
-        errs.expected(path, "an array", v);
-        return None;
-    };
-    if items.is_empty() {
-        errs.expected(path, "a non-empty array", v);
-        return None;
-    }
+    let items = value::list(v, path, 1, None, errs)?;
     let parsed: Vec<Option<T>> = items
         .iter()
         .enumerate()
@@ -388,37 +371,4 @@ pub fn array<'a, T>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn durations_accept_numbers_and_units() {
-        assert_eq!(parse_duration("30d"), Some(2_592_000.0));
-        assert_eq!(parse_duration("1.5h"), Some(5400.0));
-        assert_eq!(parse_duration("90 s"), Some(90.0));
-        assert_eq!(parse_duration("250ms"), Some(0.25));
-        assert_eq!(parse_duration("3 parsecs"), None);
-        assert_eq!(parse_duration("h"), None);
-    }
-
-    #[test]
-    fn every_error_is_collected_with_its_path() {
-        let v = json!({"a": -1, "b": "x", "zz": 1});
-        let mut errs = Errors::default();
-        let mut o = Obj::new(&v, "top", &mut errs).unwrap();
-        let a = o.req("a", &mut errs, number(Range::Positive));
-        let b = o.or("b", 5.0, &mut errs, duration(Range::Positive));
-        let c = o.req("c", &mut errs, count(0));
-        o.finish(&mut errs);
-        assert_eq!((a, b, c), (None, 5.0, None));
-        let paths: Vec<&str> = errs.0.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(paths, vec!["top.a", "top.b", "top.c", "top.zz"]);
-        assert_eq!(errs.0[0].message, "expected a number > 0, found -1");
-        assert!(
-            errs.0[3]
-                .message
-                .starts_with("unknown key; expected one of: a, b, c")
-        );
-    }
-}
+mod tests;

@@ -1,10 +1,10 @@
 //! Reading a `serverless` platform (SPEC §3.1): its prices, its autoscaling and dispatch
 //! keys, and the checks that tie keys together.
 
-use super::platform::{billing, rule};
-use super::reader::{Errors, Obj, Range, choice, count, count32, duration, number};
+use super::billing;
+use super::reader::{Errors, Obj};
 use super::workload::phases;
-use crate::billing::{BillingMode, PriceSheet};
+use crate::billing::PriceSheet;
 use crate::platform::{Dispatch, Pick, PlatformModel, ServerlessConfig};
 use crate::time::SimDuration;
 use crate::workload::{Dist, Phases};
@@ -13,6 +13,7 @@ use crate::workload::{Dist, Phases};
 /// ~130 bytes a container.
 const MAX_WARM_CONTAINERS: u32 = 1 << 20;
 
+/// The keys of a serverless platform (`keys::SERVERLESS`), the tag already read.
 pub(super) fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformModel, PriceSheet)> {
     let usd_per_unit_s = price_per_s(o, errs);
     let cfg = config(o, errs);
@@ -27,44 +28,43 @@ pub(super) fn serverless(o: &mut Obj, errs: &mut Errors) -> Option<(PlatformMode
 
 /// GPU + reserved CPU and memory, times `price_multiplier`, per container-second.
 fn price_per_s(o: &mut Obj, errs: &mut Errors) -> Option<f64> {
-    let non_negative = || number(Range::NonNegative);
-    let gpu = o.req("gpu_usd_per_s", errs, non_negative());
-    let cpu_cores = o.or("cpu_cores", 0.125, errs, non_negative());
-    let cpu_price = o.or("cpu_usd_per_core_s", 0.0000131, errs, non_negative());
-    let memory_gib = o.or("memory_gib", 0.125, errs, non_negative());
-    let memory_price = o.or("memory_usd_per_gib_s", 0.00000222, errs, non_negative());
-    let multiplier = o.or("price_multiplier", 1.0, errs, number(Range::Positive));
+    let gpu: Option<f64> = o.req("gpu_usd_per_s", errs);
+    let cpu_cores: f64 = o.or("cpu_cores", errs);
+    let cpu_price: f64 = o.or("cpu_usd_per_core_s", errs);
+    let memory_gib: f64 = o.or("memory_gib", errs);
+    let memory_price: f64 = o.or("memory_usd_per_gib_s", errs);
+    let multiplier: f64 = o.or("price_multiplier", errs);
     Some((gpu? + cpu_cores * cpu_price + memory_gib * memory_price) * multiplier)
 }
 
 fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
-    let schedule_delay = o.opt("schedule_delay", errs, phases);
-    let cold_start = o.req("cold_start", errs, phases);
-    let min_containers = o.or("min_containers", 0, errs, count32(0));
-    let max_containers = o.or("max_containers", u32::MAX, errs, count32(1));
-    let buffer_containers = o.or("buffer_containers", 0, errs, count32(0));
-    let window_s = o.or("scaledown_window_s", 60.0, errs, duration(Range::Positive));
-    let max_inputs = o.or("max_inputs", 1, errs, count32(1));
-    // An invalid value is reported; the default only lets the checks go on.
-    let target_inputs = o.opt("target_inputs", errs, count32(1)).flatten();
-    let dispatch = o.or("dispatch", "queue", errs, choice(&["queue", "per_request"]));
-    let picks = ["newest", "oldest", "mru", "lru"];
-    let pick = o.or("pick", "newest", errs, choice(&picks));
-    let queue_limit = o.opt("queue_limit", errs, count(0));
-    let timeout_s = o.or(
-        "execution_timeout_s",
-        300.0,
-        errs,
-        duration(Range::Positive),
-    );
-    // One a second per container: far beyond any platform, and a bound on the events.
-    let preemptions = o.or(
-        "preemptions_per_hour",
-        0.0,
-        errs,
-        number(Range::Between(0.0, 3600.0)),
-    );
-    let billing = o.opt("billing", errs, |v, p, e| billing(v, p, e, true, 1.0))?;
+    let schedule_delay = o.opt_with("schedule_delay", errs, phases);
+    let cold_start = o.req_with("cold_start", errs, phases);
+    let min_containers: u32 = o.or("min_containers", errs);
+    // Invalid values are reported; unlimited only lets the checks go on.
+    let max_containers = o.opt("max_containers", errs).flatten().unwrap_or(u32::MAX);
+    let buffer_containers: u32 = o.or("buffer_containers", errs);
+    let window_s: f64 = o.or("scaledown_window_s", errs);
+    let max_inputs: u32 = o.or("max_inputs", errs);
+    let target_inputs: Option<u32> = o.opt("target_inputs", errs).flatten();
+    let dispatch = match o.or::<&str>("dispatch", errs) {
+        "queue" => Dispatch::Queue,
+        "per_request" => Dispatch::PerRequest,
+        other => unreachable!("dispatch {other:?} is not a choice of the table"),
+    };
+    let pick = match o.or::<&str>("pick", errs) {
+        "newest" => Pick::Newest,
+        "oldest" => Pick::Oldest,
+        "mru" => Pick::Mru,
+        "lru" => Pick::Lru,
+        other => unreachable!("pick {other:?} is not a choice of the table"),
+    };
+    let queue_limit: Option<Option<u64>> = o.opt("queue_limit", errs);
+    let timeout_s: f64 = o.or("execution_timeout_s", errs);
+    // At most one a second per container: far beyond any platform, and a bound on the
+    // events.
+    let preemptions: f64 = o.or("preemptions_per_hour", errs);
+    let billing = o.opt_with("billing", errs, billing::serverless)?;
     let target_inputs = target_inputs.unwrap_or(max_inputs);
     let pool = (min_containers, max_containers, buffer_containers);
     check(o, errs, pool, (target_inputs, max_inputs));
@@ -77,20 +77,12 @@ fn config(o: &mut Obj, errs: &mut Errors) -> Option<ServerlessConfig> {
         scaledown_window: SimDuration::from_secs_f64(window_s),
         max_inputs,
         target_inputs,
-        dispatch: match dispatch {
-            "per_request" => Dispatch::PerRequest,
-            _ => Dispatch::Queue,
-        },
-        pick: match pick {
-            "oldest" => Pick::Oldest,
-            "mru" => Pick::Mru,
-            "lru" => Pick::Lru,
-            _ => Pick::Newest,
-        },
+        dispatch,
+        pick,
         queue_limit: queue_limit?,
         execution_timeout: SimDuration::from_secs_f64(timeout_s),
         preemptions_per_hour: preemptions,
-        billing: billing.unwrap_or(rule(BillingMode::Lifetime, 1.0, 0.0)),
+        billing: billing.unwrap_or_else(|| billing::absent(billing::serverless)),
     })
 }
 

@@ -11,6 +11,8 @@ mod performance;
 mod plots;
 mod queue_limit_warning;
 mod robustness;
+mod schema_docs;
+mod semantics;
 mod serverless;
 mod shards;
 mod slurm;

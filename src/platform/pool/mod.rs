@@ -1,17 +1,18 @@
 //! Which free container serves next: the `pick` policies in O(1) or a few word operations,
-//! however many containers are live.
+//! however many containers are live, and (per_request) which booting one.
 //!
-//! `newest`/`oldest` keep the free containers in a bitset over start order (`ranks`).
-//! `mru`/`lru` keep a stack or a FIFO of entries that are never searched for and removed:
-//! each carries the container's token at insertion and is skipped when popped if the
-//! token has moved on (lazy deletion); the structure compacts itself when stale entries
-//! outnumber live ones, so its size stays O(live containers).
+//! `newest`/`oldest` rank by start order: a bitset over start ranks (`ranks`). `mru`/`lru`
+//! rank by the last time the container freed — an input finished, or its boot ended
+//! before it served — never by when it took an input (`recency`). Booting containers are
+//! ranked by the end of their boot, whatever the pick (`booting`).
 
+mod booting;
 mod ranks;
+mod recency;
 
-use std::collections::VecDeque;
-
+pub use booting::BootingSlots;
 use ranks::RankSet;
+use recency::Recency;
 
 /// Which free container serves (SPEC §3.1 `pick`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,85 +21,10 @@ pub enum Pick {
     Newest,
     /// Earliest started.
     Oldest,
-    /// Most recently freed.
+    /// Most recently freed (an input finished, or the boot ended before it served).
     Mru,
     /// Least recently freed.
     Lru,
-}
-
-/// A recency entry: container slot and the token it had when inserted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Entry {
-    slot: u32,
-    token: u32,
-}
-
-/// The free containers in the order of last freeing, with lazy deletion.
-#[derive(Debug, Default)]
-struct Recency {
-    /// Pops from the back (`mru`) or the front (`lru`).
-    entries: VecDeque<Entry>,
-    token: Vec<u32>,
-    member: Vec<bool>,
-    members: usize,
-}
-
-impl Recency {
-    fn register(&mut self, slot: u32) {
-        let s = slot as usize;
-        if self.member.len() <= s {
-            self.member.resize(s + 1, false);
-            self.token.resize(s + 1, 0);
-        }
-    }
-
-    /// (Re-)inserts `slot` as the most recently freed.
-    #[inline]
-    fn insert(&mut self, slot: u32) {
-        let s = slot as usize;
-        self.token[s] = self.token[s].wrapping_add(1);
-        if !self.member[s] {
-            self.member[s] = true;
-            self.members += 1;
-        }
-        self.entries.push_back(Entry {
-            slot,
-            token: self.token[s],
-        });
-        if self.entries.len() > 2 * self.members + 64 {
-            let (token, member) = (&self.token, &self.member);
-            self.entries
-                .retain(|e| member[e.slot as usize] && token[e.slot as usize] == e.token);
-        }
-    }
-
-    #[inline]
-    fn remove(&mut self, slot: u32) {
-        let s = slot as usize;
-        if self.member[s] {
-            self.member[s] = false;
-            self.token[s] = self.token[s].wrapping_add(1);
-            self.members -= 1;
-        }
-    }
-
-    #[inline]
-    fn pop(&mut self, most_recent: bool) -> Option<u32> {
-        while self.members > 0 {
-            let e = if most_recent {
-                self.entries.pop_back()
-            } else {
-                self.entries.pop_front()
-            }
-            .expect("every member has an entry");
-            let s = e.slot as usize;
-            if self.member[s] && self.token[s] == e.token {
-                self.remove(e.slot);
-                return Some(e.slot);
-            }
-        }
-        None
-    }
 }
 
 #[derive(Debug)]
@@ -113,6 +39,9 @@ enum Order {
 #[derive(Debug)]
 pub struct FreeSlots {
     order: Order,
+    /// Whether the order is by last freeing: a plain flag, so that telling a start-order
+    /// set of a finished input costs a load and a branch on the completion path.
+    by_freeing: bool,
 }
 
 impl FreeSlots {
@@ -123,10 +52,13 @@ impl FreeSlots {
             Pick::Mru => Order::Freed(Recency::default(), true),
             Pick::Lru => Order::Freed(Recency::default(), false),
         };
-        FreeSlots { order }
+        let by_freeing = matches!(order, Order::Freed(..));
+        FreeSlots { order, by_freeing }
     }
 
     /// `slot` holds a new container, started after every other live one; not free yet.
+    /// For the recency policies it freed now (a warm container is ready at creation; a
+    /// booting one frees again when its boot ends).
     pub fn register(&mut self, slot: u32) {
         match &mut self.order {
             Order::Start(r, _) => r.register(slot),
@@ -142,9 +74,20 @@ impl FreeSlots {
         }
     }
 
-    /// `slot` has a free slot (again): a member from now, and for the recency policies
-    /// the most recently freed one.
-    #[inline]
+    /// One of `slot`'s inputs finished, or its boot ended: for the recency policies it is
+    /// now the most recently freed, whether it is in the set or joins it later.
+    #[inline(always)]
+    pub fn freed(&mut self, slot: u32) {
+        if self.by_freeing
+            && let Order::Freed(r, _) = &mut self.order
+        {
+            r.freed(slot);
+        }
+    }
+
+    /// `slot` has a free slot (again): a member from now, ranked by its start or by its
+    /// last freeing; taking an input and still having room does not move it.
+    #[inline(always)]
     pub fn offer(&mut self, slot: u32) {
         match &mut self.order {
             Order::Start(r, _) => r.insert(slot),
@@ -153,7 +96,7 @@ impl FreeSlots {
     }
 
     /// `slot` has no free slot any more.
-    #[inline]
+    #[inline(always)]
     pub fn withdraw(&mut self, slot: u32) {
         match &mut self.order {
             Order::Start(r, _) => r.remove(slot),
@@ -186,7 +129,7 @@ impl FreeSlots {
     pub fn entries(&self) -> usize {
         match &self.order {
             Order::Start(r, _) => r.len(),
-            Order::Freed(r, _) => r.entries.len(),
+            Order::Freed(r, _) => r.entries(),
         }
     }
 }
@@ -199,14 +142,19 @@ mod tests {
         std::iter::from_fn(|| f.pop()).collect()
     }
 
-    /// Slots started in the order 0, 1, 2 (start orders 0, 10, 20 of old) and freed in
-    /// the order 2, 0, 1.
+    const PICKS: [Pick; 4] = [Pick::Newest, Pick::Oldest, Pick::Mru, Pick::Lru];
+
+    /// Slots started in the order 0, 1, 2, freed (an input finished) in the order 2, 0,
+    /// 1, and offered in slot order.
     fn filled(pick: Pick) -> FreeSlots {
         let mut f = FreeSlots::new(pick);
         for slot in 0..3 {
             f.register(slot);
         }
         for slot in [2, 0, 1] {
+            f.freed(slot);
+        }
+        for slot in 0..3 {
             f.offer(slot);
         }
         f
@@ -221,8 +169,21 @@ mod tests {
     }
 
     #[test]
+    fn containers_that_never_freed_rank_by_when_they_were_registered() {
+        // The warm pool: ready at creation, never served.
+        let mut f = FreeSlots::new(Pick::Lru);
+        for slot in [5, 3, 4] {
+            f.register(slot);
+        }
+        for slot in [4, 5, 3] {
+            f.offer(slot);
+        }
+        assert_eq!(drain(f), vec![5, 3, 4]);
+    }
+
+    #[test]
     fn withdrawn_and_stopped_containers_are_never_picked() {
-        for pick in [Pick::Newest, Pick::Oldest, Pick::Mru, Pick::Lru] {
+        for pick in PICKS {
             let mut f = filled(pick);
             f.withdraw(0);
             f.release(2);
@@ -231,13 +192,60 @@ mod tests {
     }
 
     #[test]
-    fn a_reoffered_container_moves_up_only_under_recency_policies() {
-        for (pick, first) in [(Pick::Mru, 2), (Pick::Lru, 0), (Pick::Newest, 2)] {
+    fn taking_an_input_with_room_left_keeps_a_containers_rank_under_every_policy() {
+        // What an assignment does: pop the preferred container, then offer it again
+        // because it still has a free slot. It stays the preferred one.
+        for (pick, first) in [
+            (Pick::Newest, 2),
+            (Pick::Oldest, 0),
+            (Pick::Mru, 1),
+            (Pick::Lru, 2),
+        ] {
             let mut f = filled(pick);
-            f.offer(2);
+            for _ in 0..3 {
+                assert_eq!(f.pop(), Some(first), "{pick:?}");
+                f.offer(first);
+            }
+            assert_eq!(f.len(), 3, "{pick:?}");
+        }
+    }
+
+    #[test]
+    fn a_finished_input_moves_its_container_up_only_under_recency_policies() {
+        for (pick, first) in [
+            (Pick::Mru, 2),
+            (Pick::Lru, 0),
+            (Pick::Newest, 2),
+            (Pick::Oldest, 0),
+        ] {
+            let mut f = filled(pick);
+            f.freed(2);
             assert_eq!(f.pop(), Some(first), "{pick:?}");
             assert_eq!(f.len(), 2, "{pick:?}");
         }
+    }
+
+    #[test]
+    fn a_container_that_frees_while_full_comes_back_at_its_new_rank() {
+        let mut f = filled(Pick::Lru);
+        f.withdraw(2);
+        f.freed(2);
+        f.offer(2);
+        assert_eq!(drain(f), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_container_offered_between_others_takes_its_place_by_last_freeing() {
+        // Entries 0 and 2 are in; 1 freed between them and joins in the middle.
+        let mut f = FreeSlots::new(Pick::Lru);
+        for slot in 0..3 {
+            f.register(slot);
+            f.freed(slot);
+        }
+        f.offer(2);
+        f.offer(0);
+        f.offer(1);
+        assert_eq!(drain(f), vec![0, 1, 2]);
     }
 
     #[test]
@@ -253,7 +261,7 @@ mod tests {
             }
         }
         for _ in 0..100 {
-            f.offer(7);
+            f.freed(7);
         }
         assert!(f.entries() <= 2 + 64, "{}", f.entries());
         assert_eq!(drain(f), vec![7]);

@@ -47,7 +47,7 @@ impl RankSet {
         self.held -= 1;
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn insert(&mut self, slot: u32) {
         let r = self.rank_of[slot as usize] as usize;
         let word = &mut self.levels[0][r / 64];
@@ -62,7 +62,7 @@ impl RankSet {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn remove(&mut self, slot: u32) {
         let r = self.rank_of[slot as usize] as usize;
         let word = &mut self.levels[0][r / 64];

@@ -61,9 +61,9 @@ impl Serverless {
             ServerlessEvent::ColdStartDone { slot, life }.into(),
         );
         self.arm_preemption(ctx, slot);
-        if self.cfg.dispatch == Dispatch::PerRequest {
-            self.fleet.offer(slot);
-        }
+        // Not offered yet: every caller assigns to it or feeds it first, and offers it
+        // with what room is left (a per_request container of one input never enters the
+        // booting set at all).
         slot
     }
 

@@ -210,29 +210,86 @@ fn per_request_takes_a_free_ready_slot_before_a_booting_one_under_every_pick() {
 }
 
 #[test]
-fn per_request_takes_a_booting_slot_by_the_pick_rule_when_no_ready_one_is_free() {
+fn per_request_takes_the_booting_slot_that_ends_its_boot_first_under_every_pick() {
     // Two inputs a container, provisioned for one: A (t = 0) starts C1 (boots until 10 s),
     // B (t = 1) joins it and the autoscaler starts C2 (until 11 s), C (t = 2) joins C2 and
     // the autoscaler starts C3 (until 12 s). D (t = 3) finds no ready container and a free
-    // slot on C2 (offered at 2 s, before C3 was created) and C3.
+    // slot on C2 and two on C3: it joins C2, ready first, and waits 8 s whatever the
+    // pick (ranked by pick, `newest` and `mru` would put it on C3: 9 s).
     let arrivals = [request(0, 1), request(1, 1), request(2, 1), request(3, 1)];
-    // D joins C3 under `newest` and `mru` (waits 9 s), C2 under `oldest` and `lru` (8 s).
-    let picks = [
-        (Pick::Newest, 9.0),
-        (Pick::Mru, 9.0),
-        (Pick::Oldest, 8.0),
-        (Pick::Lru, 8.0),
-    ];
-    for (pick, wait_d) in picks {
+    for pick in [Pick::Newest, Pick::Mru, Pick::Oldest, Pick::Lru] {
         let out = per_request_run((2, 1, pick), arrivals, 100);
         let r = &out.recorder;
         assert_eq!(r.counts.completed, 4, "{pick:?}");
         assert_eq!(
             r.wait.mean_s(),
-            Some((10.0 + 9.0 + 9.0 + wait_d) / 4.0),
+            Some((10.0 + 9.0 + 9.0 + 8.0) / 4.0),
             "{pick:?}"
         );
         assert_eq!(out.containers.started, 4, "{pick:?}");
+        // C1 0 → 71 s, C2 1 → 72 s (C and D 11 → 12 s), C3 and C4 boot 10 s and idle 60 s.
+        assert_eq!(
+            out.billed.total,
+            (71 + 71 + 70 + 70) * S as u128,
+            "{pick:?}"
+        );
+    }
+}
+
+#[test]
+fn per_request_breaks_a_tie_of_boot_ends_for_the_container_started_first() {
+    // As above, all four at t = 0: C2 and C3 start together and end their boots together
+    // at 10 s; D joins C2, started first, so that C2 runs C and D side by side and C3 runs
+    // nothing (busy time 1 s on C1, 1 s on C2).
+    let arrivals = [request(0, 1), request(0, 1), request(0, 1), request(0, 1)];
+    for pick in [Pick::Newest, Pick::Mru, Pick::Oldest, Pick::Lru] {
+        let out = per_request_run((2, 1, pick), arrivals, 100);
+        assert_eq!(out.recorder.wait.mean_s(), Some(10.0), "{pick:?}");
+        assert_eq!(out.billed.busy_gpu, 2 * S as u128, "{pick:?}");
+        // C1 and C2 0 → 71 s, C3 and C4 0 → 70 s.
+        assert_eq!(
+            out.billed.total,
+            (71 + 71 + 70 + 70) * S as u128,
+            "{pick:?}"
+        );
+    }
+}
+
+/// `queue`, `pick`, `max_inputs` 2, a warm pool of two and `arrivals` until `end_s`.
+fn warm_pair_run(pick: Pick, arrivals: Vec<(SimTime, Request)>, end_s: u64) -> PlatformOutcome {
+    let mut cfg = config(Dispatch::Queue);
+    (
+        cfg.max_inputs,
+        cfg.target_inputs,
+        cfg.pick,
+        cfg.min_containers,
+    ) = (2, 2, pick, 2);
+    let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, None));
+    sim.init(|m, ctx| m.start(ctx));
+    sim.run_until(SimTime(end_s * S), arrivals);
+    sim.into_model().finish(SimTime(end_s * S))
+}
+
+#[test]
+fn an_assignment_that_leaves_room_does_not_make_a_container_recently_freed() {
+    // Two warm containers of two inputs, W0 and W1, both ready at t = 0 (W0 created first,
+    // so freed first). 10 s requests at 0 and 1 s, then at 100 and 101 s. `lru` puts both
+    // of the first pair on W0 (it stays the least recently freed after taking one), and
+    // W0 frees at 10 and 11 s, so both of the second pair go to W1, which has not served.
+    // Each pair runs side by side on one container: busy 11 s, twice. (Had the first
+    // assignment counted as freeing, `lru` would alternate W0, W1: busy 40 s.) `mru`
+    // starts on W1, the most recently freed, and stays there.
+    let arrivals = vec![
+        request(0, 10),
+        request(1, 10),
+        request(100, 10),
+        request(101, 10),
+    ];
+    for pick in [Pick::Lru, Pick::Mru, Pick::Newest, Pick::Oldest] {
+        let out = warm_pair_run(pick, arrivals.clone(), 1000);
+        assert_eq!(out.billed.busy_gpu, 22 * S as u128, "{pick:?}");
+        assert_eq!(out.recorder.wait.mean_s(), Some(0.0), "{pick:?}");
+        assert_eq!(out.containers.started, 0, "the warm pool is not counted");
     }
 }
 

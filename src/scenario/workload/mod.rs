@@ -9,32 +9,23 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::reader::{
-    Errors, MAX_RATE_PER_S, Obj, Range, array, duration, index, join, number, tag,
-};
+use super::keys::{ARRIVAL, MMPP_STATE, WORKLOAD};
+use super::reader::{Errors, Obj, array, index, join};
 use crate::time::SimDuration;
 use crate::workload::arrivals::{Bursts, MmppState};
 use crate::workload::{ArrivalProcess, Service, Workload};
-pub(super) use dist::{Keys as DistKeys, SECONDS, TOKENS};
 pub use dist::{dist, phases};
-
-/// The shortest interval between arrivals, bursts or MMPP state changes a scenario may
-/// ask for: one nanosecond, the clock's resolution (shorter ones round to zero, and a
-/// process that never advances the clock would never end).
-const MIN_GAP_S: f64 = 1e-9;
-
-const PROCESSES: [&str; 6] = ["poisson", "periodic", "gamma", "mmpp", "bursts", "trace"];
 
 /// `base` is the folder relative trace paths are resolved against.
 pub fn workload(v: &Value, path: &str, errs: &mut Errors, base: &Path) -> Option<Workload> {
-    let mut o = Obj::new(v, path, errs)?;
-    let arrivals = o.req("arrivals", errs, |v, p, e| match v {
+    let mut o = Obj::new(v, path, &WORKLOAD, errs)?;
+    let arrivals = o.req_with("arrivals", errs, |v, p, e| match v {
         Value::Array(_) => array(v, p, e, |v, p, e| arrival(v, p, e, base)),
         _ => arrival(v, p, e, base).map(|a| vec![a]),
     });
-    let rate_profile = o.opt("rate_profile", errs, profile::rate_profile);
-    let service = o.opt("service", errs, dist::service);
-    let timeout = o.opt("timeout_s", errs, duration(Range::Positive));
+    let rate_profile = o.opt_with("rate_profile", errs, profile::rate_profile);
+    let service = o.opt_with("service", errs, dist::service);
+    let timeout: Option<Option<f64>> = o.opt("timeout_s", errs);
     o.finish(errs);
     let w = Workload {
         arrivals: arrivals?,
@@ -95,23 +86,22 @@ fn describe(s: &Service) -> &'static str {
 }
 
 fn arrival(v: &Value, path: &str, errs: &mut Errors, base: &Path) -> Option<ArrivalProcess> {
-    let mut o = Obj::new(v, path, errs)?;
-    let process = tag(&mut o, "process", &PROCESSES, errs)?;
-    let parsed = match process {
+    let mut o = Obj::tagged(v, path, &ARRIVAL, errs)?;
+    let parsed = match o.variant(errs)? {
         "poisson" => o
-            .req("rate_per_s", errs, number(Range::Rate))
+            .req("rate_per_s", errs)
             .map(|rate_per_s| ArrivalProcess::Poisson { rate_per_s }),
         "periodic" => {
-            let interval_s = o.req("interval_s", errs, duration(Range::AtLeast(MIN_GAP_S)));
-            let jitter_s = o.or("jitter_s", 0.0, errs, duration(Range::NonNegative));
+            let interval_s: Option<f64> = o.req("interval_s", errs);
+            let jitter_s: f64 = o.or("jitter_s", errs);
             interval_s.map(|interval_s| ArrivalProcess::Periodic {
                 interval_s,
                 jitter_s,
             })
         }
-        "gamma" => {
-            let rate_per_s = o.req("rate_per_s", errs, number(Range::Rate));
-            let cv = o.req("cv", errs, number(Range::Between(0.0, 100.0)));
+        "gamma-arrivals" => {
+            let rate_per_s: Option<f64> = o.req("rate_per_s", errs);
+            let cv: Option<f64> = o.req("cv", errs);
             Some(ArrivalProcess::Gamma {
                 rate_per_s: rate_per_s?,
                 cv: cv?,
@@ -119,7 +109,8 @@ fn arrival(v: &Value, path: &str, errs: &mut Errors, base: &Path) -> Option<Arri
         }
         "mmpp" => mmpp(&mut o, errs),
         "bursts" => bursts(&mut o, errs),
-        _ => trace::trace(&mut o, errs, base).map(|t| ArrivalProcess::Trace(Box::new(t))),
+        "trace" => trace::trace(&mut o, errs, base).map(|t| ArrivalProcess::Trace(Box::new(t))),
+        other => unreachable!("arrival process {other:?} has no reader"),
     };
     o.finish(errs);
     parsed
@@ -127,7 +118,7 @@ fn arrival(v: &Value, path: &str, errs: &mut Errors, base: &Path) -> Option<Arri
 
 fn mmpp(o: &mut Obj, errs: &mut Errors) -> Option<ArrivalProcess> {
     let states_path = o.at("states");
-    let states = o.req("states", errs, |v, p, e| array(v, p, e, mmpp_state))?;
+    let states = o.req_with("states", errs, |v, p, e| array(v, p, e, mmpp_state))?;
     if states.iter().all(|s| s.rate_per_s == 0.0) {
         errs.push(
             &states_path,
@@ -139,13 +130,9 @@ fn mmpp(o: &mut Obj, errs: &mut Errors) -> Option<ArrivalProcess> {
 }
 
 fn mmpp_state(v: &Value, path: &str, errs: &mut Errors) -> Option<MmppState> {
-    let mut o = Obj::new(v, path, errs)?;
-    let rate_per_s = o.req(
-        "rate_per_s",
-        errs,
-        number(Range::Between(0.0, MAX_RATE_PER_S)),
-    );
-    let mean_holding_s = o.req("mean_holding_s", errs, duration(Range::AtLeast(MIN_GAP_S)));
+    let mut o = Obj::new(v, path, &MMPP_STATE, errs)?;
+    let rate_per_s: Option<f64> = o.req("rate_per_s", errs);
+    let mean_holding_s: Option<f64> = o.req("mean_holding_s", errs);
     o.finish(errs);
     Some(MmppState {
         rate_per_s: rate_per_s?,
@@ -154,10 +141,10 @@ fn mmpp_state(v: &Value, path: &str, errs: &mut Errors) -> Option<MmppState> {
 }
 
 fn bursts(o: &mut Obj, errs: &mut Errors) -> Option<ArrivalProcess> {
-    let every = o.req("every_s", errs, duration(Range::AtLeast(MIN_GAP_S)));
-    let offset = o.or("offset_s", 0.0, errs, duration(Range::NonNegative));
-    let count = o.req("count", errs, super::reader::count(1));
-    let spacing = o.or("spacing_s", 0.0, errs, duration(Range::NonNegative));
+    let every: Option<f64> = o.req("every_s", errs);
+    let offset: f64 = o.or("offset_s", errs);
+    let count: Option<u64> = o.req("count", errs);
+    let spacing: f64 = o.or("spacing_s", errs);
     let (every, count) = (every?, count?);
     if (count - 1) as f64 * spacing > every {
         errs.push(

@@ -3,21 +3,20 @@
 
 use serde_json::Value;
 
-use super::super::reader::{Errors, Obj, Range, array, duration, index, number, tag};
+use super::super::keys::{DAILY_PROFILE, DAY_MULTIPLIER, POINT, RATE_PROFILE, Union, WINDOW};
+use super::super::reader::{Errors, Obj, array, index, scalar};
 use crate::workload::profile::{PiecewiseLinear, Sinusoid, Weekly};
 use crate::workload::{RateProfile, Window};
 
 const DAY_S: f64 = 86_400.0;
-const KINDS: [&str; 4] = ["daily_windows", "sinusoid", "piecewise", "weekly"];
-const DAILY_KINDS: [&str; 3] = ["daily_windows", "sinusoid", "piecewise"];
 
 pub fn rate_profile(v: &Value, path: &str, errs: &mut Errors) -> Option<RateProfile> {
-    profile(v, path, errs, &KINDS)
+    profile(v, path, errs, &RATE_PROFILE)
 }
 
 /// `weekly.daily`: a profile whose period is one day.
 fn daily(v: &Value, path: &str, errs: &mut Errors) -> Option<RateProfile> {
-    let p = profile(v, path, errs, &DAILY_KINDS)?;
+    let p = profile(v, path, errs, &DAILY_PROFILE)?;
     if p.period_s() != DAY_S {
         errs.push(
             &super::super::reader::join(path, "period_s"),
@@ -31,25 +30,25 @@ fn daily(v: &Value, path: &str, errs: &mut Errors) -> Option<RateProfile> {
     Some(p)
 }
 
-fn profile(v: &Value, path: &str, errs: &mut Errors, kinds: &[&str]) -> Option<RateProfile> {
-    let mut o = Obj::new(v, path, errs)?;
-    let kind = tag(&mut o, "kind", kinds, errs)?;
-    let parsed = match kind {
-        "daily_windows" => daily_windows(&mut o, errs),
+fn profile(v: &Value, path: &str, errs: &mut Errors, kinds: &'static Union) -> Option<RateProfile> {
+    let mut o = Obj::tagged(v, path, kinds, errs)?;
+    let parsed = match o.variant(errs)? {
+        "daily-windows" => daily_windows(&mut o, errs),
         "sinusoid" => sinusoid(&mut o, errs),
         "piecewise" => piecewise(&mut o, errs),
-        _ => weekly(&mut o, errs),
+        "weekly" => weekly(&mut o, errs),
+        other => unreachable!("rate profile {other:?} has no reader"),
     };
     o.finish(errs);
     parsed
 }
 
 fn daily_windows(o: &mut Obj, errs: &mut Errors) -> Option<RateProfile> {
-    let windows = o.req("windows", errs, |v, p, e| match v {
+    let windows = o.req_with("windows", errs, |v, p, e| match v {
         Value::Array(items) if items.is_empty() => Some(vec![]),
         _ => array(v, p, e, window),
     });
-    let outside = o.or("outside", 0.0, errs, number(Range::NonNegative));
+    let outside: f64 = o.or("outside", errs);
     let mut windows = windows?;
     windows.sort_by(|a, b| a.start_h.total_cmp(&b.start_h));
     let mut ok = true;
@@ -69,10 +68,10 @@ fn daily_windows(o: &mut Obj, errs: &mut Errors) -> Option<RateProfile> {
 }
 
 fn window(v: &Value, path: &str, errs: &mut Errors) -> Option<Window> {
-    let mut o = Obj::new(v, path, errs)?;
-    let start_h = o.req("start_h", errs, number(Range::Between(0.0, 24.0)));
-    let end_h = o.req("end_h", errs, number(Range::Between(0.0, 24.0)));
-    let multiplier = o.or("multiplier", 1.0, errs, number(Range::NonNegative));
+    let mut o = Obj::new(v, path, &WINDOW, errs)?;
+    let start_h: Option<f64> = o.req("start_h", errs);
+    let end_h: Option<f64> = o.req("end_h", errs);
+    let multiplier: f64 = o.or("multiplier", errs);
     o.finish(errs);
     let (start_h, end_h) = (start_h?, end_h?);
     if start_h >= end_h {
@@ -90,14 +89,13 @@ fn window(v: &Value, path: &str, errs: &mut Errors) -> Option<Window> {
 }
 
 fn period(o: &mut Obj, errs: &mut Errors) -> Option<f64> {
-    o.opt("period_s", errs, duration(Range::Positive))
-        .map(|p| p.unwrap_or(DAY_S))
+    o.get("period_s", errs)
 }
 
 fn sinusoid(o: &mut Obj, errs: &mut Errors) -> Option<RateProfile> {
     let period_s = period(o, errs);
-    let amplitude = o.req("amplitude", errs, number(Range::Unit));
-    let peak_h = o.req("peak_h", errs, number(Range::NonNegative));
+    let amplitude: Option<f64> = o.req("amplitude", errs);
+    let peak_h: Option<f64> = o.req("peak_h", errs);
     let (period_s, peak_h) = (period_s?, peak_h?);
     if peak_h * 3600.0 >= period_s {
         errs.push(
@@ -118,7 +116,7 @@ fn piecewise(o: &mut Obj, errs: &mut Errors) -> Option<RateProfile> {
     let period_s = period(o, errs)?;
     let period_h = period_s / 3600.0;
     let points_path = o.at("points");
-    let points = o.req("points", errs, |v, p, e| array(v, p, e, point))?;
+    let points = o.req_with("points", errs, |v, p, e| array(v, p, e, point))?;
     let mut ok = true;
     for (i, (h, _)) in points.iter().enumerate() {
         let at = index(&points_path, i);
@@ -144,8 +142,8 @@ fn piecewise(o: &mut Obj, errs: &mut Errors) -> Option<RateProfile> {
 fn point(v: &Value, path: &str, errs: &mut Errors) -> Option<(f64, f64)> {
     match v.as_array().map(Vec::as_slice) {
         Some([h, m]) => {
-            let h = number(Range::NonNegative)(h, &index(path, 0), errs);
-            let m = number(Range::NonNegative)(m, &index(path, 1), errs);
+            let h: Option<f64> = scalar(h, &POINT[0], &index(path, 0), errs);
+            let m: Option<f64> = scalar(m, &POINT[1], &index(path, 1), errs);
             Some((h?, m?))
         }
         _ => {
@@ -156,8 +154,8 @@ fn point(v: &Value, path: &str, errs: &mut Errors) -> Option<(f64, f64)> {
 }
 
 fn weekly(o: &mut Obj, errs: &mut Errors) -> Option<RateProfile> {
-    let days = o.req("day_multipliers", errs, |v, p, e| {
-        let list = array(v, p, e, number(Range::NonNegative))?;
+    let days = o.req_with("day_multipliers", errs, |v, p, e| {
+        let list = array(v, p, e, |v, p, e| scalar(v, &DAY_MULTIPLIER, p, e))?;
         match <[f64; 7]>::try_from(list.as_slice()) {
             Ok(days) => Some(days),
             Err(_) => {
@@ -169,6 +167,6 @@ fn weekly(o: &mut Obj, errs: &mut Errors) -> Option<RateProfile> {
             }
         }
     });
-    let inner = o.opt("daily", errs, daily);
+    let inner = o.opt_with("daily", errs, daily);
     Some(RateProfile::Weekly(Box::new(Weekly::new(days?, inner?))))
 }

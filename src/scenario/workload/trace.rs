@@ -5,30 +5,27 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::super::reader::{
-    Errors, Obj, Range, any_string, choice, count, duration, number, string,
-};
+use super::super::keys::{FILTER, REPEAT};
+use super::super::reader::{Errors, Obj, scalar};
 use crate::time::SimDuration;
 use crate::workload::trace::{
     FunctionFilter, RecordFormat, Repeat, TraceFormat, TraceSpec, WithinMinute,
 };
 
-const FORMATS: [&str; 3] = ["csv", "azure_llm", "azure_functions_2019"];
-
 /// The keys of `{"process": "trace", …}` (the tag already read).
 pub fn trace(o: &mut Obj, errs: &mut Errors, base: &Path) -> Option<TraceSpec> {
-    let path = o.req("path", errs, string);
-    let format = o.req("format", errs, choice(&FORMATS));
-    let time_scale = o.or("time_scale", 1.0, errs, number(Range::Positive));
-    let repeat = o.or("repeat", Repeat::Times(1), errs, repeat);
-    let start = o.or("start_s", 0.0, errs, duration(Range::NonNegative));
-    let within = o.opt(
-        "within_minute",
-        errs,
-        choice(&["uniform", "poisson", "equidistant"]),
-    );
-    let filter = o.opt("filter", errs, filter);
-    let format = trace_format(o, errs, format?, within?, filter?);
+    let path: Option<String> = o.req("path", errs);
+    let format: Option<&str> = o.req("format", errs);
+    let time_scale: f64 = o.or("time_scale", errs);
+    // Invalid values are reported; playing once only lets the checks go on.
+    let repeat = o.opt_with("repeat", errs, repeat).flatten();
+    let repeat = repeat.unwrap_or(Repeat::Times(1));
+    let start: f64 = o.or("start_s", errs);
+    let within = o.get::<&str>("within_minute", errs);
+    let within_given = o.has("within_minute");
+    let filter = o.opt_with("filter", errs, filter);
+    let within = (within?, within_given);
+    let format = trace_format(o, errs, format?, within, filter?);
     let resolved = base.join(path?);
     let summary = TraceSpec::summarize(&resolved, &format)
         .map_err(|e| errs.push(&o.at("path"), e.to_string()))
@@ -50,19 +47,21 @@ pub fn trace(o: &mut Obj, errs: &mut Errors, base: &Path) -> Option<TraceSpec> {
     Some(spec)
 }
 
-/// The format with its options; the per-minute options belong to `azure_functions_2019`.
+/// The format with its options (`within_minute`: its value, and whether it was given);
+/// the per-minute options belong to `azure_functions_2019`.
 fn trace_format(
     o: &Obj,
     errs: &mut Errors,
     name: &str,
-    within: Option<&str>,
+    (within, within_given): (&str, bool),
     filter: Option<FunctionFilter>,
 ) -> TraceFormat {
     if name == "azure_functions_2019" {
         let within_minute = match within {
-            Some("poisson") => WithinMinute::Poisson,
-            Some("equidistant") => WithinMinute::Equidistant,
-            _ => WithinMinute::Uniform,
+            "uniform" => WithinMinute::Uniform,
+            "poisson" => WithinMinute::Poisson,
+            "equidistant" => WithinMinute::Equidistant,
+            other => unreachable!("within_minute {other:?} is not a choice of the table"),
         };
         let filter = filter.unwrap_or_default();
         return TraceFormat::AzureFunctions2019 {
@@ -71,7 +70,7 @@ fn trace_format(
         };
     }
     for (key, given) in [
-        ("within_minute", within.is_some()),
+        ("within_minute", within_given),
         ("filter", filter.is_some()),
     ] {
         if given {
@@ -81,10 +80,10 @@ fn trace_format(
             );
         }
     }
-    TraceFormat::Records(if name == "csv" {
-        RecordFormat::Csv
-    } else {
-        RecordFormat::AzureLlm
+    TraceFormat::Records(match name {
+        "csv" => RecordFormat::Csv,
+        "azure_llm" => RecordFormat::AzureLlm,
+        other => unreachable!("trace format {other:?} is not a choice of the table"),
     })
 }
 
@@ -93,7 +92,7 @@ fn repeat(v: &Value, path: &str, errs: &mut Errors) -> Option<Repeat> {
     match v {
         Value::Bool(false) => Some(Repeat::Times(1)),
         Value::Bool(true) => Some(Repeat::Forever),
-        Value::Number(_) => count(1)(v, path, errs).map(Repeat::Times),
+        Value::Number(_) => scalar(v, &REPEAT[1], path, errs).map(Repeat::Times),
         _ => {
             errs.expected(path, "true, false or a whole number of plays ≥ 1", v);
             None
@@ -102,11 +101,11 @@ fn repeat(v: &Value, path: &str, errs: &mut Errors) -> Option<Repeat> {
 }
 
 fn filter(v: &Value, path: &str, errs: &mut Errors) -> Option<FunctionFilter> {
-    let mut o = Obj::new(v, path, errs)?;
-    let owner = o.opt("owner", errs, any_string);
-    let app = o.opt("app", errs, any_string);
-    let function = o.opt("function", errs, any_string);
-    let trigger = o.opt("trigger", errs, any_string);
+    let mut o = Obj::new(v, path, &FILTER, errs)?;
+    let owner = o.opt("owner", errs);
+    let app = o.opt("app", errs);
+    let function = o.opt("function", errs);
+    let trigger = o.opt("trigger", errs);
     o.finish(errs);
     Some(FunctionFilter {
         owner: owner?,

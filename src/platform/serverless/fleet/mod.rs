@@ -8,7 +8,7 @@ use super::idle::IdleList;
 use super::places::{Places, Running};
 use crate::engine::Ticket;
 use crate::metrics::TimeAverage;
-use crate::platform::pool::{FreeSlots, Pick};
+use crate::platform::pool::{BootingSlots, FreeSlots, Pick};
 use crate::time::{SimDuration, SimTime};
 use crate::workload::Request;
 
@@ -72,8 +72,9 @@ pub(super) struct Fleet {
     /// Ready containers with a free slot.
     free: FreeSlots,
     /// per_request: booting containers with a free slot, which a request takes only when
-    /// no ready container has one (`None` under `queue`, where booting ones take no work).
-    booting: Option<FreeSlots>,
+    /// no ready container has one, the first to end its boot first (`None` under `queue`,
+    /// where booting ones take no work).
+    booting: Option<BootingSlots>,
     /// Ready containers with no input, by the end of their scaledown window.
     pub idle: IdleList,
     max_inputs: u32,
@@ -93,7 +94,7 @@ impl Fleet {
             containers: Vec::new(),
             vacant: Vec::new(),
             free: FreeSlots::new(pick),
-            booting: booting_takes_work.then(|| FreeSlots::new(pick)),
+            booting: booting_takes_work.then(BootingSlots::default),
             idle: IdleList::default(),
             max_inputs,
             created: 0,
@@ -184,14 +185,14 @@ impl Fleet {
         if state == State::Starting {
             self.starting.add(now, 1);
             if let Some(booting) = &mut self.booting {
-                booting.register(slot);
+                booting.register(slot, boot_end, start_seq);
             }
         }
         slot
     }
 
-    /// Puts `slot` in its free set (ready or booting) if it has room (again, for recency
-    /// policies).
+    /// Puts `slot` in its free set (ready or booting) if it has room, else takes it out.
+    /// Its rank does not change: an assignment does not free (docs/semantics.md#dispatch-and-pick).
     #[inline(always)]
     pub fn offer(&mut self, slot: u32) {
         if self.get(slot).state == State::Starting {
@@ -225,7 +226,8 @@ impl Fleet {
         self.free.pop()
     }
 
-    /// per_request: as `pick`, else the booting container the pick policy prefers.
+    /// per_request: as `pick`, else the booting container whose boot ends first (ties:
+    /// the one started first), whatever the pick policy (docs/semantics.md#dispatch-and-pick).
     #[inline]
     pub fn pick_ready_first(&mut self) -> Option<u32> {
         self.free.pop().or_else(|| self.booting.as_mut()?.pop())
@@ -253,6 +255,8 @@ impl Fleet {
         if c.executing == 0 {
             c.busy += now - c.busy_since;
         }
+        // The one moment a ready container frees: mru/lru rank it from now.
+        self.free.freed(slot);
         run
     }
 
@@ -262,11 +266,13 @@ impl Fleet {
         c.running.drain(&mut c.first_used)
     }
 
-    /// `slot` finished booting and is idle until it is given work.
+    /// `slot` finished booting and is idle until it is given work; for mru/lru it freed
+    /// now (it has never served).
     pub fn booted(&mut self, slot: u32, now: SimTime) {
         if let Some(booting) = &mut self.booting {
-            booting.release(slot);
+            booting.withdraw(slot);
         }
+        self.free.freed(slot);
         self.containers[slot as usize].state = State::Ready;
         self.starting.add(now, -1);
     }
@@ -278,7 +284,7 @@ impl Fleet {
         if let Some(booting) = &mut self.booting
             && self.containers[slot as usize].state == State::Starting
         {
-            booting.release(slot);
+            booting.withdraw(slot);
         }
         self.idle.remove(slot);
         let c = &mut self.containers[slot as usize];
@@ -319,117 +325,4 @@ impl Fleet {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const T0: SimTime = SimTime::ZERO;
-
-    #[test]
-    fn a_reused_slot_is_a_new_tenant() {
-        let mut f = Fleet::new(Pick::Newest, 1, false);
-        let a = f.create(T0, T0, T0, State::Ready);
-        let life = f.get(a).life;
-        f.stop(a, SimTime(5));
-        assert!(!f.is_current(a, life));
-        let b = f.create(SimTime(6), SimTime(6), SimTime(9), State::Starting);
-        assert_eq!(a, b, "the vacant slot is reused");
-        assert!(!f.is_current(b, life), "events of the old tenant are stale");
-        assert!(f.is_current(b, f.get(b).life));
-        assert_eq!(f.live_count(), 1);
-    }
-
-    #[test]
-    fn full_containers_leave_the_free_set_and_come_back_when_a_slot_frees() {
-        let mut f = Fleet::new(Pick::Newest, 2, false);
-        let a = f.create(T0, T0, T0, State::Ready);
-        let b = f.create(T0, T0, T0, State::Ready);
-        f.offer(a);
-        f.offer(b);
-        assert_eq!(f.pick(), Some(b), "newest first");
-        f.get_mut(b).assigned = 2;
-        f.offer(b);
-        assert_eq!(f.pick(), Some(a));
-        assert_eq!(f.pick(), None, "b is full");
-        f.get_mut(b).assigned = 1;
-        f.offer(b);
-        assert_eq!(f.pick(), Some(b));
-    }
-
-    #[test]
-    fn a_booting_container_is_picked_only_when_no_ready_one_has_room() {
-        let mut f = Fleet::new(Pick::Newest, 1, true);
-        let old = f.create(T0, T0, T0, State::Ready);
-        let booting = f.create(T0, T0, SimTime(10), State::Starting);
-        f.offer(booting);
-        f.offer(old);
-        assert_eq!(
-            f.pick(),
-            Some(old),
-            "`pick` never takes a booting container"
-        );
-        assert_eq!(f.pick(), None);
-        f.offer(old);
-        assert_eq!(f.pick_ready_first(), Some(old), "ready first, though older");
-        assert_eq!(f.pick_ready_first(), Some(booting));
-        f.offer(booting);
-        f.booted(booting, SimTime(10));
-        assert_eq!(f.pick(), None, "it leaves the booting set when it boots");
-        f.offer(booting);
-        assert_eq!(f.pick(), Some(booting));
-        let stopped = f.create(T0, T0, SimTime(10), State::Starting);
-        f.offer(stopped);
-        f.stop(stopped, SimTime(5));
-        assert_eq!(
-            f.pick_ready_first(),
-            None,
-            "a stopped container is never picked"
-        );
-    }
-
-    #[test]
-    fn the_free_set_stays_small_under_repeated_reoffers() {
-        let mut f = Fleet::new(Pick::Mru, 4, false);
-        let a = f.create(T0, T0, T0, State::Ready);
-        for _ in 0..10_000 {
-            f.offer(a);
-        }
-        assert!(
-            f.free.entries() <= 2 + 64,
-            "compacted: {}",
-            f.free.entries()
-        );
-        assert_eq!(f.pick(), Some(a));
-        assert_eq!(f.pick(), None);
-    }
-
-    #[test]
-    fn busy_and_idle_levels_follow_execution() {
-        let mut f = Fleet::new(Pick::Newest, 2, false);
-        let a = f.create(T0, T0, T0, State::Ready);
-        f.get_mut(a).assigned = 2;
-        let req = Request {
-            arrival: T0,
-            service: SimDuration(1),
-        };
-        let first = f.exec_started(a, req, SimTime(10));
-        let second = f.exec_started(a, req, SimTime(12));
-        assert_ne!(first, second);
-        assert_eq!(f.exec_ended(a, first, SimTime(15)).start, SimTime(10));
-        assert_eq!(
-            f.exec_started(a, req, SimTime(15)),
-            first,
-            "a freed place is reused"
-        );
-        f.exec_ended(a, first, SimTime(16));
-        f.exec_ended(a, second, SimTime(20));
-        assert_eq!(f.get(a).busy, SimDuration(10), "the union of intervals");
-        let (start, boot_end, busy) = f.stop(a, SimTime(40));
-        assert_eq!((start, boot_end, busy), (T0, T0, SimDuration(10)));
-        assert_eq!(f.means(SimTime(40)), (1.0, 10.0 / 40.0, 30.0 / 40.0));
-        // A container booting 40 → 50 s and idle 50 → 60 s.
-        let b = f.create(SimTime(40), SimTime(40), SimTime(50), State::Starting);
-        f.booted(b, SimTime(50));
-        f.stop(b, SimTime(60));
-        assert_eq!(f.means(SimTime(80)), (0.75, 10.0 / 80.0, 40.0 / 80.0));
-    }
-}
+mod tests;
