@@ -9,8 +9,10 @@
 //! Simulating costs O(arrivals + completions + admissions + preemptions) plans, not
 //! O(tokens): between those, a batch's steps are an arithmetic progression (`run`).
 
+mod benchmark;
 mod calibrate;
 mod engine;
+mod nnls;
 mod plan;
 mod run;
 mod state;
@@ -21,7 +23,8 @@ mod naive;
 #[cfg(test)]
 mod tests;
 
-pub use calibrate::{CalibrationError, Fit, RowFit, calibrate};
+pub use benchmark::{BenchmarkError, BenchmarkRow, closed_loop_benchmark};
+pub use calibrate::{CalibrationError, Fit, Measurement, Measurements, RowFit, calibrate};
 pub use engine::BatchEngine;
 pub use step_time::{
     DeriveError, Derived, EngineParams, GpuSpec, ModelSpec, StepTime, StepTimeError, StepTimeSecs,
