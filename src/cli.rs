@@ -3,6 +3,8 @@
 //! Deliberately knows nothing about simulation internals: it loads scenarios, calls
 //! `experiment`, `sweep` and `report`, and writes bytes.
 
+mod calibrate;
+mod catalog;
 mod progress;
 mod study;
 
@@ -45,6 +47,10 @@ enum Command {
         #[arg(long, value_parser = ["json", "markdown"], default_value = "json")]
         format: String,
     },
+    /// Fit an engine's step-time coefficients to benchmark runs of a real server.
+    Calibrate(calibrate::CalibrateArgs),
+    /// List the built-in GPUs and models with their figures and sources.
+    Catalog(catalog::CatalogArgs),
     /// Check scenario files and list every error; runs nothing.
     Validate {
         /// Scenario files.
@@ -141,6 +147,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Breakeven(args) => study::breakeven_command(args),
         Command::Merge(args) => study::merge_command(args),
         Command::Validate { files } => validate(&files),
+        Command::Calibrate(args) => calibrate::calibrate_command(args),
+        Command::Catalog(args) => catalog::catalog_command(args),
         Command::Schema { format } if format == "markdown" => {
             write_stdout(&crate::scenario::reference())
         }

@@ -209,7 +209,13 @@ fn parse(text: &str) -> Result<Vec<Measurement>, CalibrationError> {
         .from_reader(text.as_bytes());
     let csv_err = |e: csv::Error| CalibrationError::Csv {
         line: e.position().map_or(1, |p| p.line()),
-        message: e.to_string(),
+        message: match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!("expected {expected_len} fields as in the header, found {len}"),
+            csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_string(),
+            _ => e.to_string(),
+        },
     };
     let header = reader.headers().map_err(csv_err)?.clone();
     let mut index = [0usize; 5];
@@ -351,6 +357,28 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_fits_its_known_configuration_within_its_noise() {
+        // docs/calibration-example.csv: H100 × llama-3.1-8b roofline, times jittered by ±3%.
+        let fit = calibrate(include_str!("../../docs/calibration-example.csv")).unwrap();
+        let d = crate::batching::EngineConfig::from_catalog(
+            "H100",
+            "llama-3.1-8b",
+            1,
+            &crate::batching::EngineParams::default(),
+            8_192,
+            256,
+        )
+        .unwrap();
+        let want = d.step_time.as_secs();
+        let s = fit.step_time;
+        assert!(fit.determined && fit.rms_relative_error < 0.03, "{fit:?}");
+        assert!((s.base_s / want.base_s - 1.0).abs() < 0.05, "{s:?}");
+        assert!((s.per_prefill_token_s / want.per_prefill_token_s - 1.0).abs() < 0.05);
+        assert!((s.per_decode_seq_s / want.per_decode_seq_s - 1.0).abs() < 0.1);
+        assert!((s.per_kv_token_s / want.per_kv_token_s - 1.0).abs() < 0.1);
+    }
+
+    #[test]
     fn bad_rows_are_errors_naming_the_line_column_and_value() {
         let csv = "concurrency,context_tokens,output_tokens,ttft_s,tpot_s\n1,128,128,0.05,0.005\n2,12.5,128,0.05,0.005\n";
         assert_eq!(
@@ -366,6 +394,11 @@ mod tests {
         assert_eq!(
             calibrate(csv).unwrap_err().to_string(),
             "line 2: tpot_s must be a positive number of seconds, found \"-1\""
+        );
+        let csv = "concurrency,context_tokens,output_tokens,ttft_s,tpot_s\n1,128,128,0.05\n";
+        assert_eq!(
+            calibrate(csv).unwrap_err().to_string(),
+            "line 2: expected 5 fields as in the header, found 4"
         );
         let csv = "concurrency,context_tokens,output_tokens,ttft_s,tpot_s\n1,128,128,0.05,0.01\n";
         assert_eq!(

@@ -4,11 +4,18 @@
 //!
 //! Deliberately knows neither how the numbers were computed nor where the bytes go.
 
+mod calibration;
+mod catalog;
 mod csv;
 mod grid;
 mod plot;
 mod table;
 
+pub use calibration::{
+    CalibrationReport, Coefficients, Predicted, RooflineReport, RowReport, calibration_json,
+    calibration_table,
+};
+pub use catalog::{CatalogSelection, render_catalog};
 pub use plot::{breakeven_plot, cost_plot, latency_cdf_plot};
 pub use table::{money, percent, run_table, seconds};
 

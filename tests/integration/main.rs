@@ -3,6 +3,8 @@
 
 mod support;
 
+mod calibrate;
+mod catalog;
 mod cli;
 mod exports;
 mod foundation;
