@@ -11,6 +11,7 @@
 
 mod benchmark;
 mod calibrate;
+mod decoders;
 mod engine;
 mod nnls;
 mod plan;

@@ -71,7 +71,7 @@ fn gpu_table(style: TableStyle) -> Table {
         style,
         &[
             "GPU",
-            "dense BF16 TFLOPS",
+            "dense BF16/FP16 TFLOPS",
             "HBM TB/s",
             "memory GiB",
             "source",
