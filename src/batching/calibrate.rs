@@ -1,37 +1,19 @@
 //! Fits the four step-time coefficients to measurements of a real server by non-negative
 //! least squares (docs/semantics.md#continuous-batching).
 //!
-//! Knows nothing of files or printing: it takes CSV text and returns the fit with its error
-//! per row. Each row is one closed-loop benchmark run: `concurrency` clients, each sending
-//! its next request (`context_tokens` in, `output_tokens` out) when the last one completes,
-//! as `vllm bench serve --max-concurrency C` does. In the steady state of such a run
-//! (`benchmark` reproduces it on the engine) each client cycles through one prefill step and
-//! `output − 1` decode steps, the clients spread evenly over the cycle's phases, so a row
-//! implies two mean step times that are linear in the coefficients (`features`). The fit
-//! minimises their relative errors, so that fast TPOT rows weigh as much as slow TTFT rows.
+//! Knows nothing of files or printing: it takes `Measurements` and returns the fit with its
+//! error per row. Each row is one closed-loop benchmark run: `concurrency` clients, each
+//! sending its next request (`context_tokens` in, `output_tokens` out) when the last one
+//! completes, as `vllm bench serve --max-concurrency C` does. In the steady state of such a
+//! run (`benchmark` reproduces it on the engine) each client cycles through one prefill step
+//! and `output − 1` decode steps, the clients spread evenly over the cycle's phases, so a
+//! row implies two mean step times that are linear in the coefficients (`features`): its
+//! TTFT and its TPOT, each fitted where the row gives it. The fit minimises their relative
+//! errors, so that fast TPOT rows weigh as much as slow TTFT rows.
 
 use super::StepTimeSecs;
+use super::measurements::{CalibrationError, Measurement, Measurements};
 use super::nnls::{dot, full_rank, nnls};
-
-/// The measurements of a CSV file, parsed and checked.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Measurements {
-    pub rows: Vec<Measurement>,
-}
-
-/// One benchmark run as the file gives it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Measurement {
-    /// Line of the file (1 is the header).
-    pub line: u64,
-    pub concurrency: u64,
-    pub context_tokens: u64,
-    pub output_tokens: u64,
-    /// Mean time to first token, seconds.
-    pub ttft_s: f64,
-    /// Mean time per output token after the first, seconds.
-    pub tpot_s: f64,
-}
 
 /// The fitted coefficients and how well they reproduce each row.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,45 +27,17 @@ pub struct Fit {
     pub determined: bool,
 }
 
-/// How some coefficients reproduce one row: the predicted TTFT and TPOT and their relative
-/// errors (TPOT is `None` when the row has one output token).
+/// How some coefficients reproduce one row: the predicted TTFT and TPOT, and their errors
+/// relative to the measurements the row gives (`None` where it gives none; TPOT is `None`
+/// for one output token).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RowFit {
     pub line: u64,
     pub ttft_s: f64,
-    pub ttft_relative_error: f64,
+    pub ttft_relative_error: Option<f64>,
     pub tpot_s: Option<f64>,
     pub tpot_relative_error: Option<f64>,
 }
-
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum CalibrationError {
-    #[error("line 1: missing column {column:?} (expected {COLUMNS})")]
-    MissingColumn { column: &'static str },
-    #[error("line {line}: {column} must be {expected}, found {found:?}")]
-    Field {
-        line: u64,
-        column: &'static str,
-        expected: &'static str,
-        found: String,
-    },
-    #[error("line {line}: {message}")]
-    Csv { line: u64, message: String },
-    #[error(
-        "too few rows: they give {equations} step times (a TTFT per row, and a TPOT when \
-         output_tokens ≥ 2); at least 4 are needed to fit 4 coefficients"
-    )]
-    TooFew { equations: usize },
-}
-
-const COLUMNS: &str = "concurrency, context_tokens, output_tokens, ttft_s, tpot_s";
-const NAMES: [&str; 5] = [
-    "concurrency",
-    "context_tokens",
-    "output_tokens",
-    "ttft_s",
-    "tpot_s",
-];
 
 /// Fits `base_s, per_prefill_token_s, per_decode_seq_s, per_kv_token_s` to `csv_text`.
 pub fn calibrate(csv_text: &str) -> Result<Fit, CalibrationError> {
@@ -91,22 +45,17 @@ pub fn calibrate(csv_text: &str) -> Result<Fit, CalibrationError> {
 }
 
 impl Measurements {
-    /// Reads CSV text with a header naming at least the five columns (in any order; other
-    /// columns are ignored; lines starting with `#` are comments).
-    pub fn parse(csv_text: &str) -> Result<Measurements, CalibrationError> {
-        parse(csv_text).map(|rows| Measurements { rows })
-    }
-
     /// The non-negative least-squares fit of the four coefficients.
     pub fn fit(&self) -> Result<Fit, CalibrationError> {
         let (mut a, mut y) = (Vec::new(), Vec::new());
         for r in &self.rows {
             let (ttft, tpot) = features(r);
-            a.push(ttft.map(|v| v / r.ttft_s));
-            y.push(1.0);
-            if let Some(t) = tpot {
-                a.push(t.map(|v| v / r.tpot_s));
-                y.push(1.0);
+            let measured = [(Some(ttft), r.ttft_s), (tpot, r.tpot_s)];
+            for (f, m) in measured {
+                if let (Some(f), Some(m)) = (f, m) {
+                    a.push(f.map(|v| v / m));
+                    y.push(1.0);
+                }
             }
         }
         if a.len() < 4 {
@@ -142,19 +91,23 @@ impl Measurements {
             .iter()
             .map(|r| {
                 let (ttft, tpot) = features(r);
-                let tpot_s = tpot.map(|f| dot(&f, &x));
+                let (ttft_s, tpot_s) = (dot(&ttft, &x), tpot.map(|f| dot(&f, &x)));
                 RowFit {
                     line: r.line,
-                    ttft_s: dot(&ttft, &x),
-                    ttft_relative_error: dot(&ttft, &x) / r.ttft_s - 1.0,
+                    ttft_s,
+                    ttft_relative_error: r.ttft_s.map(|m| ttft_s / m - 1.0),
                     tpot_s,
-                    tpot_relative_error: tpot_s.map(|t| t / r.tpot_s - 1.0),
+                    tpot_relative_error: tpot_s.zip(r.tpot_s).map(|(t, m)| t / m - 1.0),
                 }
             })
             .collect();
         let errs: Vec<f64> = rows
             .iter()
-            .flat_map(|f| std::iter::once(f.ttft_relative_error).chain(f.tpot_relative_error))
+            .flat_map(|f| {
+                f.ttft_relative_error
+                    .into_iter()
+                    .chain(f.tpot_relative_error)
+            })
             .collect();
         let rms = (errs.iter().map(|e| e * e).sum::<f64>() / errs.len().max(1) as f64).sqrt();
         (rows, rms)
@@ -202,65 +155,6 @@ fn sharing_phase(c: u64, out: u64) -> f64 {
     pairs as f64 / c as f64
 }
 
-fn parse(text: &str) -> Result<Vec<Measurement>, CalibrationError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let csv_err = |e: csv::Error| CalibrationError::Csv {
-        line: e.position().map_or(1, |p| p.line()),
-        message: match e.kind() {
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            } => format!("expected {expected_len} fields as in the header, found {len}"),
-            csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_string(),
-            _ => e.to_string(),
-        },
-    };
-    let header = reader.headers().map_err(csv_err)?.clone();
-    let mut index = [0usize; 5];
-    for (slot, column) in index.iter_mut().zip(NAMES) {
-        *slot = header
-            .iter()
-            .position(|h| h == column)
-            .ok_or(CalibrationError::MissingColumn { column })?;
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(csv_err)?;
-        let line = record.position().map_or(0, |p| p.line());
-        let field = |i: usize| -> Result<f64, CalibrationError> {
-            let raw = record.get(index[i]).unwrap_or("");
-            let integer = i < 3;
-            // Token counts up to 2^53 stay exact in f64; no benchmark comes near.
-            let ok =
-                |v: f64| v.is_finite() && v > 0.0 && (!integer || v.fract() == 0.0 && v < 9e15);
-            match raw.parse::<f64>() {
-                Ok(v) if ok(v) => Ok(v),
-                _ => Err(CalibrationError::Field {
-                    line,
-                    column: NAMES[i],
-                    expected: if integer {
-                        "a whole number ≥ 1"
-                    } else {
-                        "a positive number of seconds"
-                    },
-                    found: raw.to_string(),
-                }),
-            }
-        };
-        rows.push(Measurement {
-            line,
-            concurrency: field(0)? as u64,
-            context_tokens: field(1)? as u64,
-            output_tokens: field(2)? as u64,
-            ttft_s: field(3)?,
-            tpot_s: field(4)?,
-        });
-    }
-    Ok(rows)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,8 +173,8 @@ mod tests {
             concurrency: c,
             context_tokens: ctx,
             output_tokens: out,
-            ttft_s: 1.0,
-            tpot_s: 1.0,
+            ttft_s: Some(1.0),
+            tpot_s: Some(1.0),
         };
         let x = [
             TRUE.base_s,
@@ -330,8 +224,8 @@ mod tests {
             concurrency: 1,
             context_tokens: 100,
             output_tokens: 11,
-            ttft_s: 1.0,
-            tpot_s: 1.0,
+            ttft_s: Some(1.0),
+            tpot_s: Some(1.0),
         };
         // KV after the decode steps: 101 … 110, mean 105.5 = ctx + out/2.
         assert_eq!(
@@ -358,7 +252,9 @@ mod tests {
 
     #[test]
     fn the_example_file_fits_its_known_configuration_within_its_noise() {
-        // docs/calibration-example.csv: H100 × llama-3.1-8b roofline, times jittered by ±3%.
+        // docs/calibration-example.csv: H100 × llama-3.1-8b roofline, bench_serve runs of the
+        // guide's protocol, means jittered by up to ±2%. The concurrency-1 runs pin base and
+        // prefill; decode and KV share the TPOT steps, so the noise moves them more.
         let fit = calibrate(include_str!("../../docs/calibration-example.csv")).unwrap();
         let d = crate::batching::EngineConfig::from_catalog(
             "H100",
@@ -369,42 +265,29 @@ mod tests {
             256,
         )
         .unwrap();
-        let want = d.step_time.as_secs();
-        let s = fit.step_time;
-        assert!(fit.determined && fit.rms_relative_error < 0.03, "{fit:?}");
-        assert!((s.base_s / want.base_s - 1.0).abs() < 0.05, "{s:?}");
-        assert!((s.per_prefill_token_s / want.per_prefill_token_s - 1.0).abs() < 0.05);
-        assert!((s.per_decode_seq_s / want.per_decode_seq_s - 1.0).abs() < 0.1);
-        assert!((s.per_kv_token_s / want.per_kv_token_s - 1.0).abs() < 0.1);
+        let (want, s) = (d.step_time.as_secs(), fit.step_time);
+        let off = |g: f64, w: f64| (g / w - 1.0).abs();
+        assert!(fit.determined && fit.rms_relative_error < 0.02, "{fit:?}");
+        assert!(off(s.base_s, want.base_s) < 0.02, "{s:?}");
+        assert!(
+            off(s.per_prefill_token_s, want.per_prefill_token_s) < 0.02,
+            "{s:?}"
+        );
+        assert!(
+            off(s.per_decode_seq_s, want.per_decode_seq_s) < 0.15,
+            "{s:?}"
+        );
+        assert!(off(s.per_kv_token_s, want.per_kv_token_s) < 0.1, "{s:?}");
     }
 
     #[test]
-    fn bad_rows_are_errors_naming_the_line_column_and_value() {
-        let csv = "concurrency,context_tokens,output_tokens,ttft_s,tpot_s\n1,128,128,0.05,0.005\n2,12.5,128,0.05,0.005\n";
+    fn too_few_step_times_is_an_error_naming_the_count() {
+        let csv = "concurrency,context_tokens,output_tokens,ttft_s,tpot_s\n1,128,128,0.05,0.01\n\
+                   8,128,512,,0.009\n";
         assert_eq!(
             calibrate(csv).unwrap_err().to_string(),
-            "line 3: context_tokens must be a whole number ≥ 1, found \"12.5\""
-        );
-        let csv = "concurrency,context_tokens,output_tokens,ttft_s\n";
-        assert_eq!(
-            calibrate(csv).unwrap_err().to_string(),
-            "line 1: missing column \"tpot_s\" (expected concurrency, context_tokens, output_tokens, ttft_s, tpot_s)"
-        );
-        let csv = "concurrency,context_tokens,output_tokens,ttft_s,tpot_s\n1,128,128,0.05,-1\n";
-        assert_eq!(
-            calibrate(csv).unwrap_err().to_string(),
-            "line 2: tpot_s must be a positive number of seconds, found \"-1\""
-        );
-        let csv = "concurrency,context_tokens,output_tokens,ttft_s,tpot_s\n1,128,128,0.05\n";
-        assert_eq!(
-            calibrate(csv).unwrap_err().to_string(),
-            "line 2: expected 5 fields as in the header, found 4"
-        );
-        let csv = "concurrency,context_tokens,output_tokens,ttft_s,tpot_s\n1,128,128,0.05,0.01\n";
-        assert_eq!(
-            calibrate(csv).unwrap_err().to_string(),
-            "too few rows: they give 2 step times (a TTFT per row, and a TPOT when \
-             output_tokens ≥ 2); at least 4 are needed to fit 4 coefficients"
+            "too few rows: they give 3 step times (each row its ttft_s and its tpot_s, where \
+             given); at least 4 are needed to fit 4 coefficients"
         );
     }
 }

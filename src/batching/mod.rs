@@ -13,6 +13,7 @@ mod benchmark;
 mod calibrate;
 mod decoders;
 mod engine;
+mod measurements;
 mod nnls;
 mod plan;
 mod run;
@@ -24,9 +25,10 @@ mod naive;
 #[cfg(test)]
 mod tests;
 
-pub use benchmark::{BenchmarkError, BenchmarkRow, closed_loop_benchmark};
-pub use calibrate::{CalibrationError, Fit, Measurement, Measurements, RowFit, calibrate};
+pub use benchmark::{BenchmarkError, BenchmarkRow, bench_serve, closed_loop_benchmark};
+pub use calibrate::{Fit, RowFit, calibrate};
 pub use engine::BatchEngine;
+pub use measurements::{CalibrationError, Measurement, Measurements};
 pub use step_time::{
     DeriveError, Derived, EngineParams, GpuSpec, ModelSpec, StepTime, StepTimeError, StepTimeSecs,
     derive,

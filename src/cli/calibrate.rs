@@ -94,6 +94,7 @@ fn fitted(
              as well): add runs at other concurrencies and prompt and output lengths"
         ));
     }
+    warnings.extend(crowded_ttft(file, measurements));
     warnings.extend(chunked_rows(file, measurements));
     let mut secs = fit.step_time;
     if secs.base_s < 1e-9 {
@@ -151,6 +152,28 @@ fn too_large(e: StepTimeError) -> String {
         ),
         other => other.to_string(),
     }
+}
+
+/// TTFT measured with other clients: how their prompts crowd the first steps depends on how
+/// the benchmark starts, which the steady state the fit assumes does not describe.
+fn crowded_ttft(file: &str, m: &Measurements) -> Option<String> {
+    let lines: Vec<String> = m
+        .rows
+        .iter()
+        .filter(|r| r.ttft_s.is_some() && r.concurrency > 1)
+        .map(|r| r.line.to_string())
+        .collect();
+    (!lines.is_empty()).then(|| {
+        format!(
+            "{file}: line{} {} give{} ttft_s at concurrency above 1, where the clients' prompts \
+             crowd the first steps of a run; the fit assumes the steady state, so leave these \
+             empty unless the run is long and its lengths vary (docs/guide.md, \
+             \"Calibrate from your own benchmark\")",
+            if lines.len() == 1 { "" } else { "s" },
+            lines.join(", "),
+            if lines.len() == 1 { "s" } else { "" },
+        )
+    })
 }
 
 /// Rows whose prompts a default vLLM server would prefill over several steps, which the

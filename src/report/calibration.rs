@@ -43,24 +43,24 @@ impl From<StepTimeSecs> for Coefficients {
     }
 }
 
-/// One measured row and what the fit predicts for it.
+/// One measured row (a mean the file leaves empty is `null`) and what the fit predicts.
 #[derive(Clone, Debug, Serialize)]
 pub struct RowReport {
     pub line: u64,
     pub concurrency: u64,
     pub context_tokens: u64,
     pub output_tokens: u64,
-    pub ttft_s: f64,
-    pub tpot_s: f64,
+    pub ttft_s: Option<f64>,
+    pub tpot_s: Option<f64>,
     pub fitted: Predicted,
 }
 
-/// Predicted TTFT and TPOT of a row and their errors relative to the measurement (TPOT
-/// `null` for rows with one output token).
+/// Predicted TTFT and TPOT of a row and their errors relative to the measurements (an error
+/// is `null` where the row gives no measurement; TPOT is `null` for one output token).
 #[derive(Clone, Debug, Serialize)]
 pub struct Predicted {
     pub ttft_s: f64,
-    pub ttft_relative_error: f64,
+    pub ttft_relative_error: Option<f64>,
     pub tpot_s: Option<f64>,
     pub tpot_relative_error: Option<f64>,
 }
@@ -106,7 +106,7 @@ pub fn calibration_table(report: &CalibrationReport) -> String {
     let equations: usize = report
         .rows
         .iter()
-        .map(|r| 1 + r.fitted.tpot_s.is_some() as usize)
+        .map(|r| r.ttft_s.is_some() as usize + r.tpot_s.is_some() as usize)
         .sum();
     let mut out = format!(
         "{}: {} benchmark runs, {equations} step times fitted by non-negative least squares; \
@@ -189,14 +189,14 @@ fn row_table(report: &CalibrationReport) -> Table {
             r.concurrency.to_string(),
             r.context_tokens.to_string(),
             r.output_tokens.to_string(),
-            duration(r.ttft_s),
-            with_error(r.fitted.ttft_s, r.fitted.ttft_relative_error),
-            duration(r.tpot_s),
+            r.ttft_s.map_or("—".into(), duration),
+            ttft_cell(&r.fitted),
+            r.tpot_s.map_or("—".into(), duration),
             tpot_cell(&r.fitted),
         ];
         if let Some(roof) = &report.roofline {
             let p = &roof.rows[i];
-            row.push(with_error(p.ttft_s, p.ttft_relative_error));
+            row.push(ttft_cell(p));
             row.push(tpot_cell(p));
         }
         t.add_row(row);
@@ -205,11 +205,21 @@ fn row_table(report: &CalibrationReport) -> Table {
     t
 }
 
-fn tpot_cell(p: &Predicted) -> String {
-    match (p.tpot_s, p.tpot_relative_error) {
+/// The prediction, with its error where there is a measurement to compare.
+fn cell(value_s: Option<f64>, relative_error: Option<f64>) -> String {
+    match (value_s, relative_error) {
         (Some(v), Some(e)) => with_error(v, e),
-        _ => "—".into(),
+        (Some(v), None) => duration(v),
+        (None, _) => "—".into(),
     }
+}
+
+fn ttft_cell(p: &Predicted) -> String {
+    cell(Some(p.ttft_s), p.ttft_relative_error)
+}
+
+fn tpot_cell(p: &Predicted) -> String {
+    cell(p.tpot_s, p.tpot_relative_error)
 }
 
 fn table() -> Table {

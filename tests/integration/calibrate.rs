@@ -166,7 +166,8 @@ fn bad_measurement_files_exit_2_naming_the_file_line_and_column() {
         ),
         (
             format!("{HEADER}{ok}8,1024,512,fast,0.009\n"),
-            "error: m.csv: line 4: ttft_s must be a positive number of seconds, found \"fast\"\n",
+            "error: m.csv: line 4: ttft_s must be a positive number of seconds, or empty, found \
+             \"fast\"\n",
         ),
         (
             format!("{HEADER}{ok}8,-1024,512,0.04,0.009\n"),
@@ -174,8 +175,8 @@ fn bad_measurement_files_exit_2_naming_the_file_line_and_column() {
         ),
         (
             format!("{HEADER}1,128,128,0.012,0.008\n"),
-            "error: m.csv: too few rows: they give 2 step times (a TTFT per row, and a TPOT \
-             when output_tokens ≥ 2); at least 4 are needed to fit 4 coefficients\n",
+            "error: m.csv: too few rows: they give 2 step times (each row its ttft_s and its \
+             tpot_s, where given); at least 4 are needed to fit 4 coefficients\n",
         ),
         (
             format!("{HEADER}{ok}8,1024,512,0.04\n"),
@@ -247,5 +248,26 @@ fn the_shipped_example_fits_the_configuration_it_was_simulated_from() {
             / report["roofline"]["step_time"][key].as_f64().unwrap();
         assert!((ratio - 1.0).abs() < 0.05, "{key}: {ratio}");
     }
-    assert!(report["rms_relative_error"].as_f64().unwrap() < 0.03);
+    assert!(report["rms_relative_error"].as_f64().unwrap() < 0.02);
+    // Runs at concurrency above 1 give only their TPOT.
+    let row = &report["rows"][4];
+    assert_eq!(
+        (row["concurrency"].as_u64(), &row["ttft_s"]),
+        (Some(8), &Value::Null)
+    );
+    assert_eq!(row["fitted"]["ttft_relative_error"], Value::Null);
+    assert!(row["fitted"]["tpot_relative_error"].as_f64().unwrap().abs() < 0.03);
+}
+
+#[test]
+fn ttft_at_concurrency_above_one_is_fitted_with_a_warning_naming_the_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "runs.csv", &simulated_runs());
+    let out = servsim().arg("calibrate").arg(&path).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("lines 4, 5, 6, 7, 8 give ttft_s at concurrency above 1"),
+        "{err}"
+    );
 }
