@@ -5,6 +5,8 @@
 
 mod calibrate;
 mod catalog;
+mod page;
+mod presets;
 mod progress;
 mod study;
 
@@ -17,7 +19,7 @@ use serde_json::Value;
 use crate::experiment::{
     PlatformSummary, RunError, RunOptions, RunReport, load, run_with_progress,
 };
-use crate::report::{Format, latency_cdf_plot, render_run};
+use crate::report::{Format, Page, latency_tail_plot, render_run};
 use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario, read_file};
 use crate::sweep::Shard;
 use progress::Progress;
@@ -51,6 +53,8 @@ enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// List the built-in GPUs and models with their figures and sources.
     Catalog(catalog::CatalogArgs),
+    /// List the catalog's platform presets, or print one as a platform to paste.
+    Presets(presets::PresetsArgs),
     /// Check scenario files and list every error; runs nothing.
     Validate {
         /// Scenario files.
@@ -88,8 +92,8 @@ struct CommonArgs {
     /// finished sweep point, so an interrupted sweep keeps what it finished).
     #[arg(long)]
     output: Option<PathBuf>,
-    /// Also draw an SVG plot: cost against the parameter (sweep, breakeven) or latency
-    /// CDFs (run).
+    /// Also draw an SVG plot: cost against the parameter (sweep, breakeven) or the latency
+    /// tail on a nines axis (run).
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
     /// No progress, notes or warnings on standard error.
@@ -106,15 +110,19 @@ enum FormatArg {
     Json,
     Csv,
     Markdown,
+    /// One self-contained HTML page (run, sweep, breakeven).
+    Html,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
+impl FormatArg {
+    /// The format; an HTML page also says what `page` holds.
+    fn with(self, page: &Page) -> Format<'_> {
+        match self {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
             FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html(page),
         }
     }
 }
@@ -149,6 +157,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Validate { files } => validate(&files),
         Command::Calibrate(args) => calibrate::calibrate_command(args),
         Command::Catalog(args) => catalog::catalog_command(args),
+        Command::Presets(args) => presets::presets_command(args),
         Command::Schema { format } if format == "markdown" => {
             write_stdout(&crate::scenario::reference())
         }
@@ -255,9 +264,10 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let report = RunReport::from_results(&scenario, opts.seed, &results);
     c.warn_unstable(&report.platforms, "");
     if let Some(plot) = &c.plot {
-        write_plot(plot, latency_cdf_plot(&report), c)?;
+        write_plot(plot, latency_tail_plot(&report), c)?;
     }
-    emit(&render_run(&report, c.format.into()), c)
+    let page = page::page(args.scenario.as_deref(), &scenario, None)?;
+    emit(&render_run(&report, c.format.with(&page)), c)
 }
 
 /// Writes a drawn plot (or reports why it could not be drawn).
@@ -352,7 +362,8 @@ fn validate(files: &[PathBuf]) -> Result<(), CliError> {
                     f.display(),
                     s.name,
                     s.platforms.len()
-                ))
+                ));
+                report.push_str(&presets::describe(&s));
             }
             Err(e) => failed.push(e),
         }

@@ -238,6 +238,12 @@ pub struct PlatformSummary {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: String,
+    /// The catalog preset the platform was written over (docs/semantics.md#presets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// The date of the oldest preset price the platform kept (null when it wrote its own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prices_as_of: Option<String>,
     pub requests: RequestStats,
     pub latency_s: Percentiles,
     pub wait_s: Percentiles,
@@ -267,6 +273,10 @@ pub struct PlatformSummary {
     /// A hybrid's parts (absent for other platforms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<PartsSummary>,
+    /// Keys the preset filled with values its provider does not document, for the table
+    /// (not a JSON key).
+    #[serde(skip)]
+    pub preset_assumed: Vec<String>,
     /// Why the platform is unstable, for the warning (not a JSON key).
     #[serde(skip)]
     pub instability: Option<String>,
@@ -276,6 +286,10 @@ pub struct PlatformSummary {
     /// CDF of the merged latency histogram as (seconds, fraction), for plots (not a JSON key).
     #[serde(skip)]
     pub latency_cdf: Vec<(f64, f64)>,
+    /// p99.99 of the merged latency histogram, for the HTML report's nines axis (not a JSON
+    /// key).
+    #[serde(skip)]
+    pub latency_p9999_s: Option<f64>,
 }
 
 fn stat_of(rs: &[ReplicaResult], f: impl Fn(&ReplicaResult) -> f64) -> Option<Stat> {
@@ -313,6 +327,9 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
     PlatformSummary {
         name: spec.name.clone(),
         kind: spec.model.type_name().to_string(),
+        preset: spec.preset.as_ref().map(|u| u.id.clone()),
+        prices_as_of: spec.preset.as_ref().and_then(|u| u.prices_as_of.clone()),
+        preset_assumed: (spec.preset.as_ref().map(|u| u.assumed.clone())).unwrap_or_default(),
         requests: RequestStats {
             arrived: counts(|r| r.outcome.recorder.counts.arrived),
             completed: counts(|r| r.outcome.recorder.counts.completed),
@@ -380,6 +397,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         unstable: instability.is_some(),
         instability,
         latency_cdf: latency.cdf_s(),
+        latency_p9999_s: latency.quantile_s(0.9999),
     }
 }
 
@@ -417,6 +435,10 @@ pub struct RunReport {
     pub seeds: u32,
     pub horizon_s: f64,
     pub platforms: Vec<PlatformSummary>,
+    /// Per platform, each seed's `cost_usd_per_month`: the paired samples a difference
+    /// between two platforms needs (not a JSON key).
+    #[serde(skip)]
+    pub seed_costs: Vec<Vec<f64>>,
 }
 
 impl RunReport {
@@ -435,6 +457,10 @@ impl RunReport {
             seeds: results.first().map_or(0, |rs| rs.len() as u32),
             horizon_s: s.horizon.as_secs_f64(),
             platforms,
+            seed_costs: results
+                .iter()
+                .map(|rs| rs.iter().map(|r| cost_usd_per_month(s, r)).collect())
+                .collect(),
         }
     }
 }

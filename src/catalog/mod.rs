@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use hardware::{Gpu, Model, ModelSpec};
-pub use presets::Preset;
+pub use presets::{Limits, Preset};
 
 /// One catalog fact: its value, the page to re-check it and the date of what was read.
 #[derive(Clone, Debug, Deserialize)]

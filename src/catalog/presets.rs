@@ -69,6 +69,18 @@ impl Preset {
         out
     }
 
+    /// Dotted paths of the keys whose value the provider does not document: the catalog
+    /// chose it (`"documented": false`) and its note says from where.
+    pub fn assumed(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        walk(&self.platform, "", &mut |path, fact| {
+            if fact.get("documented") == Some(&Value::Bool(false)) {
+                out.push(path.to_string());
+            }
+        });
+        out
+    }
+
     /// What the user must add to run this preset, as the catalog words it.
     pub fn user_must_supply(&self) -> Vec<String> {
         let list = self.rules.get("user_must_supply").and_then(Value::as_array);
@@ -101,11 +113,7 @@ impl Preset {
     /// The documented range of `key` (`scaledown_window_s`, `execution_timeout_s`,
     /// `max_inputs`), from the rule `<key>_range` or `<key minus _s>_range_s`.
     pub fn limits(&self, key: &str) -> Option<Limits> {
-        let rule = match key.strip_suffix("_s") {
-            Some(stem) => format!("{stem}_range_s"),
-            None => format!("{key}_range"),
-        };
-        let range = self.rules.get(rule)?.get("value")?.as_array()?;
+        let range = self.rules.get(range_rule(key))?.get("value")?.as_array()?;
         match range.as_slice() {
             [lo, hi] => Some(Limits {
                 lo: lo.as_f64(),
@@ -113,6 +121,22 @@ impl Preset {
             }),
             _ => None,
         }
+    }
+}
+
+impl Preset {
+    /// The source and date of the documented range of `key` (see `limits`).
+    pub fn limits_source(&self, key: &str) -> Option<(&str, &str)> {
+        let rule = self.rules.get(range_rule(key))?;
+        Some((rule.get("source")?.as_str()?, rule.get("as_of")?.as_str()?))
+    }
+}
+
+/// The rule holding the range of `key`: `<key>_range`, or `<key minus _s>_range_s`.
+fn range_rule(key: &str) -> String {
+    match key.strip_suffix("_s") {
+        Some(stem) => format!("{stem}_range_s"),
+        None => format!("{key}_range"),
     }
 }
 
@@ -165,6 +189,21 @@ mod tests {
             p.fact("billing.minimum_s").map(|f| f.0.is_empty()),
             Some(false)
         );
+    }
+
+    #[test]
+    fn values_the_provider_does_not_document_are_listed_as_assumed() {
+        assert_eq!(
+            preset("modal:H100").unwrap().assumed(),
+            ["billing.granularity_s", "billing.minimum_s", "billing.mode"]
+        );
+        assert_eq!(
+            preset("spheron:H100-spot").unwrap().assumed(),
+            ["spot.notice_s"]
+        );
+        assert!(preset("aws:p5.48xlarge").unwrap().assumed().is_empty());
+        let koyeb = serde_json::Value::Object(preset("koyeb:H100").unwrap().platform_json());
+        assert_eq!(koyeb["execution_timeout_s"], 300);
     }
 
     #[test]

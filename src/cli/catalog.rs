@@ -4,7 +4,7 @@
 use clap::{Args, ValueEnum};
 
 use super::{CliError, write_stdout};
-use crate::report::{CatalogSelection, Format, render_catalog};
+use crate::report::{self, CatalogSelection, render_catalog};
 
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
@@ -35,9 +35,9 @@ pub fn catalog_command(args: CatalogArgs) -> Result<(), CliError> {
         models: !matches!(args.which, Some(Which::Gpus)),
     };
     let format = match args.format {
-        CatalogFormat::Table => Format::Table,
-        CatalogFormat::Json => Format::Json,
-        CatalogFormat::Markdown => Format::Markdown,
+        CatalogFormat::Table => report::CatalogFormat::Table,
+        CatalogFormat::Json => report::CatalogFormat::Json,
+        CatalogFormat::Markdown => report::CatalogFormat::Markdown,
     };
     write_stdout(&render_catalog(which, format))
 }

@@ -7,12 +7,16 @@ use clap::{Arg, ArgAction, ArgMatches, Args};
 
 mod points;
 
-use super::{CliError, CommonArgs, emit, load_document, warn_scenarios, write_plot};
+use super::{
+    CliError, CommonArgs, FormatArg, emit, load_document, page, warn_scenarios, write_plot,
+};
 use crate::experiment::{RunOptions, load};
+use crate::report::Page;
 use crate::report::{
-    breakeven_plot, cost_plot, latency_cdf_plot, render_breakeven, render_run, render_sweep,
+    breakeven_plot, cost_plot, latency_tail_plot, render_breakeven, render_run, render_sweep,
     shard_json,
 };
+use crate::scenario::Scenario;
 use crate::sweep::shard::{Merged, ShardCommand, merge};
 use crate::sweep::{
     BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, Study, SweepError, SweepReport,
@@ -219,6 +223,8 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         return write_shard(&study, ShardCommand::Sweep, shard, opts, args.slo_p99, c);
     }
     let mut report = SweepReport::new(&study, opts.seed, opts.seeds, args.slo_p99);
+    let page = page::page(Some(&args.scenario), &study.points[0], args.slo_p99)?;
+    let format = c.format.with(&page);
     run_checkpointed(
         &study,
         opts,
@@ -229,12 +235,12 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
             report.push(finished_point(&study, c, i, results));
             progress.note(format!("point {}/{} done", i + 1, study.points.len()));
         },
-        |report| render_sweep(report, c.format.into()),
+        |report| render_sweep(report, format),
     )?;
     if let Some(plot) = &c.plot {
         write_plot(plot, cost_plot(&report), c)?;
     }
-    emit(&render_sweep(&report, c.format.into()), c)
+    emit(&render_sweep(&report, format), c)
 }
 
 /// The one-parameter study of `breakeven` (only A and B run) and its x values.
@@ -277,6 +283,8 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
     let between = [a.clone(), b.clone()];
     let scenario = study.points[0].name.clone();
     let mut report = BreakEvenReport::new(&scenario, opts.seed, opts.seeds, &args.param, between);
+    let page = page::page(Some(&args.scenario), &study.points[0], None)?;
+    let format = c.format.with(&page);
     run_checkpointed(
         &study,
         opts,
@@ -284,12 +292,12 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
         c,
         &mut report,
         |report, i, results, _| report.push(finished_point(&study, c, i, results), &xs),
-        |report| render_breakeven(report, c.format.into()),
+        |report| render_breakeven(report, format),
     )?;
     if let Some(plot) = &c.plot {
         write_plot(plot, breakeven_plot(&report), c)?;
     }
-    emit(&render_breakeven(&report, c.format.into()), c)
+    emit(&render_breakeven(&report, format), c)
 }
 
 /// `run --shard K/N`: the scenario as a one-point study.
@@ -340,6 +348,22 @@ fn read_part(path: &Path, name: &str) -> Result<Vec<u8>, CliError> {
     Ok(bytes)
 }
 
+/// The page of merged shards (only `--format html` reads it): the scenario as the shards
+/// hold it, re-serialized (keys in alphabetical order), and the `merge` command line.
+fn merged_page(parts: &[(String, ShardFile)], c: &CommonArgs) -> Result<Page, CliError> {
+    let Some((_, first)) = parts
+        .first()
+        .filter(|_| matches!(c.format, FormatArg::Html))
+    else {
+        return Ok(Page::default());
+    };
+    let text = serde_json::to_string_pretty(&first.scenario).expect("a JSON value serializes");
+    let scenario = Scenario::from_slice(text.as_bytes(), &first.scenario_file)
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let file = first.scenario_file.clone();
+    Ok(page::page_of(file, text, &scenario, first.slo_p99_s))
+}
+
 pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
     let mut parts = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
@@ -353,13 +377,14 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
         parts.push((name, part));
     }
     let c = &args.common;
+    let page = merged_page(&parts, c)?;
     match merge(parts)? {
         Merged::Run(report) => {
             c.warn_unstable(&report.platforms, "");
             if let Some(plot) = &c.plot {
-                write_plot(plot, latency_cdf_plot(&report), c)?;
+                write_plot(plot, latency_tail_plot(&report), c)?;
             }
-            emit(&render_run(&report, c.format.into()), c)
+            emit(&render_run(&report, c.format.with(&page)), c)
         }
         Merged::Sweep(report) => {
             for (i, point) in report.points.iter().enumerate() {
@@ -368,7 +393,7 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
             if let Some(plot) = &c.plot {
                 write_plot(plot, cost_plot(&report), c)?;
             }
-            emit(&render_sweep(&report, c.format.into()), c)
+            emit(&render_sweep(&report, c.format.with(&page)), c)
         }
     }
 }

@@ -7,7 +7,6 @@ use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table, TableStyle};
 use serde::Serialize;
 
-use super::Format;
 use crate::catalog::{self, Gpu, Model, ModelSpec, Sourced};
 
 /// Which lists to show.
@@ -17,11 +16,18 @@ pub struct CatalogSelection {
     pub models: bool,
 }
 
-/// The selected catalogs in `format` (`Csv` is not offered for them and renders as a
-/// table), ending with a newline.
-pub fn render_catalog(which: CatalogSelection, format: Format) -> String {
+/// How `servsim catalog` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatalogFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+/// The selected catalogs in `format`, ending with a newline.
+pub fn render_catalog(which: CatalogSelection, format: CatalogFormat) -> String {
     match format {
-        Format::Json => {
+        CatalogFormat::Json => {
             let doc = CatalogJson {
                 gpus: which
                     .gpus
@@ -37,8 +43,8 @@ pub fn render_catalog(which: CatalogSelection, format: Format) -> String {
             s.push('\n');
             s
         }
-        Format::Markdown => text(which, ASCII_MARKDOWN, "## "),
-        Format::Table | Format::Csv => text(which, UTF8_FULL_CONDENSED, ""),
+        CatalogFormat::Markdown => text(which, ASCII_MARKDOWN, "## "),
+        CatalogFormat::Table => text(which, UTF8_FULL_CONDENSED, ""),
     }
 }
 

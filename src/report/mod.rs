@@ -1,6 +1,7 @@
 //! Output formats: run, sweep and break-even reports rendered as bytes — a terminal table,
 //! JSON (SPEC §5), CSV (one row per platform, or per point × platform, every figure a
-//! column), Markdown, and SVG plots — plus the JSON of shard files.
+//! column), Markdown, a self-contained HTML page, and SVG plots — plus the JSON of shard
+//! files.
 //!
 //! Deliberately knows neither how the numbers were computed nor where the bytes go.
 
@@ -8,27 +9,35 @@ mod calibration;
 mod catalog;
 mod csv;
 mod grid;
+pub mod html;
 mod plot;
+mod presets;
 mod table;
+mod tail;
 
 pub use calibration::{
     CalibrationReport, Coefficients, Predicted, RooflineReport, RowReport, calibration_json,
     calibration_table,
 };
-pub use catalog::{CatalogSelection, render_catalog};
-pub use plot::{breakeven_plot, cost_plot, latency_cdf_plot};
+pub use catalog::{CatalogFormat, CatalogSelection, render_catalog};
+pub use html::Page;
+pub use plot::{breakeven_plot, cost_plot};
+pub use presets::{Offer, catalog_listing, offers, preset_footer};
 pub use table::{money, percent, run_table, seconds};
+pub use tail::latency_tail_plot;
 
 use crate::experiment::RunReport;
 use crate::sweep::{BreakEvenReport, ShardFile, SweepReport};
 
 /// Output format (`--format`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Format<'a> {
     Table,
     Json,
     Csv,
     Markdown,
+    /// One self-contained page; `Page` says what the report itself does not.
+    Html(&'a Page),
 }
 
 /// A run report in `format`, ending with a newline.
@@ -38,6 +47,7 @@ pub fn render_run(report: &RunReport, format: Format) -> String {
         Format::Json => json(report),
         Format::Csv => csv::run_csv(report),
         Format::Markdown => table::run_markdown(report),
+        Format::Html(page) => html::run_page(report, page),
     }
 }
 
@@ -48,6 +58,7 @@ pub fn render_sweep(report: &SweepReport, format: Format) -> String {
         Format::Json => json(report),
         Format::Csv => csv::sweep_csv(report),
         Format::Markdown => grid::sweep_text(report, grid::Style::Markdown),
+        Format::Html(page) => html::sweep_page(report, page),
     }
 }
 
@@ -58,6 +69,7 @@ pub fn render_breakeven(report: &BreakEvenReport, format: Format) -> String {
         Format::Json => json(report),
         Format::Csv => csv::breakeven_csv(report),
         Format::Markdown => grid::breakeven_text(report, grid::Style::Markdown),
+        Format::Html(page) => html::breakeven_page(report, page),
     }
 }
 

@@ -1,43 +1,104 @@
 //! SVG plots drawn with plotters: monthly cost against the swept parameter, one line per
-//! platform with its 95% CI band and the break-even crossing marked; and latency CDFs of
-//! a run, one per platform, from the merged histograms.
+//! platform with its 95% CI band and the break-even crossing marked, and the pieces the
+//! other charts share (the SVG canvas, fonts, legends, log ticks, lines with CI bands).
 //!
 //! Text is laid out with plotters' built-in font metrics (no system fonts), so the same
 //! report gives the same bytes on every machine.
 
 use plotters::coord::Shift;
-use plotters::coord::combinators::BindKeyPoints;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use serde_json::Value;
 
-use crate::experiment::{PlatformSummary, RunReport};
+use crate::experiment::PlatformSummary;
 use crate::sweep::{BreakEvenReport, Crossing, PointReport, SweepReport};
 
-const SIZE: (u32, u32) = (960, 560);
+pub(super) const SIZE: (u32, u32) = (960, 560);
 
-/// One line of a cost plot: (x, mean, mean − ci95, mean + ci95).
-struct Series {
-    name: String,
-    points: Vec<(f64, f64, f64, f64)>,
+/// Font sizes (plotters units) of titles, axis descriptions and tick labels: legible when
+/// a chart is shown at its own width or scaled to a printed page.
+pub(super) const TITLE_FONT: u32 = 22;
+pub(super) const LABEL_FONT: u32 = 16;
+
+/// A point of a line with its band: x, the value, its band's low and high ends, and
+/// whether its marker is drawn open (a point that misses a target).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Point {
+    pub x: f64,
+    pub y: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub open: bool,
 }
 
-/// The x axis of a cost plot: numeric values, or categories placed at 0, 1, 2 …
-struct Axis {
-    label: String,
-    ticks: Option<Vec<String>>,
+/// One line of a plot over grid points.
+pub(super) struct Series {
+    pub name: String,
+    pub points: Vec<Point>,
 }
 
-type PlotResult = Result<String, String>;
+/// The x axis of a plot over grid points: numeric values, or categories at 0, 1, 2 …
+pub(super) struct Axis {
+    pub label: String,
+    pub ticks: Option<Vec<String>>,
+}
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
+pub(super) type PlotResult = Result<String, String>;
+
+/// A linear axis with exactly the ticks given (plotters' own `with_key_points` on an f64
+/// range does not take a label formatter).
+#[derive(Clone)]
+pub(super) struct Keyed {
+    inner: RangedCoordf64,
+    keys: Vec<f64>,
+}
+
+impl Keyed {
+    pub fn new(range: std::ops::Range<f64>, keys: Vec<f64>) -> Keyed {
+        Keyed {
+            inner: range.into(),
+            keys,
+        }
+    }
+}
+
+impl Ranged for Keyed {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.keys.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+pub(super) fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("cannot draw the plot: {e:?}")
+}
+
+/// A platform's monthly cost: mean and 95% CI half-width (0 with one seed).
+fn monthly_cost(p: &PlatformSummary) -> Option<(f64, f64, bool)> {
+    p.cost_usd_per_month
+        .map(|c| (c.mean, c.ci95.unwrap_or(0.0), false))
 }
 
 /// `sweep --plot`: cost per month against the first parameter, a line per platform (and
 /// per combination of the other parameters' values).
 pub fn cost_plot(report: &SweepReport) -> PlotResult {
     let title = format!("{}: cost per month", report.scenario);
-    let (series, axis) = series_of(&report.points, &report.parameters);
+    let (series, axis) = series_of(&report.points, &report.parameters, monthly_cost);
     draw_costs(&title, &series, &axis, None)
 }
 
@@ -47,7 +108,11 @@ pub fn breakeven_plot(report: &BreakEvenReport) -> PlotResult {
         "{}: {} vs {}",
         report.scenario, report.between[0], report.between[1]
     );
-    let (series, axis) = series_of(&report.points, std::slice::from_ref(&report.parameter));
+    let (series, axis) = series_of(
+        &report.points,
+        std::slice::from_ref(&report.parameter),
+        monthly_cost,
+    );
     draw_costs(&title, &series, &axis, report.crossing)
 }
 
@@ -89,8 +154,13 @@ fn x_positions(points: &[PointReport]) -> (Vec<f64>, Option<Vec<String>>) {
 }
 
 /// Lines of a grid: x from the first parameter, one line per platform × the values of
-/// the other parameters.
-fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axis) {
+/// the other parameters; `pick` gives a platform's (value, CI half-width, open marker), or
+/// nothing to leave the point out.
+pub(super) fn series_of(
+    points: &[PointReport],
+    parameters: &[String],
+    pick: impl Fn(&PlatformSummary) -> Option<(f64, f64, bool)>,
+) -> (Vec<Series>, Axis) {
     let (xs, ticks) = x_positions(points);
     let mut lines: Vec<Series> = Vec::new();
     for (point, &x) in points.iter().zip(&xs) {
@@ -102,7 +172,7 @@ fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axi
             .map(|(k, v)| format!("{k}={}", label(v)))
             .collect();
         for p in &point.platforms {
-            let Some(cost) = p.cost_usd_per_month else {
+            let Some((y, ci, open)) = pick(p) else {
                 continue;
             };
             let name = if rest.is_empty() {
@@ -110,7 +180,6 @@ fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axi
             } else {
                 format!("{} ({})", p.name, rest.join(", "))
             };
-            let ci = cost.ci95.unwrap_or(0.0);
             let at = lines
                 .iter()
                 .position(|l| l.name == name)
@@ -121,9 +190,13 @@ fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axi
                     });
                     lines.len() - 1
                 });
-            lines[at]
-                .points
-                .push((x, cost.mean, cost.mean - ci, cost.mean + ci));
+            lines[at].points.push(Point {
+                x,
+                y,
+                lo: y - ci,
+                hi: y + ci,
+                open,
+            });
         }
     }
     let axis = Axis {
@@ -136,12 +209,10 @@ fn series_of(points: &[PointReport], parameters: &[String]) -> (Vec<Series>, Axi
     (lines, axis)
 }
 
-/// Whole decades around every CDF's latencies, so the log axis is labelled all the way.
-fn decades(drawn: &[&PlatformSummary]) -> (f64, f64) {
-    let xs = drawn
-        .iter()
-        .flat_map(|p| p.latency_cdf.iter().map(|q| q.0))
-        .filter(|x| *x > 0.0);
+/// Whole decades around the positive values `xs` (with 20% room), so a log axis is
+/// labelled all the way; 1 ms to 1 s when there are none.
+pub(super) fn decades(xs: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
+    let xs = xs.filter(|x| *x > 0.0 && x.is_finite());
     let lo = xs.clone().fold(f64::INFINITY, f64::min);
     let hi = xs.fold(f64::NEG_INFINITY, f64::max);
     if lo.is_finite() && hi.is_finite() {
@@ -153,7 +224,7 @@ fn decades(drawn: &[&PlatformSummary]) -> (f64, f64) {
 }
 
 /// 1, 2, 5, 10, 20, 50 … within [lo, hi].
-fn one_two_five(lo: f64, hi: f64) -> Vec<f64> {
+pub(super) fn one_two_five(lo: f64, hi: f64) -> Vec<f64> {
     let mut out = Vec::new();
     let mut decade = lo;
     while decade <= hi * 1.000_001 && out.len() < 60 {
@@ -168,7 +239,7 @@ fn one_two_five(lo: f64, hi: f64) -> Vec<f64> {
 }
 
 /// A tick label: at most three significant digits, no trailing zeros.
-fn short(x: f64) -> String {
+pub(super) fn short(x: f64) -> String {
     let digits = if x == 0.0 {
         0
     } else {
@@ -182,7 +253,7 @@ fn short(x: f64) -> String {
     }
 }
 
-fn span(lo: f64, hi: f64) -> (f64, f64) {
+pub(super) fn span(lo: f64, hi: f64) -> (f64, f64) {
     if !(lo.is_finite() && hi.is_finite()) {
         (0.0, 1.0)
     } else if hi > lo {
@@ -201,22 +272,20 @@ fn draw_costs(
     let ((x0, x1), (y0, y1)) = cost_bounds(series);
     svg(|root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 22))
+            .caption(title, ("sans-serif", TITLE_FONT))
             .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(84)
+            .x_label_area_size(56)
+            .y_label_area_size(96)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(err)?;
-        let ticks = axis.ticks.clone();
-        let x_fmt = move |x: &f64| match &ticks {
-            Some(t) => t.get(x.round() as usize).cloned().unwrap_or_default(),
-            None => short(*x),
-        };
+        let x_fmt = x_formatter(axis);
         chart
             .configure_mesh()
             .x_desc(axis.label.as_str())
             .y_desc("USD per month (mean, 95% CI band)")
             .light_line_style(TRANSPARENT)
+            .label_style(("sans-serif", LABEL_FONT))
+            .axis_desc_style(("sans-serif", LABEL_FONT))
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&|y| format!("{y:.0}"))
             .draw()
@@ -225,17 +294,39 @@ fn draw_costs(
             draw_crossing(&mut chart, c, (y0, y1))?;
         }
         for (k, s) in series.iter().enumerate() {
-            draw_cost_series(&mut chart, Palette99::pick(k).to_rgba(), s)?;
+            draw_band_series(
+                &mut chart,
+                Palette99::pick(k).to_rgba(),
+                s,
+                f64::NEG_INFINITY,
+            )?;
         }
         legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
 }
 
+/// The tick label at x of a grid axis: its category, or the number.
+pub(super) fn x_formatter(axis: &Axis) -> impl Fn(&f64) -> String + use<> {
+    let ticks = axis.ticks.clone();
+    move |x: &f64| match &ticks {
+        Some(t) => t.get(x.round() as usize).cloned().unwrap_or_default(),
+        None => short(*x),
+    }
+}
+
 /// An SVG of `SIZE` on white, drawn by `draw` on the whole area.
 fn svg(draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>) -> PlotResult {
+    svg_sized(SIZE, draw)
+}
+
+/// An SVG of `size` pixels on white, drawn by `draw` on the whole area.
+pub(super) fn svg_sized(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>,
+) -> PlotResult {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         draw(&root)?;
         root.present().map_err(err)?;
@@ -244,7 +335,7 @@ fn svg(draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>)
 }
 
 /// The box naming each line, in `corner`.
-fn legend<'a, CT: CoordTranslate>(
+pub(super) fn legend<'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
     corner: SeriesLabelPosition,
 ) -> Result<(), String> {
@@ -253,6 +344,7 @@ fn legend<'a, CT: CoordTranslate>(
         .position(corner)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
+        .label_font(("sans-serif", LABEL_FONT))
         .draw()
         .map_err(err)
 }
@@ -266,36 +358,56 @@ type CostChart<'a, 'b> = ChartContext<
 /// The x and y spans of cost lines and their bands (y from 0 unless costs go negative).
 fn cost_bounds(series: &[Series]) -> ((f64, f64), (f64, f64)) {
     let all = series.iter().flat_map(|s| &s.points);
-    let x = span(
-        all.clone().map(|p| p.0).fold(f64::INFINITY, f64::min),
-        all.clone().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max),
-    );
-    let y_hi = all.clone().map(|p| p.3).fold(f64::NEG_INFINITY, f64::max);
-    let y_lo = all.map(|p| p.2).fold(f64::INFINITY, f64::min).min(0.0);
-    (x, span(y_lo, y_hi + (y_hi - y_lo).abs() * 0.08))
+    let y_hi = all.clone().map(|p| p.hi).fold(f64::NEG_INFINITY, f64::max);
+    let y_lo = all.map(|p| p.lo).fold(f64::INFINITY, f64::min).min(0.0);
+    (
+        x_bounds(series),
+        span(y_lo, y_hi + (y_hi - y_lo).abs() * 0.08),
+    )
 }
 
-/// One platform's CI band, mean line (in the legend) and point markers.
-fn draw_cost_series(chart: &mut CostChart, color: RGBAColor, s: &Series) -> Result<(), String> {
-    let mut band: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.3)).collect();
-    band.extend(s.points.iter().rev().map(|p| (p.0, p.2)));
+/// The x span of grid lines.
+pub(super) fn x_bounds(series: &[Series]) -> (f64, f64) {
+    let xs = series.iter().flat_map(|s| s.points.iter().map(|p| p.x));
+    span(
+        xs.clone().fold(f64::INFINITY, f64::min),
+        xs.fold(f64::NEG_INFINITY, f64::max),
+    )
+}
+
+/// One line's CI band, its line (in the legend) and point markers (open ones hollow);
+/// `floor` clips the band's low end (a log axis has no room at or below 0).
+pub(super) fn draw_band_series<'a, CT>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    color: RGBAColor,
+    s: &Series,
+    floor: f64,
+) -> Result<(), String>
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    let mut band: Vec<(f64, f64)> = s.points.iter().map(|p| (p.x, p.hi)).collect();
+    band.extend(s.points.iter().rev().map(|p| (p.x, p.lo.max(floor))));
     chart
         .draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))
         .map_err(err)?;
     chart
         .draw_series(LineSeries::new(
-            s.points.iter().map(|p| (p.0, p.1)),
+            s.points.iter().map(|p| (p.x, p.y)),
             color.stroke_width(2),
         ))
         .map_err(err)?
         .label(s.name.as_str())
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
     chart
-        .draw_series(
-            s.points
-                .iter()
-                .map(|p| Circle::new((p.0, p.1), 3, color.filled())),
-        )
+        .draw_series(s.points.iter().map(|p| {
+            let style = if p.open {
+                color.stroke_width(2)
+            } else {
+                color.filled()
+            };
+            Circle::new((p.x, p.y), if p.open { 5 } else { 3 }, style)
+        }))
         .map_err(err)?;
     Ok(())
 }
@@ -322,54 +434,4 @@ fn draw_crossing(chart: &mut CostChart, c: Crossing, (y0, y1): (f64, f64)) -> Re
         .label(label)
         .legend(|(x, y)| PathElement::new(vec![(x, y - 6), (x, y + 6)], BLACK.stroke_width(2)));
     Ok(())
-}
-
-/// `run --plot`: the latency CDF of each platform (merged over seeds), log-scaled time.
-pub fn latency_cdf_plot(report: &RunReport) -> PlotResult {
-    let drawn: Vec<&PlatformSummary> = report
-        .platforms
-        .iter()
-        .filter(|p| !p.latency_cdf.is_empty())
-        .collect();
-    let (lo, hi) = decades(&drawn);
-    svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                format!(
-                    "{}: latency CDF ({} seeds merged)",
-                    report.scenario, report.seeds
-                ),
-                ("sans-serif", 22),
-            )
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(70)
-            .build_cartesian_2d(
-                (lo..hi).log_scale().with_key_points(one_two_five(lo, hi)),
-                0.0..1.0,
-            )
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("latency (s), log scale")
-            .y_desc("fraction of completed requests")
-            .light_line_style(TRANSPARENT)
-            .x_labels(12)
-            .x_label_formatter(&|x| short(*x))
-            .draw()
-            .map_err(err)?;
-        for (k, p) in drawn.iter().enumerate() {
-            let color = Palette99::pick(k).to_rgba();
-            let mut steps = vec![(p.latency_cdf[0].0.max(lo), 0.0)];
-            steps.extend(p.latency_cdf.iter().map(|&(x, q)| (x.max(lo), q)));
-            chart
-                .draw_series(LineSeries::new(steps, color.stroke_width(2)))
-                .map_err(err)?
-                .label(p.name.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                });
-        }
-        legend(&mut chart, SeriesLabelPosition::LowerRight)
-    })
 }

@@ -3,6 +3,7 @@
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table, TableStyle};
 
+use super::preset_footer;
 use crate::experiment::{PlatformSummary, RunReport};
 use crate::metrics::Stat;
 
@@ -139,19 +140,29 @@ const OPTIONAL_ROWS: &[OptionalRow] = &[
 /// The side-by-side table of a run, with a header line naming the scenario.
 pub fn run_table(report: &RunReport) -> String {
     format!(
-        "{}\n{}\n",
+        "{}\n{}\n{}",
         run_header(report),
-        platform_table(report, UTF8_FULL_CONDENSED)
+        platform_table(report, UTF8_FULL_CONDENSED),
+        preset_footer(&report.platforms, false)
     )
 }
 
 /// The same as a Markdown paragraph and table.
 pub fn run_markdown(report: &RunReport) -> String {
     format!(
-        "{}\n\n{}\n",
+        "{}\n\n{}\n{}",
         run_header(report),
-        platform_table(report, ASCII_MARKDOWN)
+        platform_table(report, ASCII_MARKDOWN),
+        markdown_footer(&report.platforms)
     )
+}
+
+/// The preset footer as a Markdown list, set off from the table by a blank line.
+pub fn markdown_footer(platforms: &[PlatformSummary]) -> String {
+    match preset_footer(platforms, true) {
+        f if f.is_empty() => f,
+        f => format!("\n{f}"),
+    }
 }
 
 fn platform_table(report: &RunReport, preset: TableStyle) -> Table {
@@ -160,22 +171,10 @@ fn platform_table(report: &RunReport, preset: TableStyle) -> Table {
     let mut header = vec![String::new()];
     header.extend(report.platforms.iter().map(|p| p.name.clone()));
     table.set_header(header);
-    for (label, cell) in ROWS {
+    for (label, cells) in platform_rows(report) {
         let mut row = vec![label.to_string()];
-        row.extend(report.platforms.iter().map(cell));
+        row.extend(cells);
         table.add_row(row);
-    }
-    for (label, present, cell) in OPTIONAL_ROWS {
-        if report.platforms.iter().any(present) {
-            let mut row = vec![label.to_string()];
-            row.extend(
-                report
-                    .platforms
-                    .iter()
-                    .map(|p| if present(p) { cell(p) } else { "—".into() }),
-            );
-            table.add_row(row);
-        }
     }
     for column in table.column_iter_mut().skip(1) {
         column.set_cell_alignment(CellAlignment::Right);
@@ -183,7 +182,27 @@ fn platform_table(report: &RunReport, preset: TableStyle) -> Table {
     table
 }
 
-fn run_header(report: &RunReport) -> String {
+/// The table's rows: each figure's label and its cell per platform (the optional rows
+/// only when some platform has the figure).
+pub(super) fn platform_rows(report: &RunReport) -> Vec<(&'static str, Vec<String>)> {
+    let mut rows: Vec<(&'static str, Vec<String>)> = ROWS
+        .iter()
+        .map(|(label, cell)| (*label, report.platforms.iter().map(cell).collect()))
+        .collect();
+    for (label, present, cell) in OPTIONAL_ROWS {
+        if report.platforms.iter().any(present) {
+            let cells = report
+                .platforms
+                .iter()
+                .map(|p| if present(p) { cell(p) } else { "—".into() })
+                .collect();
+            rows.push((*label, cells));
+        }
+    }
+    rows
+}
+
+pub(super) fn run_header(report: &RunReport) -> String {
     let days = report.horizon_s / 86_400.0;
     format!(
         "{}: {:.4} days, {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds",

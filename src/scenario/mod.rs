@@ -8,6 +8,7 @@ mod dedicated;
 mod hybrid;
 pub mod keys;
 mod platform;
+mod preset;
 pub mod reader;
 mod reference;
 mod schema;
@@ -24,6 +25,7 @@ use crate::billing::PriceSheet;
 use crate::platform::PlatformModel;
 use crate::time::SimDuration;
 use crate::workload::Workload;
+pub use preset::{PresetUse, close_presets};
 pub use reader::FieldError;
 use reader::{Errors, Obj, array};
 pub use reference::reference;
@@ -45,6 +47,8 @@ pub struct PlatformSpec {
     pub fallback_prices: Option<PriceSheet>,
     /// Prices of a hybrid's serverless overflow pool.
     pub overflow_prices: Option<PriceSheet>,
+    /// The catalog preset the platform was written over (docs/semantics.md#presets).
+    pub preset: Option<PresetUse>,
 }
 
 /// A validated scenario.
@@ -166,7 +170,14 @@ impl Scenario {
         base: &Path,
     ) -> Result<Scenario, ScenarioError> {
         let mut errs = Errors::default();
-        let scenario = scenario(value, &mut errs, base);
+        let expanded = preset::expand(value, &mut errs);
+        let scenario = scenario(&expanded.document, &mut errs, base).map(|mut s| {
+            for (i, p) in s.platforms.iter_mut().enumerate() {
+                p.preset = expanded.used(i);
+            }
+            s
+        });
+        expanded.settle(&mut errs);
         match scenario {
             Some(s) if errs.0.is_empty() => Ok(s),
             _ => {

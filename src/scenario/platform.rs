@@ -11,6 +11,8 @@ use crate::platform::PlatformModel;
 pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec> {
     let mut o = Obj::tagged(v, path, &PLATFORM, errs)?;
     let name: Option<String> = o.req("name", errs);
+    // Already expanded before the platform is read (docs/semantics.md#presets).
+    let _preset: Option<Option<String>> = o.opt("preset", errs);
     let kind = o.variant(errs)?;
     let parsed = match kind {
         "serverless" => serverless::serverless(&mut o, errs).map(|(model, prices)| Priced {
@@ -41,6 +43,7 @@ pub fn platform(v: &Value, path: &str, errs: &mut Errors) -> Option<PlatformSpec
         prices: p.prices,
         fallback_prices: p.fallback_prices,
         overflow_prices: p.overflow_prices,
+        preset: None,
     })
 }
 

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use super::keys::{Key, Table, Ty, Union};
 use getter::{Getter, is_structured};
-pub use suggest::{did_you_mean, suggest};
+pub use suggest::{close_names, did_you_mean, suggest};
 pub use value::{Scalar, describe, parse_duration, scalar};
 
 /// One problem in a file: where, and what was expected and found.

@@ -32,6 +32,12 @@ fn completes_99_percent(summary: &PlatformSummary) -> bool {
     arrived > 0.0 && mean(summary.requests.completed) >= 0.99 * arrived
 }
 
+/// Whether a platform's merged-histogram p99 is at most `slo_p99_s` with at least 99% of
+/// its arrivals completed.
+pub fn meets_p99(summary: &PlatformSummary, slo_p99_s: f64) -> bool {
+    summary.latency_s.p99.is_some_and(|p99| p99 <= slo_p99_s) && completes_99_percent(summary)
+}
+
 /// Per platform (in scenario order), the cheapest point meeting `slo_p99_s`, or `None`
 /// when no point does.
 pub fn cheapest(points: &[PointReport], slo_p99_s: f64) -> Vec<Option<Best>> {
@@ -48,7 +54,7 @@ pub fn cheapest(points: &[PointReport], slo_p99_s: f64) -> Vec<Option<Best>> {
                 let cheaper = best
                     .as_ref()
                     .is_none_or(|b| cost.mean < b.cost_usd_per_month.mean);
-                if p99 <= slo_p99_s && completes_99_percent(summary) && cheaper {
+                if meets_p99(summary, slo_p99_s) && cheaper {
                     best = Some(Best {
                         platform: summary.name.clone(),
                         point: i,

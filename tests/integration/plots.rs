@@ -67,8 +67,9 @@ fn plots_are_well_formed_svg_with_a_series_per_platform() {
     let cdf = dir.path().join("cdf.svg");
     stdout_of(&["run", s(&path), "--plot", s(&cdf), "--quiet"]);
     let (lines, text) = svg_parts(&std::fs::read_to_string(&cdf).unwrap(), "polyline");
-    assert!(lines >= 2, "a CDF per platform, found {lines}");
+    assert!(lines >= 2, "a latency tail per platform, found {lines}");
     assert!(
-        text.contains("serverless") && text.contains("dedicated") && text.contains("latency CDF")
+        text.contains("serverless") && text.contains("dedicated") && text.contains("latency tail"),
+        "{text}"
     );
 }

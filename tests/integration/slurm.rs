@@ -1,7 +1,8 @@
 //! A sweep run as a real Slurm job array (`deploy/slurm/servsim-shard.sbatch`), merged, and
 //! compared byte for byte with the unsharded sweep. Needs a running Slurm cluster:
-//! `../shared/tools/start-local-slurm.sh` (root) starts a one-node one; `.ci/run` does.
-//! Without one the test says so and passes without checking anything.
+//! `deploy/slurm/start-local.sh` (root) starts a one-node one; `.ci/run` does. Without
+//! one the test says so and passes without checking anything, except under CI (`CI` set),
+//! where `.ci/run` has started one and its absence is a failure.
 
 use std::process::Command;
 
@@ -27,10 +28,16 @@ fn slurm_is_up() -> Result<(), String> {
 #[test]
 fn a_slurm_job_array_of_shards_merges_into_the_unsharded_sweep() {
     if let Err(why) = slurm_is_up() {
+        let start = project_dir().join("deploy/slurm/start-local.sh");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{why}, but .ci/run starts one with {}",
+            start.display()
+        );
         eprintln!(
             "SKIPPED a_slurm_job_array_of_shards_merges_into_the_unsharded_sweep: {why}; \
              start one with {} (as root)",
-            shared_dir().join("tools/start-local-slurm.sh").display()
+            start.display()
         );
         return;
     }

@@ -17,12 +17,6 @@ pub fn project_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The shared folder beside the project (`../shared`), where the reference traces live.
-#[allow(dead_code)] // for trace tests
-pub fn shared_dir() -> PathBuf {
-    project_dir().join("..").join("shared")
-}
-
 /// Writes `json` to a fresh temporary file and returns its folder guard and path.
 pub fn scenario_file(json: &Value) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -7,11 +7,10 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-/// The shared Azure LLM conversation trace (CC-BY 4.0, see ../shared/traces/README.md).
+/// The Azure LLM conversation trace the repo ships (CC-BY 4.0, see
+/// `scenarios/traces/README.md`).
 fn azure_conv() -> PathBuf {
-    shared_dir()
-        .join("traces")
-        .join("AzureLLMInferenceTrace_conv.csv")
+    project_dir().join("scenarios/traces/AzureLLMInferenceTrace_conv.csv")
 }
 
 fn data(name: &str) -> PathBuf {
@@ -19,7 +18,7 @@ fn data(name: &str) -> PathBuf {
 }
 
 /// Seconds since midnight of `2023-11-16 18:15:46.6805900` as integer nanoseconds (the
-/// shared trace spans one hour of one day).
+/// trace spans one hour of one day).
 fn clock_ns(ts: &str) -> u64 {
     let (_, time) = ts.split_once(' ').unwrap();
     let (hms, frac) = time.split_once('.').unwrap();
@@ -35,7 +34,7 @@ fn clock_ns(ts: &str) -> u64 {
 
 /// (offset from the first record in ns, context tokens, generated tokens) per record.
 fn conv_records() -> Vec<(u64, u64, u64)> {
-    let text = std::fs::read_to_string(azure_conv()).expect("the shared trace is readable");
+    let text = std::fs::read_to_string(azure_conv()).expect("the shipped trace is readable");
     let rows: Vec<(u64, u64, u64)> = text
         .lines()
         .skip(1)

@@ -7,12 +7,22 @@ pub static PLATFORM: Union = Union {
     title: "Platforms",
     doc: "One platform to compare, selected by `type`.",
     tag: "type",
-    common: &[Key {
-        name: "name",
-        ty: Ty::NonEmptyText,
-        default: Default::Required,
-        doc: "unique among the scenario's platforms, printed in every output",
-    }],
+    common: &[
+        Key {
+            name: "name",
+            ty: Ty::NonEmptyText,
+            default: Default::Required,
+            doc: "unique among the scenario's platforms, printed in every output",
+        },
+        Key {
+            name: "preset",
+            ty: Ty::NonEmptyText,
+            default: Default::Optional,
+            doc: "a catalog offer, `provider:offer` (`modal:H100`, `spheron:H100-spot`; \
+                  `servsim presets` lists them): fills `type` and every key the provider \
+                  documents; keys written here override it, `billing` and `spot` key by key",
+        },
+    ],
     variants: &[&SERVERLESS, &DEDICATED, &HYBRID],
 };
 

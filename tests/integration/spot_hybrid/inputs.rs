@@ -70,8 +70,8 @@ fn the_shipped_spot_and_hybrid_scenarios_run_and_are_deterministic_across_thread
         assert!(
             json["description"]
                 .as_str()
-                .is_some_and(|d| d.contains("platforms.md")),
-            "{name} cites its source"
+                .is_some_and(|d| d.contains("2026-06-03") && !d.contains("platforms.md")),
+            "{name} names its dated price source, not a document outside the repository"
         );
         let one = servsim()
             .arg("run")

@@ -1,0 +1,292 @@
+//! `--format html`: one self-contained page per run, sweep or break-even — the verdict,
+//! the comparison table, cost breakdown bars, the latency tail on a nines axis, the sweep's
+//! cost and p99 curves or the break-even crossing, the scenario, and a footer saying how to
+//! get the same page again.
+//!
+//! Inline CSS and inline SVG only: no script, no font, no image and no URL, so the file
+//! reads the same offline, in a mail attachment or printed. Nothing varies with the clock
+//! or the thread count: the same command gives the same bytes.
+
+mod charts;
+mod page;
+mod sections;
+mod verdict;
+
+use maud::{Markup, html};
+
+use super::grid::{self, Style};
+use super::table::{platform_rows, run_header};
+use super::{breakeven_plot, cost_plot};
+use crate::experiment::{PlatformSummary, RunReport};
+use crate::sweep::{BreakEvenReport, PointReport, SweepReport, best, describe_values};
+use charts::figure;
+use page::{Seeds, document, section};
+use verdict::Candidate;
+
+/// What a page says that its report does not: where it came from and what it aims at.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Page {
+    /// The command line that made the page, as the reader would retype it.
+    pub command_line: String,
+    /// The scenario file's name as given (or the embedded default's).
+    pub scenario_file: String,
+    /// The scenario file's text as read.
+    pub scenario_text: String,
+    /// The scenario's `description`.
+    pub description: String,
+    /// The latency target verdicts and charts measure against.
+    pub slo: Option<Slo>,
+}
+
+/// A p99 latency target and where it was set (`--slo-p99`, the scenario's `slo`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slo {
+    pub latency_s: f64,
+    pub source: String,
+}
+
+const PERCENTILES: &str = "percentiles come from the latency histogram merged across seeds, ± is their 95% CI across seeds";
+
+/// The page of a run.
+pub fn run_page(report: &RunReport, page: &Page) -> String {
+    let options: Vec<Candidate> = report
+        .platforms
+        .iter()
+        .enumerate()
+        .map(|(k, p)| Candidate {
+            summary: p,
+            point: None,
+            seed_costs: report.seed_costs.get(k).map_or(&[], Vec::as_slice),
+        })
+        .collect();
+    let meeting = page
+        .slo
+        .as_ref()
+        .map(|slo| (slo, verdict::meeting(&options, slo)));
+    let all: Vec<&PlatformSummary> = report.platforms.iter().collect();
+    let unstable: Vec<(String, &PlatformSummary)> =
+        all.iter().map(|p| (String::new(), *p)).collect();
+    let body = html! {
+        (section("verdict", "Verdict", html! {
+            div.verdict { (verdict::verdict(&options, meeting)) }
+            (sections::unstable(&unstable))
+        }))
+        (section("comparison", "Comparison", html! {
+            (sections::platform_table(&report.platforms, &platform_rows(report)))
+            p.meta { "The figures of the text table, one row per platform; ± is the 95% CI of the mean across seeds." }
+        }))
+        (platform_charts(&report.scenario, &all, page, None))
+        (sections::scenario(page, None))
+    };
+    let meta = format!("{}; {PERCENTILES}", run_header(report));
+    let heading = sections::heading(&report.scenario, page, &meta);
+    let seeds = Seeds {
+        master: report.seed,
+        count: report.seeds,
+    };
+    document(&title(&report.scenario, "run"), page, heading, body, seeds)
+}
+
+fn title(scenario: &str, command: &str) -> String {
+    format!("{scenario} — servsim {command} report")
+}
+
+/// The cost breakdown and the latency tail of `platforms` (those of a run, or of one grid
+/// point, named by `at`), then the place of their timelines.
+fn platform_charts(
+    scenario: &str,
+    platforms: &[&PlatformSummary],
+    page: &Page,
+    at: Option<&str>,
+) -> Markup {
+    let at = at.map_or(String::new(), |a| format!(" at {a}"));
+    let slo_s = page.slo.as_ref().map(|s| s.latency_s);
+    let breakdown = charts::breakdown_chart(&format!("{scenario}: cost by kind{at}"), platforms);
+    let tail = charts::tail(&format!("{scenario}: latency tail{at}"), platforms, slo_s);
+    html! {
+        (section("cost-breakdown", "Where the money goes", figure("chart-cost-breakdown", breakdown, html! {
+            "Mean monthly cost over seeds, split as billed: startup (boot time billed), busy (GPU executing), idle (the rest of the bill, rounding included) and fallback (on-demand stand-ins for interrupted spot instances)" (at) "."
+        })))
+        (section("latency", "Latency tail", figure("chart-latency-tail", tail, html! {
+            "Latency against percentile on a nines axis (p50, p90, p99, p99.9, p99.99: each step ten times rarer), from the histogram merged across seeds; dots are the histogram's percentiles"
+            @if slo_s.is_some() { ", the red line the latency target" }
+            (at) "."
+        })))
+        (sections::timeline_slot())
+    }
+}
+
+/// Each platform's cheapest point (ties to the earlier point), as verdict options.
+fn cheapest_points(points: &[PointReport]) -> Vec<Candidate<'_>> {
+    let platforms = points.first().map_or(0, |p| p.platforms.len());
+    (0..platforms)
+        .filter_map(|k| {
+            let mut best: Option<(usize, f64)> = None;
+            for (i, point) in points.iter().enumerate() {
+                if let Some(c) = point.platforms[k].cost_usd_per_month
+                    && best.is_none_or(|(_, m)| c.mean < m)
+                {
+                    best = Some((i, c.mean));
+                }
+            }
+            best.map(|(i, _)| candidate(points, i, k))
+        })
+        .collect()
+}
+
+fn candidate(points: &[PointReport], i: usize, k: usize) -> Candidate<'_> {
+    let point = &points[i];
+    Candidate {
+        summary: &point.platforms[k],
+        point: Some((i, &point.values)),
+        seed_costs: point.seed_costs.get(k).map_or(&[], Vec::as_slice),
+    }
+}
+
+/// The page of a sweep.
+pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
+    let options = cheapest_points(&report.points);
+    let best = page
+        .slo
+        .as_ref()
+        .map(|slo| (slo, best::cheapest(&report.points, slo.latency_s)));
+    let meeting = best.as_ref().map(|(slo, best)| {
+        let found = best.iter().flatten();
+        let list = found.map(|b| {
+            let k = report.points[b.point]
+                .platforms
+                .iter()
+                .position(|p| p.name == b.platform);
+            candidate(&report.points, b.point, k.unwrap_or(0))
+        });
+        (*slo, list.collect::<Vec<_>>())
+    });
+    // The point the verdict recommends: the cheapest meeting the target, else the cheapest.
+    let chosen = meeting
+        .as_ref()
+        .and_then(|(_, m)| verdict::cheapest(m))
+        .or_else(|| verdict::cheapest(&options))
+        .and_then(|c| c.point.map(|(i, _)| i));
+    let slo_s = page.slo.as_ref().map(|s| s.latency_s);
+    let first = report.parameters.first().cloned().unwrap_or_default();
+    let cost = cost_plot(report);
+    let p99 = charts::p99_chart(
+        &format!("{}: p99 latency", report.scenario),
+        &report.points,
+        &report.parameters,
+        slo_s,
+    );
+    let body = html! {
+        (section("verdict", "Verdict", html! {
+            div.verdict { (verdict::verdict(&options, meeting)) }
+            (sections::unstable(&unstable_points(&report.points)))
+        }))
+        (section("curves", "Cost and p99 across the sweep", html! {
+            (figure("chart-sweep-cost", cost, html! {
+                "Mean monthly cost against " (first) ", one line per platform (and per value of the other parameters), the band its 95% CI across seeds."
+            }))
+            (figure("chart-sweep-p99", p99, html! {
+                "p99 latency from the histogram merged across seeds, the band the 95% CI of the per-seed p99"
+                @if slo_s.is_some() { "; the red line is the target, open markers miss it" }
+                "."
+            }))
+        }))
+        (section("points", "Every point", html! {
+            (sections::grid_table("sweep-table", &grid::sweep_grid(report, Style::Terminal), chosen.as_slice()))
+            @if let Some((slo, best)) = &best {
+                h3 { "Cheapest point per platform with p99 ≤ " (super::seconds(slo.latency_s)) }
+                (sections::grid_table("best-table", &grid::best_grid(report, best), &[]))
+            }
+        }))
+        @if let Some(i) = chosen {
+            @let point = &report.points[i];
+            @let at = format!("point #{i} ({})", describe_values(&point.values.0));
+            (platform_charts(&report.scenario, &point.platforms.iter().collect::<Vec<_>>(), page, Some(&at)))
+        }
+        (sections::scenario(page, Some(html! { "Each point edits this file: " (grid_note(report)) "." })))
+    };
+    let heading = sections::heading(&report.scenario, page, &grid::sweep_header(report));
+    let seeds = Seeds {
+        master: report.seed,
+        count: report.seeds,
+    };
+    document(
+        &title(&report.scenario, "sweep"),
+        page,
+        heading,
+        body,
+        seeds,
+    )
+}
+
+fn grid_note(report: &SweepReport) -> String {
+    format!(
+        "{} ({} points)",
+        report.parameters.join(" × "),
+        report.points.len()
+    )
+}
+
+/// Each unstable platform of each point, with the point named.
+fn unstable_points(points: &[PointReport]) -> Vec<(String, &PlatformSummary)> {
+    points
+        .iter()
+        .enumerate()
+        .flat_map(|(i, point)| {
+            point.platforms.iter().map(move |p| {
+                (
+                    format!(" at point #{i} ({})", describe_values(&point.values.0)),
+                    p,
+                )
+            })
+        })
+        .filter(|(_, p)| p.unstable)
+        .collect()
+}
+
+/// The page of a break-even search.
+pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
+    let slo_s = page.slo.as_ref().map(|s| s.latency_s);
+    let crossing = breakeven_plot(report);
+    let p99 = charts::p99_chart(
+        &format!("{}: p99 latency", report.scenario),
+        &report.points,
+        std::slice::from_ref(&report.parameter),
+        slo_s,
+    );
+    let body = html! {
+        (section("verdict", "Verdict", html! {
+            div.verdict { p { (report.message) "." } }
+            (sections::unstable(&unstable_points(&report.points)))
+        }))
+        (section("crossing", "Where the costs cross", html! {
+            (figure("chart-breakeven", crossing, html! {
+                "Mean monthly cost of " (report.between[0]) " and " (report.between[1]) " against " (report.parameter)
+                ", the bands their 95% CIs across seeds; the black line is the crossing, the grey band its 95% CI (from the per-seed differences)."
+            }))
+            (figure("chart-breakeven-p99", p99, html! {
+                "p99 latency from the histogram merged across seeds, the band the 95% CI of the per-seed p99"
+                @if slo_s.is_some() { "; the red line is the latency target, open markers miss it" }
+                "."
+            }))
+        }))
+        (section("points", "Every point", html! {
+            (sections::grid_table("breakeven-table", &grid::breakeven_grid(report, Style::Terminal), &[]))
+        }))
+        (sections::scenario(page, Some(html! {
+            "Each point sets " (report.parameter) " and keeps only " (report.between[0]) " and " (report.between[1]) "."
+        })))
+    };
+    let heading = sections::heading(&report.scenario, page, &grid::breakeven_header(report));
+    let seeds = Seeds {
+        master: report.seed,
+        count: report.seeds,
+    };
+    document(
+        &title(&report.scenario, "breakeven"),
+        page,
+        heading,
+        body,
+        seeds,
+    )
+}

@@ -1,0 +1,188 @@
+//! The latency tail on a "nines" axis: x is −log10(1 − q), so p50, p90, p99, p99.9 and
+//! p99.99 sit at even steps and the tail gets as much room as the body; y is latency on a
+//! log scale. One curve per platform from its merged-histogram CDF, with the merged
+//! percentiles of the JSON output (and p99.99) marked on it.
+//!
+//! Does not interpolate between histogram buckets: the curve joins the recorded CDF
+//! points, the markers are the histogram's own quantiles.
+
+use plotters::coord::combinators::BindKeyPoints;
+use plotters::prelude::*;
+
+use super::plot::{
+    Keyed, LABEL_FONT, PlotResult, SIZE, TITLE_FONT, decades, err, legend, one_two_five, short,
+    svg_sized,
+};
+use super::table::seconds;
+use crate::experiment::{PlatformSummary, RunReport};
+
+/// The percentiles marked, as (quantile, label).
+pub const NINES: [(f64, &str); 5] = [
+    (0.5, "p50"),
+    (0.9, "p90"),
+    (0.99, "p99"),
+    (0.999, "p99.9"),
+    (0.9999, "p99.99"),
+];
+
+/// Where the x axis ends: a little past p99.99, where the slowest requests of a large
+/// run are drawn.
+const X_END: f64 = 4.3;
+
+/// The nines of quantile `q`: 1 for p90, 2 for p99 … (the axis end for q = 1).
+pub fn nines(q: f64) -> f64 {
+    if q >= 1.0 {
+        X_END
+    } else {
+        (-(1.0 - q).log10()).min(X_END)
+    }
+}
+
+/// A platform's marked percentiles in seconds, in `NINES` order (`None` where the
+/// histogram is empty).
+pub fn percentiles(p: &PlatformSummary) -> [Option<f64>; 5] {
+    let l = &p.latency_s;
+    [l.p50, l.p90, l.p99, l.p999, p.latency_p9999_s]
+}
+
+/// The curve of one CDF in (nines, seconds): from q = 0 at the fastest recorded latency,
+/// through each recorded point, ending at the axis end.
+fn curve(cdf: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let Some(&(first, _)) = cdf.first() else {
+        return Vec::new();
+    };
+    let mut out = vec![(0.0, first)];
+    for &(latency_s, q) in cdf {
+        let x = nines(q);
+        out.push((x, latency_s));
+        if x >= X_END {
+            break;
+        }
+    }
+    out
+}
+
+/// `run --plot`: every platform's latency tail (merged over seeds) on a nines axis.
+pub fn latency_tail_plot(report: &RunReport) -> PlotResult {
+    let title = format!(
+        "{}: latency tail ({} seeds merged)",
+        report.scenario, report.seeds
+    );
+    let drawn: Vec<&PlatformSummary> = report.platforms.iter().collect();
+    tail_chart(&title, &drawn, None, SIZE)
+}
+
+/// The nines chart of `platforms`, with a horizontal line at the latency target `slo_s`.
+pub(super) fn tail_chart(
+    title: &str,
+    platforms: &[&PlatformSummary],
+    slo_s: Option<f64>,
+    size: (u32, u32),
+) -> PlotResult {
+    let drawn: Vec<&&PlatformSummary> = platforms
+        .iter()
+        .filter(|p| !p.latency_cdf.is_empty())
+        .collect();
+    let values = drawn
+        .iter()
+        .flat_map(|p| {
+            let marks = percentiles(p).into_iter().flatten();
+            curve(&p.latency_cdf).into_iter().map(|c| c.1).chain(marks)
+        })
+        .chain(slo_s);
+    let (lo, hi) = decades(values.collect::<Vec<_>>().into_iter());
+    let x_keys: Vec<f64> = NINES.iter().map(|(q, _)| nines(*q)).collect();
+    svg_sized(size, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, ("sans-serif", TITLE_FONT))
+            .margin(16)
+            .x_label_area_size(56)
+            .y_label_area_size(84)
+            .build_cartesian_2d(
+                Keyed::new(0.0..X_END, x_keys),
+                (lo..hi).log_scale().with_key_points(one_two_five(lo, hi)),
+            )
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("percentile (nines axis: each step is 10× rarer)")
+            .y_desc("latency (s), log scale")
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(BLACK.mix(0.12))
+            .label_style(("sans-serif", LABEL_FONT))
+            .axis_desc_style(("sans-serif", LABEL_FONT))
+            .x_label_formatter(&|x| nines_label(*x))
+            .y_label_formatter(&|y| short(*y))
+            .draw()
+            .map_err(err)?;
+        if let Some(slo) = slo_s {
+            chart
+                .draw_series(LineSeries::new(
+                    [(0.0, slo), (X_END, slo)],
+                    RED.mix(0.8).stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(format!("latency target {}", seconds(slo)))
+                .legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], RED.mix(0.8).stroke_width(2))
+                });
+        }
+        for (k, p) in drawn.iter().enumerate() {
+            let color = Palette99::pick(k).to_rgba();
+            chart
+                .draw_series(LineSeries::new(
+                    curve(&p.latency_cdf),
+                    color.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(p.name.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+            let marks = NINES.iter().zip(percentiles(p));
+            chart
+                .draw_series(marks.filter_map(|((q, _), v)| {
+                    v.map(|v| Circle::new((nines(*q), v), 4, color.filled()))
+                }))
+                .map_err(err)?;
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    })
+}
+
+/// The label of a key point of the nines axis.
+fn nines_label(x: f64) -> String {
+    NINES
+        .iter()
+        .find(|(q, _)| (nines(*q) - x).abs() < 1e-9)
+        .map_or_else(String::new, |(_, label)| label.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nines_put_each_tenfold_rarer_percentile_one_step_further() {
+        assert_eq!(nines(0.9), 1.0);
+        assert!((nines(0.99) - 2.0).abs() < 1e-12);
+        assert!((nines(0.9999) - 4.0).abs() < 1e-9);
+        assert!((nines(0.5) - std::f64::consts::LOG10_2).abs() < 1e-12);
+        assert_eq!(nines(1.0), X_END);
+    }
+
+    #[test]
+    fn a_curve_starts_at_the_fastest_latency_and_stops_at_the_axis_end() {
+        let cdf = [(1.0, 0.5), (2.0, 0.99), (3.0, 0.999_999), (4.0, 1.0)];
+        let c = curve(&cdf);
+        assert_eq!(c[0], (0.0, 1.0));
+        assert_eq!(c[2].1, 2.0);
+        assert_eq!(c.last(), Some(&(X_END, 3.0)));
+        assert_eq!(c.len(), 4);
+    }
+
+    #[test]
+    fn a_constant_latency_is_a_flat_line_across_the_axis() {
+        assert_eq!(curve(&[(2.0, 1.0)]), vec![(0.0, 2.0), (X_END, 2.0)]);
+    }
+}
