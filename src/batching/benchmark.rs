@@ -336,6 +336,14 @@ mod tests {
             rows.push((r, ttft));
         }
         let mut m = measurements(&rows.iter().map(|r| r.0).collect::<Vec<_>>());
+        // Kept at every concurrency, the TTFTs of prompts that start together wreck the fit
+        // (rms 26% here, the decode cost 43% high).
+        let crowded = m.fit().unwrap();
+        assert!(
+            crowded.rms_relative_error > 0.2,
+            "{}",
+            crowded.rms_relative_error
+        );
         for (row, (_, ttft)) in m.rows.iter_mut().zip(&rows) {
             if !ttft {
                 row.ttft_s = None;
