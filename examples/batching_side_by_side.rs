@@ -64,7 +64,9 @@ fn main() {
             lw * 1e3,
             kw * 1e3
         );
-        (llm.push(l), tokens.push(k), ratios.push(k / l));
+        llm.push(l);
+        tokens.push(k);
+        ratios.push(k / l);
     }
     let stats = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);

@@ -173,7 +173,10 @@ fn a_budget_below_the_batch_size_is_refused_as_vllm_does() {
 }
 
 /// A random small case: step coefficients, limits, requests and aborts.
-fn case() -> impl Strategy<Value = (EngineConfig, Vec<(SimTime, Request)>, Vec<(SimTime, u64)>)> {
+/// An engine, its arrivals and its aborts, each in time order.
+type Case = (EngineConfig, Vec<(SimTime, Request)>, Vec<(SimTime, u64)>);
+
+fn case() -> impl Strategy<Value = Case> {
     let coeffs = (1_000u64..40_000, 0u64..3_000, 0u64..3_000, 0u64..300);
     let reqs = prop::collection::vec(
         (0u64..120, 1u32..40, 1u32..30, any::<bool>(), 0u64..400),
