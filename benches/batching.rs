@@ -1,10 +1,20 @@
-//! Criterion bench of the continuous-batching engine (docs/semantics.md#continuous-batching):
-//! one Llama-3.1-8B-FP8 engine on an H100 fed a simulated day of a synthetic stream shaped
-//! like the Azure LLM conversation trace (Poisson 5.53 req/s, lognormal context mean 1155,
-//! geometric-ish output mean 211). Reports requests simulated per second.
+//! Criterion benches of continuous batching (docs/performance.md#continuous-batching), each
+//! reporting requests simulated per second:
 //!
-//! `cargo bench --bench batching`
+//! - `azure_conv_day/*`, side by side in one run: a day of the Azure LLM conversation trace
+//!   on two H100s with the fixed-time `llm` service (a full servsim replica), and the same
+//!   arrivals and token counts on two continuous-batching engines (`common/azure_tokens.rs`);
+//! - `synthetic_day_one_h100`: one Llama-3.1-8B-FP8 engine on an H100 fed a simulated day
+//!   of a synthetic stream shaped like that trace (Poisson 5.53 req/s, lognormal context
+//!   mean 1155 and output mean 211, cv 1), the engine alone without trace parsing.
+//!
+//! `cargo bench --bench batching`; `examples/batching_side_by_side.rs` interleaves the
+//! first two and prints their ratio round by round.
 
+#[path = "common/azure_tokens.rs"]
+mod azure_tokens;
+
+use azure_tokens::{azure_scenario, llm_two_h100, tokens_two_h100};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp, LogNormal};
@@ -53,7 +63,21 @@ fn simulate(cfg: EngineConfig, arrivals: &[(SimTime, Request)]) -> usize {
     done + e.drain().len()
 }
 
-fn batching(c: &mut Criterion) {
+fn azure_conv_day(c: &mut Criterion) {
+    let s = azure_scenario(1);
+    let requests = llm_two_h100(&s);
+    assert_eq!(tokens_two_h100(&s).arrived, requests);
+    let mut g = c.benchmark_group("azure_conv_day");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(requests));
+    g.bench_function("llm_two_h100", |b| b.iter(|| llm_two_h100(&s)));
+    g.bench_function("tokens_two_h100", |b| {
+        b.iter(|| tokens_two_h100(&s).completed)
+    });
+    g.finish();
+}
+
+fn synthetic(c: &mut Criterion) {
     let arrivals = conversation_day();
     let cfg = EngineConfig::from_catalog(
         "H100",
@@ -67,7 +91,7 @@ fn batching(c: &mut Criterion) {
     let mut g = c.benchmark_group("batching");
     g.sample_size(10);
     g.throughput(Throughput::Elements(arrivals.len() as u64));
-    g.bench_function("azure_conv_day_one_h100", |b| {
+    g.bench_function("synthetic_day_one_h100", |b| {
         b.iter_batched(
             || arrivals.clone(),
             |a| assert_eq!(simulate(cfg, &a), a.len()),
@@ -77,5 +101,5 @@ fn batching(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, batching);
+criterion_group!(benches, azure_conv_day, synthetic);
 criterion_main!(benches);

@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 
-use super::plan::{Shape, StepPlan};
+use super::plan::{Plan, Shape, StepPlan};
 use super::run::Run;
 use super::state::{Prefilling, Running, Seq};
 use super::{Accounting, Completion, EngineConfig, EnqueueError, Request};
@@ -31,6 +31,10 @@ pub struct BatchEngine {
     /// The latest time the host has reached (advance, enqueue or abort).
     host_now: SimTime,
     stats: Accounting,
+    /// The plan at `boundary_ps`, once worked out; every change of state drops it.
+    plan: Option<Plan>,
+    /// The buffer of the last step plan's chunks, kept so that planning does not allocate.
+    pub(super) spare_chunks: Vec<u64>,
 }
 
 impl BatchEngine {
@@ -44,6 +48,8 @@ impl BatchEngine {
             next_admission: 0,
             host_now: SimTime::ZERO,
             stats: Accounting::default(),
+            plan: None,
+            spare_chunks: Vec::new(),
         }
     }
 
@@ -80,15 +86,18 @@ impl BatchEngine {
                 kv_capacity_tokens: self.cfg.kv_capacity_tokens,
             });
         }
+        let arrival_ps = now.0 as u128 * PS_PER_NS;
+        let was_empty = self.waiting.is_empty();
         self.waiting.push_back(Seq {
             id: req.id,
-            arrival_ps: now.0 as u128 * PS_PER_NS,
+            arrival_ps,
             context: req.context_tokens,
             output: req.output_tokens,
             emitted: 0,
             preemptions: 0,
             first_token_ns: None,
         });
+        self.after_arrival(arrival_ps, was_empty);
         Ok(())
     }
 
@@ -98,48 +107,96 @@ impl BatchEngine {
     pub fn abort(&mut self, id: u64, now: SimTime) {
         self.observe(now);
         self.aborts.push_back((now.0 as u128 * PS_PER_NS, id));
+        self.invalidate();
     }
 
     /// When the host should next call `advance`, if no request arrives before: the end of
     /// the step, or run of steps, that is next to change the batch (a first token, a
     /// completion, an admission, a preemption). `None` when idle.
     pub fn next_event(&mut self) -> Option<SimTime> {
-        self.settle();
-        self.plan().map(|p| ns_floor(p.end()))
+        self.ensure_plan();
+        self.plan.as_ref().map(|p| ns_floor(p.end()))
     }
 
     /// Commits every step that ends at or before `to` (event times are the floor in ns) and
     /// returns the requests completed by them, in completion order.
     pub fn advance(&mut self, to: SimTime) -> Vec<Completion> {
+        let mut out = Vec::new();
+        self.advance_into(to, &mut out);
+        out
+    }
+
+    /// `advance`, appending the completions to `out` (a host that keeps one buffer saves an
+    /// allocation per call).
+    pub fn advance_into(&mut self, to: SimTime, out: &mut Vec<Completion>) {
         self.observe(to);
         let limit = (to.0 as u128 + 1) * PS_PER_NS;
-        let mut out = Vec::new();
-        loop {
-            self.settle();
-            let Some(plan) = self.plan() else { break };
+        while self.ensure_plan() {
+            let plan = self.plan.take().expect("ensured");
             let window = limit.saturating_sub(plan.start);
             match plan.shape {
                 Shape::Step(step) if step.duration < window => {
-                    self.apply_step(plan.start, step, &mut out);
+                    self.apply_step(plan.start, step, out);
                 }
                 Shape::Run(run) => {
                     let m = run.steps_ending_within(window);
-                    if m > 0 {
-                        self.apply_run(plan.start, &run, m, &mut out);
+                    if m == 0 {
+                        self.plan = Some(plan);
+                        break;
                     }
+                    self.apply_run(plan.start, &run, m, out);
                     if m < run.steps {
                         break;
                     }
                 }
-                Shape::Step(_) => break,
+                Shape::Step(_) => {
+                    self.plan = Some(plan);
+                    break;
+                }
             }
         }
-        out
     }
 
     /// Runs until the engine is empty, assuming nothing else arrives.
     pub fn drain(&mut self) -> Vec<Completion> {
         self.advance(SimTime::MAX)
+    }
+
+    /// Works out the plan at the boundary unless it is known; whether there is one.
+    fn ensure_plan(&mut self) -> bool {
+        if self.plan.is_none() {
+            self.settle();
+            self.plan = self.plan_now();
+        }
+        self.plan.is_some()
+    }
+
+    /// Keeps the plan where an arrival cannot change it: one after the boundary does not join
+    /// the planned step, and it cuts a planned run short only when it heads the queue (a
+    /// head that waits at the boundary keeps everyone behind it waiting until a finish).
+    /// The cut is the one `plan_now` would make. Anything else replans.
+    fn after_arrival(&mut self, arrival_ps: u128, was_empty: bool) {
+        let boundary = self.boundary_ps;
+        match self.plan.as_mut().map(|p| &mut p.shape) {
+            Some(Shape::Step(_)) if arrival_ps > boundary => {}
+            Some(Shape::Run(run)) if arrival_ps > boundary => {
+                if was_empty {
+                    run.steps = run.steps_starting_within(arrival_ps - boundary);
+                }
+            }
+            _ => self.invalidate(),
+        }
+    }
+
+    /// Drops the plan after a change of state, keeping its chunk buffer.
+    fn invalidate(&mut self) {
+        if let Some(Plan {
+            shape: Shape::Step(step),
+            ..
+        }) = self.plan.take()
+        {
+            self.spare_chunks = step.chunks;
+        }
     }
 
     /// The host's clock only moves forward; a call out of order is a bug in the host.
@@ -228,6 +285,7 @@ impl BatchEngine {
         self.stats.prefill_tokens += step.chunks.iter().sum::<u64>();
         self.finish_decoders(end, out);
         self.boundary_ps = end;
+        self.spare_chunks = step.chunks;
     }
 
     fn apply_run(&mut self, start: u128, run: &Run, m: u64, out: &mut Vec<Completion>) {
@@ -286,5 +344,9 @@ impl BatchEngine {
 }
 
 fn ns_floor(ps: u128) -> SimTime {
-    SimTime((ps / PS_PER_NS) as u64)
+    // A 64-bit division unless the time is past 213 days (2^64 ps).
+    match u64::try_from(ps) {
+        Ok(ps) => SimTime(ps / PS_PER_NS as u64),
+        Err(_) => SimTime((ps / PS_PER_NS) as u64),
+    }
 }

@@ -9,8 +9,12 @@
 //! Simulating costs O(arrivals + completions + admissions + preemptions) plans, not
 //! O(tokens): between those, a batch's steps are an arithmetic progression (`run`).
 
+mod benchmark;
 mod calibrate;
+mod decoders;
 mod engine;
+mod measurements;
+mod nnls;
 mod plan;
 mod run;
 mod state;
@@ -21,8 +25,10 @@ mod naive;
 #[cfg(test)]
 mod tests;
 
-pub use calibrate::{CalibrationError, Fit, RowFit, calibrate};
+pub use benchmark::{BenchmarkError, BenchmarkRow, bench_serve, closed_loop_benchmark};
+pub use calibrate::{Fit, RowFit, calibrate};
 pub use engine::BatchEngine;
+pub use measurements::{CalibrationError, Measurement, Measurements};
 pub use step_time::{
     DeriveError, Derived, EngineParams, GpuSpec, ModelSpec, StepTime, StepTimeError, StepTimeSecs,
     derive,

@@ -64,14 +64,17 @@ struct Preemption {
 
 impl BatchEngine {
     /// The plan at the current boundary; `None` when the engine has nothing to do. The caller
-    /// has settled the boundary (idle jump, due aborts) first.
-    pub(super) fn plan(&self) -> Option<Plan> {
+    /// has settled the boundary (idle jump, due aborts) first. Reuses the spare chunk buffer.
+    pub(super) fn plan_now(&mut self) -> Option<Plan> {
         if self.running.is_empty() && self.waiting.is_empty() {
             return None;
         }
         let pre = self.preemption();
-        let step = self.compose(&pre);
+        let mut chunks = std::mem::take(&mut self.spare_chunks);
+        chunks.clear();
+        let step = self.compose(&pre, chunks);
         let shape = if step.victims == 0 && step.chunks.is_empty() {
+            self.spare_chunks = step.chunks;
             Shape::Run(self.run(&pre))
         } else {
             Shape::Step(step)
@@ -114,12 +117,12 @@ impl BatchEngine {
 
     /// Phase 2: the budget left after the decode tokens goes to prefill chunks, first to
     /// sequences already prefilling, then to waiting requests in order (victims at the head).
-    fn compose(&self, pre: &Preemption) -> StepPlan {
+    fn compose(&self, pre: &Preemption, mut chunks: Vec<u64>) -> StepPlan {
         let st = &self.cfg.step_time;
         let mut budget = self.cfg.max_batched_tokens as u64 - pre.decoders;
         let mut spare = pre.free - pre.decoders;
         let mut batch = self.running.len() as u64 - pre.victims.len() as u64;
-        let (mut chunks, mut p, mut k) = (Vec::new(), 0u64, pre.decoders_kv + pre.decoders);
+        let (mut p, mut k) = (0u64, pre.decoders_kv + pre.decoders);
         let keep = self.running.prefilling.len() - pre.prefilling_victims;
         for pf in self.running.prefilling.iter().take(keep) {
             let c = (pf.prompt - pf.done).min(budget);

@@ -6,7 +6,9 @@
 //! touching them: a decoder's emitted tokens and KV length are `value at join + (clock −
 //! join clock)`, because every running decoder decodes in every step.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
+
+use super::decoders::Decoders;
 
 /// A request while it is in the engine.
 #[derive(Clone, Copy, Debug)]
@@ -68,10 +70,7 @@ pub(super) struct Prefilling {
 /// an earlier one and the prefilling sequences are always the most recently admitted).
 #[derive(Clone, Debug, Default)]
 pub(super) struct Running {
-    /// Keyed by admission number.
-    pub decoders: BTreeMap<u64, Decoder>,
-    /// (done_at, admission number) of every decoder.
-    pub finishing: BTreeSet<(u64, u64)>,
+    pub decoders: Decoders,
     pub prefilling: VecDeque<Prefilling>,
     /// Steps taken so far.
     pub clock: u64,
@@ -92,7 +91,9 @@ impl Running {
 
     /// Steps until the next decoder finishes (≥ 1), if any decodes.
     pub fn steps_to_next_finish(&self) -> Option<u64> {
-        self.finishing.first().map(|&(done, _)| done - self.clock)
+        self.decoders
+            .next_finish()
+            .map(|(done, _)| done - self.clock)
     }
 
     pub fn add_decoder(&mut self, admitted: u64, seq: Seq, kv: u64) {
@@ -102,7 +103,6 @@ impl Running {
             kv_at_join: kv,
         };
         self.decoders_kv += kv;
-        self.finishing.insert((d.done_at(), admitted));
         self.decoders.insert(admitted, d);
     }
 
@@ -110,9 +110,8 @@ impl Running {
     pub fn remove_decoder(&mut self, admitted: u64) -> Seq {
         let d = self
             .decoders
-            .remove(&admitted)
+            .remove(admitted)
             .expect("invariant: a decoder's admission number is in the decoder map");
-        self.finishing.remove(&(d.done_at(), admitted));
         let kv = d.kv(self.clock);
         self.decoders_kv -= kv;
         self.held -= kv;
@@ -140,8 +139,8 @@ impl Running {
 
     /// Admission number of a decoder finishing at the current clock, if any.
     pub fn finished_now(&self) -> Option<u64> {
-        match self.finishing.first() {
-            Some(&(done, admitted)) if done == self.clock => Some(admitted),
+        match self.decoders.next_finish() {
+            Some((done, admitted)) if done == self.clock => Some(admitted),
             _ => None,
         }
     }
@@ -149,12 +148,12 @@ impl Running {
     /// Removes the running sequence `id` (an abort), freeing its KV; O(running), which an
     /// abort may cost because it is itself an event.
     pub fn remove(&mut self, id: u64) -> Option<Seq> {
-        if let Some(&a) = self
+        let decoder = self
             .decoders
-            .iter()
+            .iter_rev()
             .find(|(_, d)| d.seq.id == id)
-            .map(|(a, _)| a)
-        {
+            .map(|(a, _)| a);
+        if let Some(a) = decoder {
             return Some(self.remove_decoder(a));
         }
         let i = self.prefilling.iter().position(|p| p.seq.id == id)?;
@@ -170,7 +169,7 @@ impl Running {
             self.held -= p.prompt;
             return Some(p.seq);
         }
-        let (&a, _) = self.decoders.last_key_value()?;
+        let a = self.decoders.last()?;
         Some(self.remove_decoder(a))
     }
 
@@ -182,7 +181,7 @@ impl Running {
             kv: p.prompt,
             decoding: false,
         });
-        let decoders = self.decoders.values().rev().map(move |d| Victim {
+        let decoders = self.decoders.iter_rev().map(move |(_, d)| Victim {
             seq: Seq {
                 emitted: d.emitted(clock),
                 ..d.seq

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 use serde_json::Value;
 
-pub use hardware::{Gpu, Model};
+pub use hardware::{Gpu, Model, ModelSpec};
 pub use presets::{Limits, Preset};
 
 /// One catalog fact: its value, the page to re-check it and the date of what was read.
@@ -96,6 +96,25 @@ pub fn model_names() -> Vec<String> {
         names.extend(m.variants.iter().map(|v| rules.name(&m.id, v)));
     }
     names
+}
+
+/// Every model a scenario may name, in catalog order (each base model, then its variants),
+/// with its numbers and the catalog entry they come from (a variant's base, whose sources
+/// hold for every figure but the variant's precision).
+pub fn model_variants() -> Vec<(hardware::ModelSpec, &'static Model)> {
+    let rules = &model_file().variant_rules;
+    let mut out = Vec::new();
+    for m in models() {
+        let names =
+            std::iter::once(m.id.clone()).chain(m.variants.iter().map(|v| rules.name(&m.id, v)));
+        for name in names {
+            let spec = m
+                .spec(&name, rules)
+                .expect("invariant: a catalog model answers to its own and its variants' names");
+            out.push((spec, m));
+        }
+    }
+    out
 }
 
 /// The model called `name`: a base model, or a variant such as `llama-3.1-8b-fp8` with the

@@ -4,6 +4,8 @@
 //! `experiment`, `sweep` and `report`, and writes bytes.
 
 mod args;
+mod calibrate;
+mod catalog;
 mod input;
 mod output;
 mod page;
@@ -50,6 +52,10 @@ enum Command {
         #[arg(long, value_parser = ["json", "markdown"], default_value = "json")]
         format: String,
     },
+    /// Fit an engine's step-time coefficients to benchmark runs of a real server.
+    Calibrate(calibrate::CalibrateArgs),
+    /// List the built-in GPUs and models with their figures and sources.
+    Catalog(catalog::CatalogArgs),
     /// List the catalog of real offers, or print one as a platform to paste.
     Presets(presets::PresetsArgs),
     /// Check scenario files and list every error; runs nothing.
@@ -99,6 +105,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Breakeven(args) => study::breakeven_command(args),
         Command::Merge(args) => study::merge_command(args),
         Command::Validate { files } => validate(&files),
+        Command::Calibrate(args) => calibrate::calibrate_command(args),
+        Command::Catalog(args) => catalog::catalog_command(args),
         Command::Presets(args) => presets::presets_command(args),
         Command::Schema { format } if format == "markdown" => {
             write_stdout(&crate::scenario::reference())

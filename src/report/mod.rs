@@ -6,6 +6,8 @@
 //! Deliberately knows neither how the numbers were computed nor where the bytes go.
 
 mod chart;
+mod calibration;
+mod catalog;
 mod csv;
 mod grid;
 pub mod html;
@@ -14,6 +16,11 @@ mod presets;
 mod table;
 mod tail;
 
+pub use calibration::{
+    CalibrationReport, Coefficients, Predicted, RooflineReport, RowReport, calibration_json,
+    calibration_table,
+};
+pub use catalog::{CatalogFormat, CatalogSelection, render_catalog};
 pub use html::Page;
 pub use plot::{breakeven_plot, cost_plot};
 pub use presets::{Offer, catalog_listing, lookup, offers, preset_footer};

@@ -7,6 +7,8 @@ mod article;
 mod bad_input;
 mod batching;
 mod billing;
+mod calibrate;
+mod catalog;
 mod cli;
 mod dedicated;
 mod deploy;

@@ -1,0 +1,126 @@
+//! The continuous-batching targets (docs/performance.md#continuous-batching), interleaved so
+//! that both sides see the same machine load: each round simulates a day of the Azure
+//! conversation trace on two H100s with the fixed-time `llm` service (a full servsim
+//! replica), then with two continuous-batching engines fed the same arrivals and token
+//! counts, and reports each round's ratio; then best and median.
+//!
+//! `cargo run --release --example batching_side_by_side -- 15` (rounds, default 9)
+//!
+//! On a shared machine wall time includes waiting for a core, so each side is also timed by
+//! the CPU time this thread spent running (Linux `/proc/thread-self/schedstat`), and the
+//! summary uses it when it is available.
+//!
+//! With `memory tokens|llm DAYS` it simulates one side for DAYS once and prints what it
+//! did, for `/usr/bin/time -v` to measure peak memory against the horizon.
+
+#[path = "../benches/common/azure_tokens.rs"]
+mod azure_tokens;
+
+use std::time::Instant;
+
+/// Nanoseconds this thread has spent on a CPU, where Linux reports it.
+fn cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// Runs `f`, returning its result with (wall seconds, CPU seconds or wall if unknown).
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
+    let (t, c) = (Instant::now(), cpu_ns());
+    let out = f();
+    let wall = t.elapsed().as_secs_f64();
+    let cpu = match (c, cpu_ns()) {
+        (Some(a), Some(b)) => (b - a) as f64 / 1e9,
+        _ => wall,
+    };
+    (out, wall, cpu)
+}
+
+use azure_tokens::{azure_scenario, llm_two_h100, tokens_two_h100};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("memory") {
+        return memory(&args[1..]);
+    }
+    let rounds: usize = args
+        .first()
+        .map_or(9, |r| r.parse().expect("ROUNDS is a count"));
+    let s = azure_scenario(1);
+    let (mut llm, mut tokens, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let mut requests = 0;
+    for round in 0..rounds {
+        let (n, lw, l) = timed(|| llm_two_h100(&s));
+        let (run, kw, k) = timed(|| tokens_two_h100(&s));
+        assert_eq!(run.arrived, n, "both sides see the same arrivals");
+        requests = n;
+        println!(
+            "round {round}: llm {:.1} ms, tokens {:.1} ms of CPU ({:.2} M requests/s), ratio \
+             {:.2}; wall {:.1} / {:.1} ms",
+            l * 1e3,
+            k * 1e3,
+            n as f64 / k / 1e6,
+            k / l,
+            lw * 1e3,
+            kw * 1e3
+        );
+        llm.push(l);
+        tokens.push(k);
+        ratios.push(k / l);
+    }
+    let stats = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[0], v[v.len() / 2])
+    };
+    let ((lb, lm), (kb, km), (rb, rm)) = (stats(&mut llm), stats(&mut tokens), stats(&mut ratios));
+    println!("{requests} requests a day");
+    println!(
+        "llm:    best {:.1} ms, median {:.1} ms ({:.1} ns/request)",
+        lb * 1e3,
+        lm * 1e3,
+        lm * 1e9 / requests as f64
+    );
+    println!(
+        "tokens: best {:.1} ms, median {:.1} ms ({:.1} ns/request, {:.2} M requests/s)",
+        kb * 1e3,
+        km * 1e3,
+        km * 1e9 / requests as f64,
+        requests as f64 / km / 1e6
+    );
+    println!(
+        "tokens / llm: best round {rb:.2}, median round {rm:.2}; of medians {:.2}",
+        km / lm
+    );
+}
+
+fn memory(args: &[String]) {
+    let [side, days] = args else {
+        eprintln!("usage: batching_side_by_side memory tokens|llm DAYS");
+        std::process::exit(2);
+    };
+    let s = azure_scenario(days.parse().expect("DAYS is a whole number"));
+    let t = Instant::now();
+    match side.as_str() {
+        "tokens" => {
+            let r = tokens_two_h100(&s);
+            println!(
+                "tokens, {days} d: {} arrived, {} completed, {} preemptions, ttft p99 {:.3} s, \
+                 tpot p99 {:.4} s, in {:.2} s",
+                r.arrived,
+                r.completed,
+                r.preemptions,
+                r.ttft.quantile_s(0.99).unwrap_or(0.0),
+                r.tpot.quantile_s(0.99).unwrap_or(0.0),
+                t.elapsed().as_secs_f64()
+            );
+        }
+        "llm" => {
+            let n = llm_two_h100(&s);
+            println!(
+                "llm, {days} d: {n} arrived in {:.2} s",
+                t.elapsed().as_secs_f64()
+            );
+        }
+        other => panic!("unknown side {other}: expected tokens or llm"),
+    }
+}
