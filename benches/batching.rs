@@ -2,8 +2,9 @@
 //! reporting requests simulated per second:
 //!
 //! - `azure_conv_day/*`, side by side in one run: a day of the Azure LLM conversation trace
-//!   on two H100s with the fixed-time `llm` service (a full servsim replica), and the same
-//!   arrivals and token counts on two continuous-batching engines (`common/azure_tokens.rs`);
+//!   on two H100s, a full servsim replica with the fixed-time `llm` service and one with the
+//!   `tokens` service (a continuous-batching engine per GPU), and the same arrivals and token
+//!   counts on the two engines alone, without the platform (`common/azure_tokens.rs`);
 //! - `synthetic_day_one_h100`: one Llama-3.1-8B-FP8 engine on an H100 fed a simulated day
 //!   of a synthetic stream shaped like that trace (Poisson 5.53 req/s, lognormal context
 //!   mean 1155 and output mean 211, cv 1), the engine alone without trace parsing.
@@ -14,7 +15,7 @@
 #[path = "common/azure_tokens.rs"]
 mod azure_tokens;
 
-use azure_tokens::{azure_scenario, llm_two_h100, tokens_two_h100};
+use azure_tokens::{azure_scenario, engines_two_h100, two_h100};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp, LogNormal};
@@ -64,15 +65,20 @@ fn simulate(cfg: EngineConfig, arrivals: &[(SimTime, Request)]) -> usize {
 }
 
 fn azure_conv_day(c: &mut Criterion) {
-    let s = azure_scenario(1);
-    let requests = llm_two_h100(&s);
-    assert_eq!(tokens_two_h100(&s).arrived, requests);
+    let (llm, tokens) = (
+        azure_scenario("azure-llm-trace", 1),
+        azure_scenario("azure-llm-trace-tokens", 1),
+    );
+    let requests = two_h100(&llm).recorder.counts.arrived;
+    assert_eq!(two_h100(&tokens).recorder.counts.arrived, requests);
+    assert_eq!(engines_two_h100(&tokens).arrived, requests);
     let mut g = c.benchmark_group("azure_conv_day");
     g.sample_size(10);
     g.throughput(Throughput::Elements(requests));
-    g.bench_function("llm_two_h100", |b| b.iter(|| llm_two_h100(&s)));
-    g.bench_function("tokens_two_h100", |b| {
-        b.iter(|| tokens_two_h100(&s).completed)
+    g.bench_function("llm_two_h100", |b| b.iter(|| two_h100(&llm)));
+    g.bench_function("tokens_two_h100", |b| b.iter(|| two_h100(&tokens)));
+    g.bench_function("engines_two_h100", |b| {
+        b.iter(|| engines_two_h100(&tokens).completed)
     });
     g.finish();
 }

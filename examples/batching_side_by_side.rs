@@ -1,8 +1,8 @@
 //! The continuous-batching targets (docs/performance.md#continuous-batching), interleaved so
 //! that both sides see the same machine load: each round simulates a day of the Azure
-//! conversation trace on two H100s with the fixed-time `llm` service (a full servsim
-//! replica), then with two continuous-batching engines fed the same arrivals and token
-//! counts, and reports each round's ratio; then best and median.
+//! conversation trace on two H100s, a full servsim replica with the fixed-time `llm` service
+//! and one with the `tokens` service (a continuous-batching engine per GPU), and reports each
+//! round's ratio; then best and median.
 //!
 //! `cargo run --release --example batching_side_by_side -- 15` (rounds, default 9)
 //!
@@ -10,8 +10,9 @@
 //! the CPU time this thread spent running (Linux `/proc/thread-self/schedstat`), and the
 //! summary uses it when it is available.
 //!
-//! With `memory tokens|llm DAYS` it simulates one side for DAYS once and prints what it
-//! did, for `/usr/bin/time -v` to measure peak memory against the horizon.
+//! With `memory tokens|llm|engines DAYS` it simulates one side for DAYS once and prints what
+//! it did, for `/usr/bin/time -v` to measure peak memory against the horizon (`engines`: the
+//! two engines alone, without the platform).
 
 #[path = "../benches/common/azure_tokens.rs"]
 mod azure_tokens;
@@ -36,7 +37,7 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
     (out, wall, cpu)
 }
 
-use azure_tokens::{azure_scenario, llm_two_h100, tokens_two_h100};
+use azure_tokens::{azure_scenario, engines_two_h100, two_h100};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,13 +47,20 @@ fn main() {
     let rounds: usize = args
         .first()
         .map_or(9, |r| r.parse().expect("ROUNDS is a count"));
-    let s = azure_scenario(1);
+    let (llm_s, tokens_s) = (
+        azure_scenario("azure-llm-trace", 1),
+        azure_scenario("azure-llm-trace-tokens", 1),
+    );
     let (mut llm, mut tokens, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     let mut requests = 0;
     for round in 0..rounds {
-        let (n, lw, l) = timed(|| llm_two_h100(&s));
-        let (run, kw, k) = timed(|| tokens_two_h100(&s));
-        assert_eq!(run.arrived, n, "both sides see the same arrivals");
+        let (a, lw, l) = timed(|| two_h100(&llm_s));
+        let (b, kw, k) = timed(|| two_h100(&tokens_s));
+        let n = a.recorder.counts.arrived;
+        assert_eq!(
+            b.recorder.counts.arrived, n,
+            "both sides see the same arrivals"
+        );
         requests = n;
         println!(
             "round {round}: llm {:.1} ms, tokens {:.1} ms of CPU ({:.2} M requests/s), ratio \
@@ -95,16 +103,16 @@ fn main() {
 
 fn memory(args: &[String]) {
     let [side, days] = args else {
-        eprintln!("usage: batching_side_by_side memory tokens|llm DAYS");
+        eprintln!("usage: batching_side_by_side memory tokens|llm|engines DAYS");
         std::process::exit(2);
     };
-    let s = azure_scenario(days.parse().expect("DAYS is a whole number"));
+    let days: u64 = days.parse().expect("DAYS is a whole number");
     let t = Instant::now();
     match side.as_str() {
-        "tokens" => {
-            let r = tokens_two_h100(&s);
+        "engines" => {
+            let r = engines_two_h100(&azure_scenario("azure-llm-trace-tokens", days));
             println!(
-                "tokens, {days} d: {} arrived, {} completed, {} preemptions, ttft p99 {:.3} s, \
+                "engines, {days} d: {} arrived, {} completed, {} preemptions, ttft p99 {:.3} s, \
                  tpot p99 {:.4} s, in {:.2} s",
                 r.arrived,
                 r.completed,
@@ -114,13 +122,21 @@ fn memory(args: &[String]) {
                 t.elapsed().as_secs_f64()
             );
         }
-        "llm" => {
-            let n = llm_two_h100(&s);
+        "tokens" | "llm" => {
+            let name = match side.as_str() {
+                "tokens" => "azure-llm-trace-tokens",
+                _ => "azure-llm-trace",
+            };
+            let o = two_h100(&azure_scenario(name, days));
+            let c = o.recorder.counts;
             println!(
-                "llm, {days} d: {n} arrived in {:.2} s",
+                "{side}, {days} d: {} arrived, {} completed, latency p99 {:.3} s, in {:.2} s",
+                c.arrived,
+                c.completed,
+                o.recorder.latency.quantile_s(0.99).unwrap_or(0.0),
                 t.elapsed().as_secs_f64()
             );
         }
-        other => panic!("unknown side {other}: expected tokens or llm"),
+        other => panic!("unknown side {other}: expected tokens, llm or engines"),
     }
 }

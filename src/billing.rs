@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{SimDuration, SimTime};
 
-/// What part of a container's life is billed (SPEC §3.1).
+/// What part of a container's life is billed (docs/semantics.md#serverless-autoscaler).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BillingMode {
     /// From container start (cold start included) through busy and idle time to stop.
@@ -69,7 +69,7 @@ impl BillingRule {
         raw.round_up_to(self.granularity).max(self.minimum)
     }
 
-    /// The billed time of one span (SPEC §10.8).
+    /// The billed time of one span (docs/semantics.md#billing).
     pub fn bill(&self, span: &UsageSpan) -> BilledTime {
         let boot_end = span.boot_end.min(span.stop);
         let (raw, startup) = match self.mode {
@@ -152,7 +152,7 @@ impl Bill {
     }
 
     /// This bill plus that of fallback instances billed at another price: their whole
-    /// cost is the `fallback` kind (SPEC §10.8), their GPU time counts for utilization.
+    /// cost is the `fallback` kind (docs/semantics.md#billing), their GPU time counts for utilization.
     pub fn with_fallback(&self, fallback: &Bill) -> Bill {
         Bill {
             total_usd: self.total_usd + fallback.total_usd,

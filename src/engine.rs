@@ -3,7 +3,7 @@
 //!
 //! Deliberately knows nothing about requests, GPUs, money, serde, rayon or I/O. Inputs
 //! (arrivals) never enter the heap: only the next one is held, so memory does not grow with
-//! the horizon, and at equal times every queued event runs before the input (SPEC §10.2).
+//! the horizon, and at equal times every queued event runs before the input (docs/semantics.md#event-order).
 //! Stale timers are not cancelled; models tag them with a generation and ignore them. A
 //! model that keeps one timer pending and moves it instead (the serverless scaledown
 //! timer) takes a `Ticket` when the timer is due to start, so that equal-time order is

@@ -1,4 +1,4 @@
-//! `servsim`: parse the command line, run it, map failures to exit codes (SPEC §5).
+//! `servsim`: parse the command line, run it, map failures to exit codes (docs/guide.md).
 
 use std::io::Write;
 

@@ -1,46 +1,48 @@
-//! The Azure LLM conversation trace (`scenarios/azure-llm-trace.json`, replayed back to back)
-//! served two ways on two H100s, for the continuous-batching performance targets
-//! (docs/performance.md#continuous-batching). Shared by `benches/batching.rs` and
-//! `examples/batching_side_by_side.rs`.
+//! The Azure LLM conversation trace (replayed back to back) served three ways on two H100s,
+//! for the continuous-batching performance targets (docs/performance.md#continuous-batching).
+//! Shared by `benches/batching.rs` and `examples/batching_side_by_side.rs`.
 //!
-//! - `llm`: the scenario's own `spheron-2x-h100` platform, a full servsim replica in which
-//!   each request holds one of 8 slots per GPU for a fixed time priced from its token counts.
-//! - `tokens`: the same arrivals, with the same token counts, dispatched to the
-//!   least-loaded of two `BatchEngine`s (Llama-3.1-8B BF16 on one H100 each, roofline
-//!   coefficients, max_num_seqs 256, 8192-token budget; ties to the first), each woken at
-//!   its own next event; latency, TTFT and TPOT recorded into servsim's histograms.
+//! - `llm`: `scenarios/azure-llm-trace.json`'s `spheron-2x-h100` platform, a full servsim
+//!   replica in which each request holds one of 8 slots per GPU for a fixed time priced from
+//!   its token counts.
+//! - `tokens`: `scenarios/azure-llm-trace-tokens.json`'s `spheron-2x-h100` platform, the
+//!   same full replica (fleet, dispatch, metrics, billing) with a continuous-batching engine
+//!   per GPU (Llama-3.1-8B BF16, roofline step times, max_num_seqs 256, 8192-token budget).
+//! - `engines`: the engines alone, without the platform: the same arrivals, with the same
+//!   token counts, dispatched to the least-loaded of two `BatchEngine`s (ties to the
+//!   first), each woken at its own next event; latency, TTFT and TPOT recorded into
+//!   servsim's histograms.
 
 use servsim::batching::{BatchEngine, Completion, EngineConfig, EngineParams, Request};
 use servsim::experiment::run_replica;
 use servsim::metrics::DurationHistogram;
+use servsim::platform::PlatformOutcome;
 use servsim::random::{Seeds, Stream};
 use servsim::scenario::Scenario;
 use servsim::time::{NANOS_PER_DAY, SimDuration, SimTime};
 use servsim::workload::{ArrivalStream, Demand};
 
-/// The shipped Azure trace scenario with its horizon set to `days`.
-pub fn azure_scenario(days: u64) -> Scenario {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/azure-llm-trace.json"
-    );
+/// A shipped Azure trace scenario (`azure-llm-trace` or `azure-llm-trace-tokens`) with its
+/// horizon set to `days`.
+pub fn azure_scenario(name: &str, days: u64) -> Scenario {
+    let path = format!("{}/scenarios/{name}.json", env!("CARGO_MANIFEST_DIR"));
     let mut s = Scenario::from_file(path.as_ref()).expect("the shipped scenario is valid");
     s.horizon = SimDuration(days * NANOS_PER_DAY);
     s
 }
 
-/// One replica of the scenario's two-H100 dedicated platform with the fixed-time `llm`
-/// service; returns the requests that arrived.
-pub fn llm_two_h100(s: &Scenario) -> u64 {
+/// One replica of the scenario's two-H100 dedicated platform (the `llm` or `tokens` side,
+/// whichever service the scenario has).
+pub fn two_h100(s: &Scenario) -> PlatformOutcome {
     let p = s
         .platforms
         .iter()
         .find(|p| p.name == "spheron-2x-h100")
         .expect("the scenario has the two-H100 platform");
-    run_replica(s, p, s.seed, 0).outcome.recorder.counts.arrived
+    run_replica(s, p, s.seed, 0).outcome
 }
 
-/// What the `tokens` run measured (and a checksum so the work cannot be optimised away).
+/// What the `engines` run measured (and a checksum so the work cannot be optimised away).
 #[derive(Debug, Default)]
 pub struct TokensRun {
     pub arrived: u64,
@@ -51,8 +53,8 @@ pub struct TokensRun {
     pub tpot: DurationHistogram,
 }
 
-/// The same arrivals on two continuous-batching engines (see the module comment).
-pub fn tokens_two_h100(s: &Scenario) -> TokensRun {
+/// The same arrivals on two continuous-batching engines alone (see the module comment).
+pub fn engines_two_h100(s: &Scenario) -> TokensRun {
     let cfg = EngineConfig::from_catalog(
         "H100",
         "llama-3.1-8b",

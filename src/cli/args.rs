@@ -66,7 +66,7 @@ impl FormatArg {
 }
 
 impl CommonArgs {
-    /// SPEC §6: work expected to take hours says so before it starts, and asks for
+    /// docs/semantics.md#bad-input: work expected to take hours says so before it starts, and asks for
     /// `--force`.
     pub(super) fn check_work(&self, events: f64, replicas_at_once: f64) -> Result<(), CliError> {
         let why = load::too_much_work(events, self.force)

@@ -1,4 +1,4 @@
-//! The command line: argument parsing, file I/O and exit codes (SPEC §5).
+//! The command line: argument parsing, file I/O and exit codes (docs/guide.md).
 //!
 //! Deliberately knows nothing about simulation internals: it loads scenarios, calls
 //! `experiment`, `sweep` and `report`, and writes bytes.

@@ -168,7 +168,7 @@ fn run_hybrid(
     requests: &mut RequestStream,
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
-    // SPEC §10.12: the service distribution's mean, but a running mean for traces (the
+    // docs/semantics.md#hybrid-routing: the service distribution's mean, but a running mean for traces (the
     // file's mean would use demands the router cannot know yet).
     let replays_trace = s
         .workload

@@ -15,7 +15,7 @@ use crate::platform::{PlatformOutcome, SpotOutcome};
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::time::NANOS_PER_MONTH;
 
-/// Percentiles of a histogram merged across seeds (SPEC §5 `latency_s`).
+/// Percentiles of a histogram merged across seeds (docs/guide.md `latency_s`).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Percentiles {
     pub mean: Option<f64>,
@@ -61,7 +61,7 @@ pub struct CostBreakdown {
     pub fallback: Option<Stat>,
 }
 
-/// Spot interruption figures across seeds (SPEC §3.2).
+/// Spot interruption figures across seeds (docs/semantics.md#dedicated-dispatch).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct SpotStats {
     pub interruptions: Option<Stat>,
@@ -90,7 +90,7 @@ pub struct PartsSummary {
     pub overflow: PartSummary,
 }
 
-/// One platform across seeds: the object of `platforms[]` in `--format json` (SPEC §5).
+/// One platform across seeds: the object of `platforms[]` in `--format json` (docs/guide.md).
 #[derive(Clone, Debug, Serialize)]
 pub struct PlatformSummary {
     pub name: String,
@@ -128,7 +128,7 @@ pub struct PlatformSummary {
     pub preemptions: Option<Stat>,
     /// Inputs run again from scratch after a preemption.
     pub restarts: Option<Stat>,
-    /// The platform cannot keep up (SPEC §6): its mean offered load reaches its capacity
+    /// The platform cannot keep up (docs/semantics.md#bad-input): its mean offered load reaches its capacity
     /// with an unlimited queue, or a replica's queue reached the overload guard.
     pub unstable: bool,
     /// A hybrid's parts (absent for other platforms).
@@ -162,7 +162,7 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b == 0.0 { f64::NAN } else { a / b }
 }
 
-/// One replica's cost scaled to a 30-day month (SPEC §4 `per_month`).
+/// One replica's cost scaled to a 30-day month (docs/semantics.md#metrics `per_month`).
 pub fn cost_usd_per_month(s: &Scenario, r: &ReplicaResult) -> f64 {
     r.bill.total_usd * (NANOS_PER_MONTH as f64 / s.horizon.0 as f64)
 }
@@ -314,7 +314,7 @@ fn spot_stats(rs: &[ReplicaResult]) -> Option<SpotStats> {
     })
 }
 
-/// A hybrid's overflowed ÷ arrived (SPEC §10.12).
+/// A hybrid's overflowed ÷ arrived (docs/semantics.md#hybrid-routing).
 fn overflow_fraction(rs: &[ReplicaResult]) -> Option<Stat> {
     if rs.is_empty() || rs.iter().any(|r| r.parts.is_none()) {
         return None;

@@ -37,7 +37,7 @@ impl Counts {
     }
 }
 
-/// Durations in microseconds to 3 significant digits (SPEC §4), plus the exact sum so the
+/// Durations in microseconds to 3 significant digits (docs/semantics.md#metrics), plus the exact sum so the
 /// mean carries no bucketing error. Serialized (for shards) as HdrHistogram's V2 encoding
 /// in base64 plus the exact sum, see `metrics::codec`.
 ///

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-/// `{mean, std, ci95, min, p5, p50, p95, max}` over replicas (SPEC §4). `std` and `ci95`
+/// `{mean, std, ci95, min, p5, p50, p95, max}` over replicas (docs/semantics.md#metrics). `std` and `ci95`
 /// are `None` with a single seed; `ci95` is the half-width of the 95% t-interval.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Stat {

@@ -1,4 +1,4 @@
-//! The hybrid platform (SPEC §3.3, §10.12): a dedicated fleet takes each request unless
+//! The hybrid platform (docs/semantics.md#hybrid-routing): a dedicated fleet takes each request unless
 //! the expected wait there exceeds a threshold; then a serverless pool takes it.
 //!
 //! Both parts run in one event loop, with their own events wrapped in `HybridEvent`, and
@@ -132,7 +132,7 @@ impl Hybrid {
         self.overflow.start(ctx);
     }
 
-    /// The expected wait on the fleet for one more request (SPEC §10.12).
+    /// The expected wait on the fleet for one more request (docs/semantics.md#hybrid-routing).
     fn expected_wait_s(&self) -> f64 {
         let waiting = self.base.waiting();
         if waiting == 0 && self.base.has_free_slot() {

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::billing::BilledTime;
 use crate::metrics::Recorder;
 
-/// Container (serverless) or GPU (dedicated) counts over one replica (SPEC §4).
+/// Container (serverless) or GPU (dedicated) counts over one replica (docs/semantics.md#metrics).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerStats {
     pub started: u64,
@@ -43,7 +43,7 @@ pub struct PlatformOutcome {
     pub containers: ContainerStats,
 }
 
-/// What spot interruptions did to a dedicated fleet in one replica (SPEC §3.2).
+/// What spot interruptions did to a dedicated fleet in one replica (docs/semantics.md#dedicated-dispatch).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpotOutcome {
     pub interruptions: u64,

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::Request;
 
-/// The most requests a queue holds whatever its `queue_limit` (SPEC §6): a platform
+/// The most requests a queue holds whatever its `queue_limit` (docs/semantics.md#bad-input): a platform
 /// whose offered load exceeds its capacity would otherwise queue without bound. Reaching
 /// it marks the platform overloaded (`unstable`) and rejects what arrives beyond it, so a
 /// replica's queue never takes more than 64 MiB (16 bytes a request).

@@ -1,13 +1,13 @@
 //! Output formats: run, sweep and break-even reports rendered as bytes — a terminal table,
-//! JSON (SPEC §5), CSV (one row per platform, or per point × platform, every figure a
+//! JSON (docs/guide.md), CSV (one row per platform, or per point × platform, every figure a
 //! column), Markdown, a self-contained HTML page, and SVG plots — plus the JSON of shard
 //! files.
 //!
 //! Deliberately knows neither how the numbers were computed nor where the bytes go.
 
-mod chart;
 mod calibration;
 mod catalog;
+mod chart;
 mod csv;
 mod grid;
 pub mod html;
@@ -74,7 +74,7 @@ pub fn render_breakeven(report: &BreakEvenReport, format: Format) -> String {
     }
 }
 
-/// The `--format json` object of SPEC §5.
+/// The `--format json` object of docs/guide.md.
 pub fn run_json(report: &RunReport) -> String {
     json(report)
 }

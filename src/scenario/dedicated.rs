@@ -1,4 +1,4 @@
-//! Reading `dedicated` platforms and their `spot` block (SPEC §3.2).
+//! Reading `dedicated` platforms and their `spot` block (docs/semantics.md#dedicated-dispatch).
 
 use serde_json::Value;
 
@@ -12,7 +12,7 @@ use crate::platform::{DedicatedConfig, Fallback, OnInterrupt, SpotConfig};
 use crate::time::SimDuration;
 use crate::workload::Dist;
 
-/// A month, for `interruptions_per_month` (SPEC §3.2).
+/// A month, for `interruptions_per_month` (docs/semantics.md#dedicated-dispatch).
 const HOURS_PER_MONTH: f64 = 720.0;
 
 /// A dedicated fleet and its prices.

@@ -1,4 +1,4 @@
-//! Reading `hybrid` platforms (SPEC §3.3): a dedicated `base`, a serverless `overflow`
+//! Reading `hybrid` platforms (docs/semantics.md#hybrid-routing): a dedicated `base`, a serverless `overflow`
 //! and the `overflow_when` rule.
 //!
 //! The parts are written like the platforms they are, without `name` (the hybrid has

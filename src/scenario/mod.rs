@@ -1,5 +1,5 @@
 //! Scenario files: JSON → a validated, typed `Scenario`, with every error of a file
-//! reported at once, each naming the file and the JSON path (SPEC §1.1, §6).
+//! reported at once, each naming the file and the JSON path (docs/scenarios.md, docs/semantics.md#bad-input).
 //!
 //! Deliberately runs nothing.
 
@@ -203,7 +203,7 @@ impl Scenario {
         out
     }
 
-    /// Where relative paths in the file are resolved (SPEC §2.4).
+    /// Where relative paths in the file are resolved (docs/semantics.md#arrivals).
     pub fn base_dir(file: &Path) -> PathBuf {
         file.parent().map(Path::to_path_buf).unwrap_or_default()
     }

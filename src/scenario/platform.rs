@@ -1,4 +1,4 @@
-//! Reading `platforms` (SPEC §3): each entry becomes a price-free model plus its prices.
+//! Reading `platforms` (docs/scenarios.md): each entry becomes a price-free model plus its prices.
 
 use serde_json::Value;
 

@@ -1,4 +1,4 @@
-//! Reading a `serverless` platform (SPEC §3.1): its prices, its autoscaling and dispatch
+//! Reading a `serverless` platform (docs/semantics.md#serverless-autoscaler): its prices, its autoscaling and dispatch
 //! keys, and the checks that tie keys together.
 
 use super::billing;
@@ -110,7 +110,7 @@ fn config(o: &mut Obj, errs: &mut Errors, ctx: &Batching) -> Option<ServerlessCo
     })
 }
 
-/// SPEC §6: keys that contradict each other, and pools too big to create. Checked on the
+/// docs/semantics.md#bad-input: keys that contradict each other, and pools too big to create. Checked on the
 /// values read, so that they are reported even when another key is invalid.
 fn check(
     o: &Obj,
@@ -141,7 +141,7 @@ fn check(
 }
 
 /// A setting that is valid but cannot grow: under `queue` a rejected request is neither in
-/// flight nor queued, so with no queue the autoscaler (SPEC §3.1) never counts a request
+/// flight nor queued, so with no queue the autoscaler (docs/semantics.md#serverless-autoscaler) never counts a request
 /// that found no free slot. With no warm pool every request is rejected; with one, and no
 /// buffer or `target_inputs` below `max_inputs` to provision ahead, the function never
 /// grows past it.

@@ -1,4 +1,4 @@
-//! The cheapest grid point per platform whose p99 latency meets an SLO (SPEC §10.13):
+//! The cheapest grid point per platform whose p99 latency meets an SLO (docs/semantics.md#sweeps):
 //! the merged-histogram p99 must be ≤ S, the lowest mean `cost_usd_per_month` wins, and
 //! ties go to the earlier grid point. With a `tokens` service the TTFT and TPOT p99s may
 //! be targets too; every target given must hold.

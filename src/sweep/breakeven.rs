@@ -185,7 +185,7 @@ fn num(x: f64) -> String {
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
-/// What `breakeven` reports (SPEC §5): `{parameter, between, crossing, points}`.
+/// What `breakeven` reports (docs/guide.md): `{parameter, between, crossing, points}`.
 #[derive(Clone, Debug, Serialize)]
 pub struct BreakEvenReport {
     pub servsim_version: &'static str,

@@ -248,7 +248,7 @@ pub struct PointReport {
     pub seed_costs: Vec<Vec<f64>>,
 }
 
-/// What `sweep` reports (SPEC §5): `{parameters, points, best}` after the run's header.
+/// What `sweep` reports (docs/guide.md): `{parameters, points, best}` after the run's header.
 #[derive(Clone, Debug, Serialize)]
 pub struct SweepReport {
     pub servsim_version: &'static str,

@@ -1,5 +1,5 @@
 //! Random durations and quantities: the one distribution grammar used for service demand,
-//! cold starts and provisioning delays (SPEC §2.3).
+//! cold starts and provisioning delays (docs/scenarios.md).
 //!
 //! Deliberately does not parse anything; `scenario` builds these from validated numbers.
 
@@ -58,7 +58,7 @@ impl Dist {
         }
     }
 
-    /// Log-normal from its mean and coefficient of variation (SPEC §10.5):
+    /// Log-normal from its mean and coefficient of variation (docs/semantics.md#arrivals):
     /// σ² = ln(1 + cv²), μ = ln(mean) − σ²/2.
     pub fn lognormal_mean_cv(mean: f64, cv: f64) -> Dist {
         let sigma2 = (1.0 + cv * cv).ln();

@@ -17,7 +17,7 @@ pub use profile::{RateProfile, Window};
 pub use service::{Demand, LlmModel, Service, TokensService};
 pub use trace::{TraceError, TraceSpec};
 
-/// A validated workload (SPEC §2).
+/// A validated workload (docs/scenarios.md).
 #[derive(Clone, Debug)]
 pub struct Workload {
     /// One process, or several superposed.

@@ -1,4 +1,4 @@
-//! Service demand (SPEC §2.3): the GPU time one request needs, from a distribution or
+//! Service demand (docs/scenarios.md): the GPU time one request needs, from a distribution or
 //! from the LLM token model service = ttft + prefill × context/1000 + per-token × output;
 //! or, for a `tokens` service, the token counts a batching engine turns into time
 //! (docs/semantics.md#continuous-batching).
@@ -25,7 +25,7 @@ pub enum Demand {
     Tokens { context: u32, output: u32 },
 }
 
-/// The LLM token model (SPEC §2.3 `llm`).
+/// The LLM token model (docs/scenarios.md `llm`).
 #[derive(Clone, Debug)]
 pub struct LlmModel {
     pub ttft_s: f64,
@@ -51,7 +51,7 @@ impl LlmModel {
         SimDuration::from_secs_f64(self.service_s(context as f64, output as f64))
     }
 
-    /// Draws counts (rounded to integers ≥ 0, SPEC §10.5), context first.
+    /// Draws counts (rounded to integers ≥ 0, docs/semantics.md#arrivals), context first.
     #[inline]
     pub fn sample(&self, rng: &mut SimRng) -> SimDuration {
         let draw = |d: &Option<Dist>, rng: &mut SimRng| {

@@ -82,7 +82,7 @@ fn json_output_has_exactly_the_spec_keys() {
         .collect();
     assert!(
         positions.windows(2).all(|w| w[0] < w[1]),
-        "top-level keys in SPEC order"
+        "top-level keys in the documented order"
     );
     let p = &report["platforms"][0];
     for key in [

@@ -1,4 +1,4 @@
-//! Shards (`--shard K/N` and `merge`) and `--output` checkpoints (SPEC §5, §7).
+//! Shards (`--shard K/N` and `merge`) and `--output` checkpoints (docs/guide.md).
 
 use std::path::Path;
 

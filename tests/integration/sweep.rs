@@ -1,4 +1,4 @@
-//! Sweeps, break-even, the SLO-constrained best point, shards and plots (SPEC §5, §7).
+//! Sweeps, break-even, the SLO-constrained best point, shards and plots (docs/guide.md).
 
 use std::path::{Path, PathBuf};
 

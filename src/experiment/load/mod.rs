@@ -1,4 +1,4 @@
-//! What a scenario asks of each platform before anything runs (SPEC §6): the offered
+//! What a scenario asks of each platform before anything runs (docs/semantics.md#bad-input): the offered
 //! load against the capacity (a platform that cannot keep up with an unlimited queue is
 //! `unstable`), and the expected amount of work (a run that would take hours asks for
 //! `--force`).

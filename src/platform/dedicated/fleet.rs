@@ -246,7 +246,7 @@ impl Fleet {
     }
 
     /// Takes every request still executing on a non-serving `vm`; the work done so far
-    /// stays GPU-busy time (SPEC §10.10).
+    /// stays GPU-busy time (docs/semantics.md#dedicated-dispatch).
     pub(super) fn evict(&mut self, vm: u32, now: SimTime) -> Vec<Running> {
         debug_assert_ne!(self.vms[vm as usize].state, VmState::Serving);
         let m = self.max_inputs as usize;
@@ -284,7 +284,7 @@ impl Fleet {
             })
             .fold(SimDuration::ZERO, |a, b| a + b);
         let busy_gpu = SimDuration(busy_gpu.0 * self.gpu_width as u64);
-        // SPEC §10.8: a dedicated bill breaks down into busy, idle and fallback only, so a
+        // docs/semantics.md#billing: a dedicated bill breaks down into busy, idle and fallback only, so a
         // replacement's provisioning and model load count as idle, not startup.
         UsageSpan {
             start: v.started,

@@ -1,5 +1,5 @@
 //! GPUs by current load, answering "least loaded serving GPU, lowest index" without a scan
-//! of the fleet (SPEC §10.10).
+//! of the fleet (docs/semantics.md#dedicated-dispatch).
 //!
 //! Only GPUs of serving instances are indexed: a GPU leaves the index when its instance
 //! gets a spot notice or is released, and joins it when its instance starts serving.

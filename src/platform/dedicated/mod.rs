@@ -1,6 +1,6 @@
 //! The dedicated (Spheron-like) platform: always-on instances with the model resident, a
-//! FIFO queue and least-loaded dispatch over GPUs (SPEC §3.2, §10.10), optionally on spot
-//! instances that get interrupted, replaced and bridged by on-demand fallbacks (§10.11).
+//! FIFO queue and least-loaded dispatch over GPUs (docs/semantics.md#dedicated-dispatch), optionally on spot
+//! instances that get interrupted, replaced and bridged by on-demand fallbacks (docs/semantics.md#spot-instances).
 //!
 //! Deliberately knows no prices: each instance's span goes to a `Meter` (fallback
 //! instances to their own, since they are billed at the on-demand price).
@@ -65,7 +65,7 @@ pub enum Fallback {
     OnDemand { delay: Dist },
 }
 
-/// Spot behaviour of a dedicated fleet (SPEC §3.2 `spot`), without prices.
+/// Spot behaviour of a dedicated fleet (docs/semantics.md#dedicated-dispatch `spot`), without prices.
 #[derive(Clone, Debug)]
 pub struct SpotConfig {
     /// Poisson hazard per serving instance (0: never interrupted).
@@ -262,7 +262,7 @@ impl Dedicated {
         self.meter_for(role).add(&span);
     }
 
-    /// On-demand fallback instances are billed on their own meter (SPEC §10.11).
+    /// On-demand fallback instances are billed on their own meter (docs/semantics.md#spot-instances).
     fn meter_for(&mut self, role: Role) -> &mut Meter {
         match role {
             Role::Fallback { .. } => &mut self.fallback_meter,

@@ -1,9 +1,9 @@
-//! Spot instances (SPEC §3.2 `spot`, §10.11): a Poisson interruption hazard that runs only
+//! Spot instances (docs/semantics.md#spot-instances): a Poisson interruption hazard that runs only
 //! while an instance serves, a notice during which it takes nothing new, a replacement
 //! provisioned from the notice on, and an optional on-demand fallback that bridges the gap
 //! and drains once the replacement serves.
 //!
-//! Randomness is keyed by role (SPEC §10.1): fleet slot k's interruption times come from
+//! Randomness is keyed by role (docs/semantics.md#randomness): fleet slot k's interruption times come from
 //! stream (Interruptions, k); the replacement delay, model load and fallback delay of the
 //! n-th interruption from (Replacement, n), (ModelLoad, n) and (Fallback, n). Two
 //! platforms that differ only in fallback policy therefore see the same interruptions.
@@ -143,7 +143,7 @@ impl Dedicated {
     }
 
     /// A spot instance is told it will go: it stops taking work, and its replacement
-    /// (and fallback) start provisioning now, billed from now (SPEC §10.11).
+    /// (and fallback) start provisioning now, billed from now (docs/semantics.md#spot-instances).
     pub(super) fn on_notice<E: From<DedicatedEvent>>(
         &mut self,
         ctx: &mut Context<E>,

@@ -14,7 +14,7 @@ pub use booting::BootingSlots;
 use ranks::RankSet;
 use recency::Recency;
 
-/// Which free container serves (SPEC §3.1 `pick`).
+/// Which free container serves (docs/semantics.md#serverless-autoscaler `pick`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pick {
     /// Latest started.

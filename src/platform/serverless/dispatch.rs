@@ -60,7 +60,7 @@ impl Serverless {
     }
 
     /// SimFaaS / Lambda: a free slot (ready first), else its own container, else the queue
-    /// (only at `max_containers`, SPEC §10.6). Returns whether it started a container.
+    /// (only at `max_containers`, docs/semantics.md#dispatch-and-pick). Returns whether it started a container.
     fn arrive_per_request<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -75,7 +75,7 @@ impl Serverless {
             }
         }
         let started = self.autoscale(ctx);
-        // SPEC §10.9: cold when the arrival found no free *ready* slot and started at least
+        // docs/semantics.md#metrics: cold when the arrival found no free *ready* slot and started at least
         // one container — its own, or one the autoscaler (buffer, target_inputs) started.
         match placed {
             Placed::Slot { ready: true } => false,
@@ -107,7 +107,7 @@ impl Serverless {
 
     /// Gives `req` a slot of `slot`: it executes now on a ready container, or waits for
     /// the boot of a starting one (per_request only). Only a `fresh` request (one that has
-    /// not started before) may give up waiting (SPEC §10.14).
+    /// not started before) may give up waiting (docs/semantics.md#timeouts).
     #[inline(always)]
     pub(super) fn assign<E: From<ServerlessEvent>>(
         &mut self,
@@ -176,7 +176,7 @@ impl Serverless {
         let c = self.fleet.get(slot);
         if run.req.service <= self.cfg.execution_timeout {
             self.recorder.completed(arrival, start, now);
-            // SPEC §10.9: only requests that arrived before their container's boot ended.
+            // docs/semantics.md#metrics: only requests that arrived before their container's boot ended.
             if c.boot_end > arrival {
                 let waited = c.boot_end - arrival.max(c.created);
                 self.recorder.cold_start_wait.record(waited);
@@ -220,7 +220,7 @@ impl Serverless {
     ) {
         let mut started = Vec::new();
         for (req, deadline) in reqs {
-            // SPEC §10.14: waiting for the replacement is still waiting to start.
+            // docs/semantics.md#timeouts: waiting for the replacement is still waiting to start.
             if deadline.is_some_and(|d| d <= ctx.now()) {
                 self.recorder.counts.timed_out += 1;
                 continue;
@@ -248,7 +248,7 @@ impl Serverless {
             }
         }
         // per_request at `max_containers`: what the replacements have room for beyond
-        // the restarted inputs goes to the function queue in its order (SPEC §10.6), not
+        // the restarted inputs goes to the function queue in its order (docs/semantics.md#dispatch-and-pick), not
         // to whichever request arrives next.
         for slot in started {
             self.feed(ctx, slot);

@@ -1,5 +1,5 @@
 //! Idle containers in the order their scaledown windows end: an intrusive list over
-//! container slots, so that one timer serves the whole fleet (SPEC §10.7).
+//! container slots, so that one timer serves the whole fleet (docs/semantics.md#scaledown).
 //!
 //! A container joins at the back when it goes idle (its window ends after every other
 //! one's, since it started last) and leaves when it is given an input or stops, both in

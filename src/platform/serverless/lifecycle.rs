@@ -14,7 +14,7 @@ use crate::time::{SimDuration, SimTime};
 const PREEMPTION_CHECK_STEP: SimDuration = SimDuration::from_secs(60);
 
 impl Serverless {
-    /// Starts containers while live (starting included) < desired (SPEC §3.1); returns
+    /// Starts containers while live (starting included) < desired (docs/semantics.md#serverless-autoscaler); returns
     /// how many started.
     #[inline]
     pub(super) fn autoscale<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>) -> u64 {
@@ -40,7 +40,7 @@ impl Serverless {
     }
 
     /// A new container, asked for now: it waits its schedule delay (unbilled), then boots.
-    /// The n-th container start draws the n-th delays (SPEC §10.1).
+    /// The n-th container start draws the n-th delays (docs/semantics.md#randomness).
     pub(super) fn start_container<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -123,7 +123,7 @@ impl Serverless {
     }
 
     /// `slot` just went idle (ready with no input): its scaledown window starts now
-    /// (SPEC §10.7). The ticket taken now gives its expiry the place among equal times
+    /// (docs/semantics.md#scaledown). The ticket taken now gives its expiry the place among equal times
     /// a timer scheduled now would have.
     #[inline]
     pub(super) fn went_idle<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, slot: u32) {

@@ -1,4 +1,4 @@
-//! The serverless (Modal-like) platform (SPEC §3.1): containers go Starting → Ready
+//! The serverless (Modal-like) platform (docs/semantics.md#serverless-autoscaler): containers go Starting → Ready
 //! (idle ⇄ busy) → Stopped, an autoscaler starts them from demand, an idle timer stops
 //! them, and a per-container hazard may preempt them.
 //!
@@ -27,7 +27,7 @@ use crate::time::{SimDuration, SimTime};
 use crate::workload::{Phases, Request};
 use fleet::{Fleet, State};
 
-/// How requests find a container (SPEC §3.1 `dispatch`).
+/// How requests find a container (docs/semantics.md#serverless-autoscaler `dispatch`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dispatch {
     /// One FIFO queue; whichever ready container has a free slot takes the head (Modal).
@@ -117,7 +117,7 @@ pub struct Serverless {
     timeout: Option<SimDuration>,
     /// Requests assigned to a container (executing, or waiting for its boot).
     in_flight: u64,
-    /// Containers started after t = 0: the n-th draws the n-th cold start (SPEC §10.1).
+    /// Containers started after t = 0: the n-th draws the n-th cold start (docs/semantics.md#randomness).
     cold_starts: u64,
     /// When the pending `ScaledownDue` fires and its place among equal times.
     scaledown_timer: Option<(SimTime, Ticket)>,
@@ -206,7 +206,7 @@ impl Serverless {
         self.in_flight + self.queue.len() as u64 + self.restarts.len() as u64
     }
 
-    /// The autoscaler's target (SPEC §3.1).
+    /// The autoscaler's target (docs/semantics.md#serverless-autoscaler).
     #[inline]
     fn desired(&self) -> u64 {
         let load = self.load();

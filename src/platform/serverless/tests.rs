@@ -103,7 +103,7 @@ fn a_request_waiting_for_a_preempted_boot_keeps_its_deadline() {
     // Preempted at 5 s, the replacement boots 5 → 15 s. Under `queue` the request waits in
     // the function queue; under `per_request` on the container, then on the replacement.
     // Either way it has not started, so it gives up at arrival + timeout_s if that comes
-    // no later than the boot end (SPEC §10.14).
+    // no later than the boot end (docs/semantics.md#timeouts).
     for dispatch in [Dispatch::Queue, Dispatch::PerRequest] {
         for timeout_s in [14, 15] {
             let out = preempted_at(dispatch, 5, Some(timeout_s));
@@ -132,7 +132,7 @@ fn a_replacement_gives_its_spare_slots_to_the_function_queue_before_a_new_arriva
     // (t = 0) starts C1, B (t = 1) joins it, Q (t = 2) finds it full and queues. C1 is
     // preempted at 3 s, the instant A's deadline passes: A gives up and B alone moves to
     // the replacement C2 (boot 3 → 13 s). C2's spare slot goes to Q, first in line
-    // (SPEC §10.6), not to R (t = 4), which waits for the first slot that frees (14 s).
+    // (docs/semantics.md#dispatch-and-pick), not to R (t = 4), which waits for the first slot that frees (14 s).
     let mut cfg = config(Dispatch::PerRequest);
     (cfg.max_inputs, cfg.target_inputs, cfg.max_containers) = (2, 2, 1);
     let mut sim = Simulation::new(Serverless::new(cfg, Seeds::new(1, 0), None, Slo::default()));

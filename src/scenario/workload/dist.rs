@@ -1,4 +1,4 @@
-//! The distribution grammar (SPEC §2.3) shared by every random duration, the `service`
+//! The distribution grammar (docs/scenarios.md) shared by every random duration, the `service`
 //! of a workload (which may also be the `llm` token model) and token counts.
 
 use serde_json::Value;

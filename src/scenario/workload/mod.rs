@@ -1,4 +1,4 @@
-//! Reading `workload` (SPEC §2) and the distribution grammar shared by every random
+//! Reading `workload` (docs/scenarios.md) and the distribution grammar shared by every random
 //! duration, with the checks that span keys (which arrivals need which `service`).
 
 mod dist;

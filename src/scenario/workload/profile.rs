@@ -1,4 +1,4 @@
-//! Reading `rate_profile` (SPEC §2.2): `daily_windows`, `sinusoid`, `piecewise`, and
+//! Reading `rate_profile` (docs/semantics.md#arrivals): `daily_windows`, `sinusoid`, `piecewise`, and
 //! `weekly` over an inner daily profile.
 
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! Reading a `trace` arrival process (SPEC §2.4): its keys, the path resolved against
+//! Reading a `trace` arrival process (docs/semantics.md#arrivals): its keys, the path resolved against
 //! the scenario file's folder, and the validating pass over the file itself.
 
 use std::path::Path;

@@ -1,5 +1,5 @@
 //! Batch jobs: `count` requests every `every_s` from `offset_s`, `spacing_s` apart
-//! (SPEC §2.1 `bursts`). Instants are computed by index in integer nanoseconds, so no
+//! (docs/semantics.md#arrivals `bursts`). Instants are computed by index in integer nanoseconds, so no
 //! drift accumulates over a long horizon.
 
 use crate::time::{SimDuration, SimTime};

@@ -1,4 +1,4 @@
-//! Markov-modulated Poisson arrivals (SPEC §2.1 `mmpp`, §10.4): the modulating chain
+//! Markov-modulated Poisson arrivals (docs/semantics.md#arrivals `mmpp`): the modulating chain
 //! starts in state 0, holds each state for an exponential time, and on leaving moves to
 //! the next state in list order, cyclically; in state i arrivals are Poisson at rate rᵢ.
 //!

@@ -1,4 +1,4 @@
-//! Arrival processes (SPEC §2.1): lazy, time-ordered generators of arrival instants.
+//! Arrival processes (docs/semantics.md#arrivals): lazy, time-ordered generators of arrival instants.
 //!
 //! Deliberately knows nothing about platforms: `workload` pairs instants with demands.
 //! `poisson`, `gamma` and `periodic` draw points in operational time and map them
@@ -51,7 +51,7 @@ impl ArrivalProcess {
         }
     }
 
-    /// Whether a workload's rate profile applies to this process (SPEC §2.2).
+    /// Whether a workload's rate profile applies to this process (docs/semantics.md#arrivals).
     pub fn is_modulated(&self) -> bool {
         !matches!(self, ArrivalProcess::Bursts(_) | ArrivalProcess::Trace(_))
     }

@@ -1,4 +1,4 @@
-//! Rate profiles: time-varying multipliers of an arrival rate (SPEC §2.2), used by exact
+//! Rate profiles: time-varying multipliers of an arrival rate (docs/semantics.md#arrivals), used by exact
 //! inversion of the cumulative intensity Λ(t) = ∫₀ᵗ m(s) ds, never by discretising time.
 //!
 //! A process generates points in *operational time* u (where the rate is constant) and

@@ -1,6 +1,6 @@
-//! Recorded arrivals (SPEC §2.4): `csv`, `azure_llm` and `azure_functions_2019` traces,
+//! Recorded arrivals (docs/semantics.md#arrivals): `csv`, `azure_llm` and `azure_functions_2019` traces,
 //! streamed from disk (never loaded whole) and replayed with `time_scale`, `repeat` and
-//! `start_s` (§10.5).
+//! `start_s` (docs/semantics.md#arrivals).
 //!
 //! A trace is read twice: once when the scenario is loaded, a streaming pass that checks
 //! every line (so a bad line is an input error before anything runs) and records what
@@ -167,7 +167,7 @@ impl TraceSpec {
     }
 
     /// The shift between two plays, scaled: the span plus the mean inter-arrival time
-    /// (SPEC §10.5); a day for per-minute counts.
+    /// (docs/semantics.md#arrivals); a day for per-minute counts.
     pub fn period(&self) -> SimDuration {
         let s = &self.summary;
         let unscaled = if s.minute_totals.is_some() || s.requests < 2 {

@@ -146,7 +146,7 @@ fn hybrid_routing_follows_the_expected_wait_and_queue_length_rules() {
     assert_eq!(overflowed_of_ten(json!({"queue_length": 0}), None), 10);
 }
 
-/// SPEC §10.12: with a trace the router uses the running mean of the demands seen so far,
+/// docs/semantics.md#hybrid-routing: with a trace the router uses the running mean of the demands seen so far,
 /// not the file's mean (which it cannot know yet). Ten 10 s jobs a second apart, then a
 /// thousand 1 ms ones, on a base of 2 GPUs: jobs 1–2 start at once; job 3 expects
 /// (0 + 1) × 10 / 2 = 5 s, not above the 5 s threshold, so it queues; jobs 4–10 expect 10 s

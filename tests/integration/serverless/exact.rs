@@ -42,7 +42,7 @@ fn queue_dispatch_lets_a_request_queued_during_a_boot_take_the_slot_that_frees_f
         "B never waited for a boot"
     );
     // The warm container idles out at 80 s: the booting one keeps the pool at
-    // min_containers (SPEC §10.7), and stays to the horizon.
+    // min_containers (docs/semantics.md#scaledown), and stays to the horizon.
     assert_eq!(mean(q, "cost_usd"), 80.0 + 999.0);
     let p = platform(&report, "per_request");
     // Under `per_request` B waits for its own container: 100 s boot + 10 s.
@@ -300,7 +300,7 @@ fn per_request_joins_a_booting_container_that_has_a_free_slot() {
     assert_eq!(mean(s, "cost_usd"), 100.0 + 10.0 + 60.0);
 }
 
-/// SPEC §10.9 under per_request: an arrival that takes a free slot on a container that is
+/// docs/semantics.md#metrics under per_request: an arrival that takes a free slot on a container that is
 /// still booting found no free *ready* slot; when its arrival also makes the autoscaler
 /// start a container (here the buffer), it is a cold start.
 #[test]
