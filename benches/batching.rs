@@ -9,7 +9,7 @@
 //!   of a synthetic stream shaped like that trace (Poisson 5.53 req/s, lognormal context
 //!   mean 1155 and output mean 211, cv 1), the engine alone without trace parsing.
 //!
-//! `cargo bench --bench batching`; `examples/batching_side_by_side.rs` interleaves the
+//! `cargo bench --bench batching`; `benches/batching_side_by_side.rs` interleaves the
 //! first two and prints their ratio round by round.
 
 #[path = "common/azure_tokens.rs"]

@@ -1,6 +1,6 @@
 //! The Azure LLM conversation trace (replayed back to back) served three ways on two H100s,
 //! for the continuous-batching performance targets (docs/performance.md#continuous-batching).
-//! Shared by `benches/batching.rs` and `examples/batching_side_by_side.rs`.
+//! Shared by `benches/batching.rs` and `benches/batching_side_by_side.rs`.
 //!
 //! - `llm`: `scenarios/azure-llm-trace.json`'s `spheron-2x-h100` platform, a full servsim
 //!   replica in which each request holds one of 8 slots per GPU for a fixed time priced from

@@ -4,7 +4,9 @@
 //! and one with the `tokens` service (a continuous-batching engine per GPU), and reports each
 //! round's ratio; then best and median.
 //!
-//! `cargo run --release --example batching_side_by_side -- 15` (rounds, default 9)
+//! `cargo bench --bench batching_side_by_side -- 15` (rounds, default 9). A bench target
+//! without criterion's harness: `cargo bench` adds `--bench` to the arguments; without it
+//! (`cargo test --benches`) one round checks that everything runs.
 //!
 //! On a shared machine wall time includes waiting for a core, so each side is also timed by
 //! the CPU time this thread spent running (Linux `/proc/thread-self/schedstat`), and the
@@ -14,7 +16,7 @@
 //! it did, for `/usr/bin/time -v` to measure peak memory against the horizon (`engines`: the
 //! two engines alone, without the platform).
 
-#[path = "../benches/common/azure_tokens.rs"]
+#[path = "common/azure_tokens.rs"]
 mod azure_tokens;
 
 use std::time::Instant;
@@ -40,13 +42,17 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
 use azure_tokens::{azure_scenario, engines_two_h100, two_h100};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let benching = all.iter().any(|a| a == "--bench");
+    let args: Vec<String> = all.into_iter().filter(|a| a != "--bench").collect();
     if args.first().map(String::as_str) == Some("memory") {
         return memory(&args[1..]);
     }
-    let rounds: usize = args
-        .first()
-        .map_or(9, |r| r.parse().expect("ROUNDS is a count"));
+    let rounds: usize = match args.first() {
+        Some(r) => r.parse().expect("ROUNDS is a count"),
+        None if benching => 9,
+        None => 1,
+    };
     let (llm_s, tokens_s) = (
         azure_scenario("azure-llm-trace", 1),
         azure_scenario("azure-llm-trace-tokens", 1),
