@@ -78,22 +78,25 @@ impl Serverless {
         let Some(done) = engines.wake(slot, generation, now) else {
             return;
         };
+        let mut freed = false;
         for c in &done {
-            self.engine_completed(slot, c);
+            freed |= self.engine_completed(slot, c);
         }
-        if !done.is_empty() {
+        // Completions of requests already failed at their deadline free nothing: the
+        // container went idle (or took more work) when they failed.
+        if freed {
             self.feed(ctx, slot);
             self.autoscale(ctx);
         }
         self.wake_engine(ctx, slot);
     }
 
-    /// A request the engine completed leaves its place (unless it was aborted at its
-    /// deadline, and so has already failed).
-    fn engine_completed(&mut self, slot: u32, c: &Completion) {
+    /// A request the engine completed leaves its place, unless it was aborted at its
+    /// deadline, and so has already failed; returns whether it freed a place.
+    fn engine_completed(&mut self, slot: u32, c: &Completion) -> bool {
         let engines = self.engines.as_mut().expect("a batched container");
         let Some(place) = engines.place_of(slot, c) else {
-            return;
+            return false;
         };
         engines.release(slot, place);
         let run = self.fleet.exec_ended(slot, place, c.finish);
@@ -107,6 +110,7 @@ impl Serverless {
             let waited = container.boot_end - arrival.max(container.created);
             self.recorder.cold_start_wait.record(waited);
         }
+        true
     }
 
     /// Requests still in the engine `execution_timeout_s` after they started fail now

@@ -59,7 +59,8 @@ impl IdleList {
         if self.links.len() <= s {
             self.links.resize(s + 1, Link::default());
         }
-        debug_assert!(!self.links[s].member, "a container is idle once");
+        // Checked in release too: a second entry would corrupt the list silently.
+        assert!(!self.links[s].member, "a container is idle once");
         debug_assert!(
             self.tail == NONE || self.links[self.tail as usize].deadline <= deadline,
             "windows end in the order containers went idle"

@@ -52,6 +52,42 @@ fn an_execution_past_the_timeout_fails_there_and_is_billed_busy_until_then() {
 }
 
 #[test]
+fn a_container_whose_request_fails_in_its_last_step_idles_once_and_scales_down_on_time() {
+    // The cold container is ready at 1 s; the request's 200 tokens take a prefill step and
+    // 199 decode steps of 10 ms, ending at 3 s. Its 1.995 s timeout fails it at 2.995 s,
+    // inside the last step, which the engine still completes at 3 s. The container idles
+    // from 2.995 s and stops 10 s later: billed 12.995 s.
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("one.csv");
+    std::fs::write(
+        &trace,
+        "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:00:00.0000000,10,200\n",
+    )
+    .unwrap();
+    let price = 0.001;
+    let doc = json!({
+        "name": "idle-after-timeout", "horizon": 30, "seeds": 1,
+        "workload": {"arrivals": {"process": "trace", "format": "azure_llm", "path": trace},
+                     "service": {"dist": "tokens", "model": "llama-3.1-8b"}},
+        "platforms": [{"name": "s", "type": "serverless", "gpu_usd_per_s": price, "cpu_cores": 0,
+                       "memory_gib": 0, "cold_start": {"dist": "constant", "value_s": 1},
+                       "execution_timeout_s": 1.995, "scaledown_window_s": 10,
+                       "engine": flat_steps(),
+                       "billing": {"mode": "lifetime", "granularity_s": 0}}]
+    });
+    let path = dir.path().join("idle.json");
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let s = platform(&run_json(&path, &[]), "s").clone();
+    assert_eq!(mean(&s["requests"], "failed"), 1.0);
+    assert_eq!(mean(&s["requests"], "completed"), 0.0);
+    assert!(
+        (mean(&s, "cost_usd") - 12.995 * price).abs() < 1e-12,
+        "{}",
+        s["cost_usd"]
+    );
+}
+
+#[test]
 fn preempted_containers_restart_their_engines_requests_elsewhere() {
     let doc = json!({
         "name": "preempt", "horizon": "2h", "seeds": 2,
