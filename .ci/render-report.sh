@@ -14,6 +14,7 @@ profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 
 "$bin" run scenarios/continuous-inference.json --format html --quiet --output "$out/run.html"
+"$bin" run scenarios/llm-chat-diurnal.json --format html --quiet --output "$out/llm.html"
 "$bin" sweep scenarios/realtime-slo.json --param platforms.0.scaledown_window_s \
     --values 60,300,600,900,1200 --slo-p99 0.2 --seeds 4 \
     --format html --quiet --output "$out/sweep.html"
@@ -37,6 +38,7 @@ render() { # NAME CHART_ID…
 }
 
 render run chart-cost-breakdown chart-latency-tail
+render llm chart-cost-breakdown chart-latency-tail
 render sweep chart-sweep-cost chart-sweep-p99 chart-cost-breakdown chart-latency-tail
 render breakeven chart-breakeven chart-breakeven-p99
-echo "rendered 3 reports in $out"
+echo "rendered 4 reports in $out"
