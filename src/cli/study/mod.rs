@@ -1,10 +1,11 @@
-//! `sweep`, `breakeven`, `merge` and `run --shard`: grids of scenario variants, their
-//! outputs rewritten after every finished point, shard files and their merge.
+//! `sweep`, `breakeven`, `merge` and `run --shard`: grids of scenario variants, the
+//! journal that keeps their finished points (and `--resume`), shard files and their merge.
 
 use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgMatches, Args};
 
+mod journal;
 mod points;
 
 use super::{
@@ -19,11 +20,12 @@ use crate::report::{
 use crate::scenario::Scenario;
 use crate::sweep::shard::{Merged, ShardCommand, merge};
 use crate::sweep::{
-    BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, SloTargets, Study, SweepError,
-    SweepReport, parse_values,
+    BreakEvenReport, Param, ParamPath, Range, RunIdentity, Shard, ShardFile, SloTargets, Study,
+    SweepError, SweepReport, parse_values,
 };
 use crate::workload::Service;
-use points::{finished_point, point_label, run_checkpointed};
+use journal::Journal;
+use points::{Keep, finished_point, point_label, run_checkpointed};
 
 impl From<SweepError> for CliError {
     fn from(e: SweepError) -> CliError {
@@ -46,9 +48,13 @@ pub struct SweepArgs {
     /// With a tokens service: the cheapest point must also have a merged TPOT p99 ≤ S.
     #[arg(long, value_name = "S", value_parser = positive_seconds)]
     slo_tpot_p99: Option<f64>,
-    /// Run only shard K of N of the (point × seed) work and write a partial result.
-    #[arg(long, value_name = "K/N", conflicts_with_all = ["format", "plot"])]
+    /// Run only shard K of N of the (point × seed) work and write a partial result (JSON).
+    #[arg(long, value_name = "K/N", conflicts_with = "plot")]
     shard: Option<Shard>,
+    /// Write the output to FILE, continuing the interrupted run whose journal FILE.journal
+    /// holds the points it finished (same scenario and arguments; none: from the start).
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    resume: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -69,6 +75,10 @@ pub struct BreakevenArgs {
     /// The two platforms whose costs to compare.
     #[arg(long, num_args = 2, value_names = ["A", "B"], required = true)]
     between: Vec<String>,
+    /// Write the output to FILE, continuing the interrupted run whose journal FILE.journal
+    /// holds the points it finished (same scenario and arguments; none: from the start).
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    resume: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -216,7 +226,11 @@ fn study_work(study: &Study, seeds: u32, shard: Option<Shard>) -> (f64, f64) {
     (events, widest as f64 * share.ceil())
 }
 
-pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
+pub fn sweep_command(mut args: SweepArgs) -> Result<(), CliError> {
+    let resume = args
+        .resume
+        .take()
+        .map(|file| args.common.output = Some(file));
     let (doc, file) = load_document(Some(&args.scenario))?;
     let study = Study::new(doc, &file, params(&args.axes)?)?;
     let c = &args.common;
@@ -227,29 +241,57 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     let slo = slo_targets(&args, &study)?;
     let (events, widest) = study_work(&study, opts.seeds, args.shard);
     c.check_work(events, widest)?;
+    let resume = resume.is_some();
     if let Some(shard) = args.shard {
-        return write_shard(&study, ShardCommand::Sweep, shard, opts, slo, c);
+        c.check_shard_format()?;
+        return write_shard(&study, ShardCommand::Sweep, shard, opts, slo, c, resume);
     }
     let mut report = SweepReport::new(&study, opts.seed, opts.seeds, slo);
     let page = page::page(Some(&args.scenario), &study.points[0], args.slo_p99)?;
-    let format = c.format.with(&page);
-    run_checkpointed(
+    let format = c.format().with(&page);
+    let keep = Keep {
+        run: identity("sweep", None, opts, slo),
+        resume,
+    };
+    let journal = run_checkpointed(
         &study,
         opts,
         None,
         c,
+        Some(keep),
         &mut report,
         |report, i, results, progress| {
             report.push(finished_point(&study, c, i, results));
             progress.note(format!("point {}/{} done", i + 1, study.points.len()));
         },
-        |report| render_sweep(report, format),
     )?;
     if let Some(plot) = &c.plot {
         write_plot(plot, cost_plot(&report), c)?;
     }
-    emit(&render_sweep(&report, format), c)?;
+    emit_final(&render_sweep(&report, format), c, journal)?;
     super::presets::warn_stale(&study.points[0], &file, c.quiet)
+}
+
+/// What identifies a run in its journal.
+fn identity(
+    command: &str,
+    shard: Option<Shard>,
+    opts: RunOptions,
+    slo: SloTargets,
+) -> RunIdentity<'_> {
+    RunIdentity {
+        command,
+        shard,
+        seed: opts.seed,
+        seeds: opts.seeds,
+        slo,
+    }
+}
+
+/// Writes the finished output, then removes the journal that kept its points.
+fn emit_final(text: &str, c: &CommonArgs, journal: Option<Journal>) -> Result<(), CliError> {
+    emit(text, c)?;
+    journal.map_or(Ok(()), Journal::finish)
 }
 
 /// The one-parameter study of `breakeven` (only A and B run) and its x values.
@@ -282,7 +324,11 @@ fn breakeven_study(args: &BreakevenArgs) -> Result<(Study, Vec<f64>), CliError> 
     Ok((study, (0..range.len()).map(|i| range.value(i)).collect()))
 }
 
-pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
+pub fn breakeven_command(mut args: BreakevenArgs) -> Result<(), CliError> {
+    let resume = args
+        .resume
+        .take()
+        .map(|file| args.common.output = Some(file));
     let (study, xs) = breakeven_study(&args)?;
     let [a, b] = [&args.between[0], &args.between[1]];
     let c = &args.common;
@@ -293,39 +339,55 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
     let scenario = study.points[0].name.clone();
     let mut report = BreakEvenReport::new(&scenario, opts.seed, opts.seeds, &args.param, between);
     let page = page::page(Some(&args.scenario), &study.points[0], None)?;
-    let format = c.format.with(&page);
-    run_checkpointed(
+    let format = c.format().with(&page);
+    let keep = Keep {
+        run: identity("breakeven", None, opts, SloTargets::default()),
+        resume: resume.is_some(),
+    };
+    let journal = run_checkpointed(
         &study,
         opts,
         None,
         c,
+        Some(keep),
         &mut report,
         |report, i, results, _| report.push(finished_point(&study, c, i, results), &xs),
-        |report| render_breakeven(report, format),
     )?;
     if let Some(plot) = &c.plot {
         write_plot(plot, breakeven_plot(&report), c)?;
     }
-    emit(&render_breakeven(&report, format), c)?;
+    emit_final(&render_breakeven(&report, format), c, journal)?;
     let file = args.scenario.display().to_string();
     super::presets::warn_stale(&study.points[0], &file, c.quiet)
 }
 
-/// `run --shard K/N`: the scenario as a one-point study.
+/// `run --shard K/N`: the scenario as a one-point study (nothing to journal: its one
+/// point is the whole output).
 pub fn run_shard(scenario: Option<&Path>, shard: Shard, c: &CommonArgs) -> Result<(), CliError> {
+    c.check_shard_format()?;
     let (doc, file) = load_document(scenario)?;
     let study = Study::new(doc, &file, Vec::new())?;
     let opts = options(&study, c);
     let (events, widest) = study_work(&study, opts.seeds, Some(shard));
     c.check_work(events, widest)?;
-    write_shard(
+    let mut part = ShardFile::new(
         &study,
         ShardCommand::Run,
         shard,
-        opts,
+        opts.seed,
+        opts.seeds,
         SloTargets::default(),
+    );
+    run_checkpointed(
+        &study,
+        opts,
+        Some(shard),
         c,
-    )
+        None,
+        &mut part,
+        |part, i, r, _| part.push(i, r),
+    )?;
+    emit(&shard_json(&part), c)
 }
 
 /// The `--slo-*` targets; TTFT and TPOT need a tokens service.
@@ -351,6 +413,7 @@ fn slo_targets(args: &SweepArgs, study: &Study) -> Result<SloTargets, CliError> 
     })
 }
 
+/// `sweep --shard K/N`: the partial result, its points journaled like a sweep's.
 fn write_shard(
     study: &Study,
     command: ShardCommand,
@@ -358,18 +421,23 @@ fn write_shard(
     opts: RunOptions,
     slo: SloTargets,
     c: &CommonArgs,
+    resume: bool,
 ) -> Result<(), CliError> {
     let mut part = ShardFile::new(study, command, shard, opts.seed, opts.seeds, slo);
-    run_checkpointed(
+    let keep = Keep {
+        run: identity("sweep", Some(shard), opts, slo),
+        resume,
+    };
+    let journal = run_checkpointed(
         study,
         opts,
         Some(shard),
         c,
+        Some(keep),
         &mut part,
         |part, i, results, _| part.push(i, results),
-        shard_json,
     )?;
-    emit(&shard_json(&part), c)
+    emit_final(&shard_json(&part), c, journal)
 }
 
 /// A shard file, at most 1 GiB (thousands of replicas' histograms take megabytes; a wrong
@@ -394,7 +462,7 @@ fn read_part(path: &Path, name: &str) -> Result<Vec<u8>, CliError> {
 fn merged_page(parts: &[(String, ShardFile)], c: &CommonArgs) -> Result<Page, CliError> {
     let Some((_, first)) = parts
         .first()
-        .filter(|_| matches!(c.format, FormatArg::Html))
+        .filter(|_| matches!(c.format(), FormatArg::Html))
     else {
         return Ok(Page::default());
     };
@@ -425,7 +493,7 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
             if let Some(plot) = &c.plot {
                 write_plot(plot, latency_tail_plot(&report), c)?;
             }
-            emit(&render_run(&report, c.format.with(&page)), c)
+            emit(&render_run(&report, c.format().with(&page)), c)
         }
         Merged::Sweep(report) => {
             for (i, point) in report.points.iter().enumerate() {
@@ -434,7 +502,7 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
             if let Some(plot) = &c.plot {
                 write_plot(plot, cost_plot(&report), c)?;
             }
-            emit(&render_sweep(&report, c.format.with(&page)), c)
+            emit(&render_sweep(&report, c.format().with(&page)), c)
         }
     }
 }
