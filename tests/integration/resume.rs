@@ -150,7 +150,7 @@ fn a_journal_of_other_arguments_is_refused_naming_what_differs() {
     let args = sweep_args(&path, &[]);
     complete_journal(&args, &out);
     let refused = |extra: &[&str], needle: &str| {
-        let e = rejected(&[&extra[..], &["--resume", s(&out)]].concat());
+        let e = rejected(&[extra, &["--resume", s(&out)]].concat());
         assert!(
             e.contains(&format!(
                 "--resume {}: {} is the journal of another run: {needle}; resume with the same scenario and arguments, or delete",
