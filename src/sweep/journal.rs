@@ -127,60 +127,53 @@ impl JournalHeader {
                 now.servsim_journal
             ));
         }
-        let differs = |what: &str, a: String, b: String| {
-            Some(format!(
-                "{what}: the journal's run has {a}, this one has {b}"
-            ))
+        let differs = |(what, a): (&str, String), b: String| {
+            (a != b).then(|| format!("{what}: the journal's run has {a}, this one has {b}"))
         };
-        let shown = |s: Option<Shard>| s.map_or("no --shard".into(), |s| format!("--shard {s}"));
+        let first = |a: Vec<(&str, String)>, b: Vec<(&str, String)>| {
+            a.into_iter().zip(b).find_map(|(a, (_, b))| differs(a, b))
+        };
+        first(then.what_runs(), now.what_runs())
+            .or_else(|| {
+                let (at, a, b) = json_difference(&then.scenario, &now.scenario, String::new())?;
+                let at = if at.is_empty() {
+                    "(the whole document)".into()
+                } else {
+                    at
+                };
+                differs((&format!("scenario {at}"), a), b)
+            })
+            .or_else(|| parameters_difference(&then.parameters, &now.parameters))
+            .or_else(|| first(then.options(), now.options()))
+    }
+
+    /// The command, its shard and the scenario file, each named and shown as in messages.
+    fn what_runs(&self) -> Vec<(&'static str, String)> {
+        let shard = self
+            .shard
+            .map_or("no --shard".into(), |s| format!("--shard {s}"));
+        vec![
+            ("command", self.command.clone()),
+            ("shard", shard),
+            ("scenario file", format!("{:?}", self.scenario_file)),
+        ]
+    }
+
+    /// The platforms, seeds and SLO targets, each named and shown as in messages.
+    fn options(&self) -> Vec<(&'static str, String)> {
         let slo =
             |flag: &str, s: Option<f64>| s.map_or(format!("no {flag}"), |s| format!("{flag} {s}"));
-        if now.command != then.command {
-            return differs("command", then.command.clone(), now.command.clone());
-        }
-        if now.shard != then.shard {
-            return differs("shard", shown(then.shard), shown(now.shard));
-        }
-        if now.scenario_file != then.scenario_file {
-            return differs(
-                "scenario file",
-                format!("{:?}", then.scenario_file),
-                format!("{:?}", now.scenario_file),
-            );
-        }
-        if let Some((path, a, b)) = json_difference(&then.scenario, &now.scenario, String::new()) {
-            let at = if path.is_empty() {
-                "(the whole document)".into()
-            } else {
-                path
-            };
-            return differs(&format!("scenario {at}"), a, b);
-        }
-        if let Some(d) = parameters_difference(&then.parameters, &now.parameters) {
-            return Some(d);
-        }
-        if now.platforms != then.platforms {
-            let list = |p: &[String]| format!("platforms {}", p.join(", "));
-            return differs("platforms", list(&then.platforms), list(&now.platforms));
-        }
-        for (flag, a, b) in [
-            ("--seed", then.seed, now.seed),
-            ("--seeds", u64::from(then.seeds), u64::from(now.seeds)),
-        ] {
-            if a != b {
-                return differs(flag, format!("{flag} {a}"), format!("{flag} {b}"));
-            }
-        }
-        for (flag, a, b) in [
-            ("--slo-p99", then.slo_p99_s, now.slo_p99_s),
-            ("--slo-ttft-p99", then.slo_ttft_p99_s, now.slo_ttft_p99_s),
-            ("--slo-tpot-p99", then.slo_tpot_p99_s, now.slo_tpot_p99_s),
-        ] {
-            if a != b {
-                return differs(flag, slo(flag, a), slo(flag, b));
-            }
-        }
-        None
+        vec![
+            (
+                "platforms",
+                format!("platforms {}", self.platforms.join(", ")),
+            ),
+            ("--seed", format!("--seed {}", self.seed)),
+            ("--seeds", format!("--seeds {}", self.seeds)),
+            ("--slo-p99", slo("--slo-p99", self.slo_p99_s)),
+            ("--slo-ttft-p99", slo("--slo-ttft-p99", self.slo_ttft_p99_s)),
+            ("--slo-tpot-p99", slo("--slo-tpot-p99", self.slo_tpot_p99_s)),
+        ]
     }
 }
 
@@ -249,22 +242,30 @@ fn parameters_difference(then: &[ParamRecord], now: &[ParamRecord]) -> Option<St
 }
 
 impl JournalRecord {
-    /// The record of finished point `point`.
-    pub fn new(point: usize, results: &[(Job, ReplicaResult)]) -> JournalRecord {
+    /// The journal line of finished point `point`, serialized straight from the results
+    /// (the same JSON as a `JournalRecord`, without building one).
+    pub fn line_of(point: usize, results: &[(Job, ReplicaResult)]) -> String {
+        #[derive(Serialize)]
+        struct Replica<'a> {
+            platform: usize,
+            seed: u32,
+            result: &'a ReplicaResult,
+        }
+        #[derive(Serialize)]
+        struct Record<'a> {
+            point: usize,
+            replicas: Vec<Replica<'a>>,
+        }
         let replicas = results
             .iter()
-            .map(|(job, result)| JournalReplica {
+            .map(|(job, result)| Replica {
                 platform: job.platform,
                 seed: job.seed,
-                result: serde_json::to_value(result).expect("replica results serialize"),
+                result,
             })
             .collect();
-        JournalRecord { point, replicas }
-    }
-
-    /// The record as its journal line.
-    pub fn line(&self) -> String {
-        let mut line = serde_json::to_string(self).expect("a journal record serializes");
+        let record = Record { point, replicas };
+        let mut line = serde_json::to_string(&record).expect("a journal record serializes");
         line.push('\n');
         line
     }

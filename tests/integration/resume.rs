@@ -351,6 +351,15 @@ fn a_sweep_killed_mid_run_resumes_into_the_bytes_of_an_uninterrupted_one() {
         assert!(child.try_wait().unwrap().is_none(), "the sweep ended early");
         std::thread::sleep(Duration::from_millis(2));
     }
+    // While it runs, its journal is its own.
+    let e = rejected(&[&args[..], &["--resume", s(&out)]].concat());
+    assert!(
+        e.contains(&format!(
+            "{} is in use by another servsim run writing the same output",
+            journal.display()
+        )),
+        "{e}"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     let kept = line_ends(&std::fs::read(&journal).unwrap()).len() - 1;

@@ -57,50 +57,51 @@ impl Journal {
     ) -> Result<(Journal, usize), CliError> {
         let path = journal_path(plan.output);
         let header = JournalHeader::new(plan.study, plan.run);
-        let exists = path.try_exists().map_err(|e| io_error(&path, "read", e))?;
-        if exists && !plan.resume {
+        // `create_new`: two runs started at once must not truncate each other's journal.
+        match OpenOptions::new().append(true).create_new(true).open(&path) {
+            Ok(file) => {
+                if plan.resume {
+                    let why = format!(
+                        "no journal {}: starting from the first point",
+                        path.display()
+                    );
+                    note(plan.quiet, why);
+                }
+                lock(&file, &path)?;
+                return Journal::start(path, file, &header, plan.quiet);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io_error(&path, "create", e)),
+        }
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(|e| io_error(&path, "append to", e))?;
+        lock(&file, &path)?;
+        if !plan.resume {
             return Err(CliError::Invalid(format!(
                 "{} holds the journal of an interrupted run writing {o}: continue it with --resume {o} (and the same arguments), or delete it to start over",
                 path.display(),
                 o = plan.output.display()
             )));
         }
-        if !exists {
-            if plan.resume {
-                note(
-                    plan.quiet,
-                    format!(
-                        "no journal {}: starting from the first point",
-                        path.display()
-                    ),
-                );
-            }
-            return Ok((Journal::create(&path, &header, plan.quiet)?, 0));
-        }
-        let found = read(&path, &header, plan, &mut replay)?;
-        let Some((valid_len, done)) = found else {
-            note(
-                plan.quiet,
-                format!(
-                    "{} has no complete header: starting from the first point",
-                    path.display()
-                ),
+        let Some((valid_len, done)) = read(&path, &header, plan, &mut replay)? else {
+            let why = format!(
+                "{} has no complete header: starting from the first point",
+                path.display()
             );
-            return Ok((Journal::create(&path, &header, plan.quiet)?, 0));
+            note(plan.quiet, why);
+            file.set_len(0).map_err(|e| io_error(&path, "write", e))?;
+            return Journal::start(path, file, &header, plan.quiet);
         };
-        let file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .and_then(|f| f.set_len(valid_len).map(|_| f))
+        file.set_len(valid_len)
             .map_err(|e| io_error(&path, "append to", e))?;
         let total = plan.study.points.len();
-        note(
-            plan.quiet,
-            format!(
-                "resuming from {}: {done} of {total} points already finished",
-                path.display()
-            ),
+        let why = format!(
+            "resuming from {}: {done} of {total} points already finished",
+            path.display()
         );
+        note(plan.quiet, why);
         let journal = Journal {
             path,
             file: Some(file),
@@ -109,22 +110,24 @@ impl Journal {
         Ok((journal, done))
     }
 
-    fn create(path: &Path, header: &JournalHeader, quiet: bool) -> Result<Journal, CliError> {
-        let mut file = File::create(path).map_err(|e| io_error(path, "create", e))?;
+    /// A new journal in `file`: its header line first.
+    fn start(
+        path: PathBuf,
+        mut file: File,
+        header: &JournalHeader,
+        quiet: bool,
+    ) -> Result<(Journal, usize), CliError> {
         file.write_all(header.line().as_bytes())
-            .map_err(|e| io_error(path, "write", e))?;
-        Ok(Journal {
-            path: path.to_path_buf(),
-            file: Some(file),
-            quiet,
-        })
+            .map_err(|e| io_error(&path, "write", e))?;
+        let file = Some(file);
+        Ok((Journal { path, file, quiet }, 0))
     }
 
     /// Appends finished point `point` (one write, so that a killed process leaves at
     /// most one unfinished line).
     pub fn append(&mut self, point: usize, results: &[(Job, ReplicaResult)]) {
         let Some(file) = &mut self.file else { return };
-        let line = JournalRecord::new(point, results).line();
+        let line = JournalRecord::line_of(point, results);
         if let Err(e) = file.write_all(line.as_bytes()) {
             if !self.quiet {
                 eprintln!(
@@ -145,6 +148,18 @@ impl Journal {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// Holds the journal for this run: a second run resuming it at the same time would
+/// interleave their points. Where the file system cannot lock, the run goes on.
+fn lock(file: &File, path: &Path) -> Result<(), CliError> {
+    match file.try_lock() {
+        Err(std::fs::TryLockError::WouldBlock) => Err(CliError::Invalid(format!(
+            "{} is in use by another servsim run writing the same output; wait for it to end",
+            path.display()
+        ))),
+        _ => Ok(()),
     }
 }
 
