@@ -53,7 +53,7 @@ impl Journal {
     /// number of points already finished.
     pub fn open(
         plan: &Plan,
-        mut replay: impl FnMut(usize, Vec<(Job, ReplicaResult)>),
+        replay: impl FnMut(usize, Vec<(Job, ReplicaResult)>),
     ) -> Result<(Journal, usize), CliError> {
         let path = journal_path(plan.output);
         let header = JournalHeader::new(plan.study, plan.run);
@@ -85,14 +85,26 @@ impl Journal {
                 o = plan.output.display()
             )));
         }
-        let Some((valid_len, done)) = read(&path, &header, plan, &mut replay)? else {
+        Journal::resume(path, file, &header, plan, replay)
+    }
+
+    /// Continues the journal in `file` (locked): its complete records are replayed, an
+    /// unfinished last line is cut off, and appends go after the last complete record.
+    fn resume(
+        path: PathBuf,
+        file: File,
+        header: &JournalHeader,
+        plan: &Plan,
+        mut replay: impl FnMut(usize, Vec<(Job, ReplicaResult)>),
+    ) -> Result<(Journal, usize), CliError> {
+        let Some((valid_len, done)) = read(&path, header, plan, &mut replay)? else {
             let why = format!(
                 "{} has no complete header: starting from the first point",
                 path.display()
             );
             note(plan.quiet, why);
             file.set_len(0).map_err(|e| io_error(&path, "write", e))?;
-            return Journal::start(path, file, &header, plan.quiet);
+            return Journal::start(path, file, header, plan.quiet);
         };
         file.set_len(valid_len)
             .map_err(|e| io_error(&path, "append to", e))?;
