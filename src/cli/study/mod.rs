@@ -54,7 +54,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "K/N", conflicts_with = "plot")]
     shard: Option<Shard>,
     /// Write the output to FILE, continuing the interrupted run whose journal FILE.journal
-    /// holds the points it finished (same scenario and arguments; none: from the start).
+    /// holds the points it finished (same scenario and arguments; without one, from the start).
     #[arg(long, value_name = "FILE", conflicts_with = "output")]
     resume: Option<PathBuf>,
     #[command(flatten)]
@@ -78,7 +78,7 @@ pub struct BreakevenArgs {
     #[arg(long, num_args = 2, value_names = ["A", "B"], required = true)]
     between: Vec<String>,
     /// Write the output to FILE, continuing the interrupted run whose journal FILE.journal
-    /// holds the points it finished (same scenario and arguments; none: from the start).
+    /// holds the points it finished (same scenario and arguments; without one, from the start).
     #[arg(long, value_name = "FILE", conflicts_with = "output")]
     resume: Option<PathBuf>,
     #[command(flatten)]
