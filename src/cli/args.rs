@@ -23,12 +23,12 @@ pub(super) struct CommonArgs {
     /// Worker threads (default: one per core; at most 1024). Output does not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub(super) threads: Option<u16>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub(super) format: FormatArg,
-    /// Write the output to this file instead of standard output (rewritten after each
-    /// finished sweep point, so an interrupted sweep keeps what it finished).
-    #[arg(long)]
+    /// Output format [default: table]; a shard's partial result is JSON.
+    #[arg(long, value_enum)]
+    pub(super) format: Option<FormatArg>,
+    /// Write the output to this file instead of standard output, once finished (a sweep or
+    /// break-even keeps its finished points in FILE.journal meanwhile, for --resume FILE).
+    #[arg(long, value_name = "FILE")]
     pub(super) output: Option<PathBuf>,
     /// Also draw an SVG plot: cost against the parameter (sweep, breakeven) or the latency
     /// tail on a nines axis (run).
@@ -66,6 +66,25 @@ impl FormatArg {
 }
 
 impl CommonArgs {
+    /// `--format`, table when not given.
+    pub(super) fn format(&self) -> FormatArg {
+        self.format.unwrap_or(FormatArg::Table)
+    }
+
+    /// A shard writes its partial result as JSON (what `merge` reads): `--format json`
+    /// says so, any other format belongs on `merge`.
+    pub(super) fn check_shard_format(&self) -> Result<(), CliError> {
+        match self.format {
+            None | Some(FormatArg::Json) => Ok(()),
+            Some(f) => Err(CliError::Invalid(format!(
+                "--format {}: a shard writes its partial result as JSON, for servsim merge; give --format {0} to merge instead",
+                f.to_possible_value()
+                    .expect("formats have names")
+                    .get_name()
+            ))),
+        }
+    }
+
     /// docs/semantics.md#bad-input: work expected to take hours says so before it starts, and asks for
     /// `--force`.
     pub(super) fn check_work(&self, events: f64, replicas_at_once: f64) -> Result<(), CliError> {

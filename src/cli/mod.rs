@@ -70,8 +70,8 @@ enum Command {
 struct RunArgs {
     /// Scenario file (default: the embedded H100 comparison of the article).
     scenario: Option<PathBuf>,
-    /// Run only shard K of N of the seeds and write a partial result for `servsim merge`.
-    #[arg(long, value_name = "K/N", conflicts_with_all = ["format", "plot"])]
+    /// Run only shard K of N of the seeds and write a partial result (JSON) for `servsim merge`.
+    #[arg(long, value_name = "K/N", conflicts_with = "plot")]
     shard: Option<Shard>,
     #[command(flatten)]
     common: CommonArgs,
@@ -154,7 +154,7 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         write_plot(plot, latency_tail_plot(&report), c)?;
     }
     let page = page::page(args.scenario.as_deref(), &scenario, None)?;
-    emit(&render_run(&report, c.format.with(&page)), c)?;
+    emit(&render_run(&report, c.format().with(&page)), c)?;
     presets::warn_stale(&scenario, file, c.quiet)
 }
 

@@ -10,7 +10,7 @@ use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario, read_file};
 
 /// Flags that change where output goes, what else is written or how fast it comes, but
 /// not a single figure; the first ones take a value.
-const WITH_VALUE: [&str; 3] = ["--threads", "--output", "--plot"];
+const WITH_VALUE: [&str; 4] = ["--threads", "--output", "--resume", "--plot"];
 const WITHOUT_VALUE: [&str; 2] = ["--quiet", "--force"];
 
 /// `servsim` and its arguments, shell-quoted, without the flags of `WITH_VALUE` and

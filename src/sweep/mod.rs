@@ -9,6 +9,7 @@
 pub(crate) mod best;
 pub(crate) mod breakeven;
 pub(crate) mod grid;
+pub(crate) mod journal;
 pub(crate) mod path;
 pub(crate) mod shard;
 
@@ -19,6 +20,7 @@ use serde_json::Value;
 pub use best::{Best, SloTargets};
 pub use breakeven::{BreakEven, BreakEvenReport, Crossing};
 pub use grid::{Grid, Param, Range, parse_values};
+pub use journal::{JournalHeader, JournalRecord, RunIdentity};
 pub use path::{ParamPath, PathError};
 pub use shard::{Shard, ShardFile};
 
@@ -41,6 +43,9 @@ pub enum SweepError {
     Platform(String),
     #[error("{0}")]
     Shard(String),
+    /// A journal to resume from is not this study's, or is damaged before its last line.
+    #[error("{0}")]
+    Journal(String),
     /// The grid has more points than can be validated and held.
     #[error("{0}")]
     Grid(String),
@@ -172,10 +177,23 @@ impl Study {
         opts: RunOptions,
         shard: Option<Shard>,
         tick: &(dyn Fn() + Sync),
+        on_point: impl FnMut(usize, Vec<(Job, ReplicaResult)>),
+    ) -> Result<(), RunError> {
+        self.run_from(0, opts, shard, tick, on_point)
+    }
+
+    /// As `run`, from point `first` on (the points before it finished in an earlier run:
+    /// every point depends only on the scenario, its values and the seeds).
+    pub fn run_from(
+        &self,
+        first: usize,
+        opts: RunOptions,
+        shard: Option<Shard>,
+        tick: &(dyn Fn() + Sync),
         mut on_point: impl FnMut(usize, Vec<(Job, ReplicaResult)>),
     ) -> Result<(), RunError> {
         let workers = Workers::new(opts.threads)?;
-        for i in 0..self.points.len() {
+        for i in first..self.points.len() {
             let jobs = self.jobs(i, opts.seeds, shard);
             let results = workers.install(|| run_jobs(&self.points[i], &jobs, opts.seed, tick))?;
             on_point(i, jobs.into_iter().zip(results).collect());

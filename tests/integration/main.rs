@@ -19,6 +19,7 @@ mod invariants;
 mod overload;
 mod plots;
 mod presets;
+mod resume;
 mod scenarios;
 mod schema;
 mod semantics;

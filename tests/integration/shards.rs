@@ -1,11 +1,10 @@
-//! Shards (`--shard K/N` and `merge`) and `--output` checkpoints (docs/guide.md).
+//! Shards (`--shard K/N` and `merge`) (docs/guide.md).
 
 use std::path::Path;
 
 use serde_json::{Value, json};
 
 use crate::support::*;
-use crate::sweep::END_H;
 
 /// Runs `args` sharded N ways (each part to a file), merges with `merge_args`, returns the
 /// merged output.
@@ -152,54 +151,4 @@ fn merge_refuses_parts_that_are_missing_foreign_incomplete_or_garbage() {
         "4/3",
     ]);
     assert!(e.contains("expected K/N with 1 ≤ K ≤ N"), "{e}");
-}
-
-#[test]
-fn output_is_rewritten_after_each_point_so_an_interrupted_sweep_keeps_its_points() {
-    let path = project_dir().join("scenarios/breakeven-h100-realistic.json");
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("sweep.json");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_servsim"))
-        .args([
-            "sweep",
-            s(&path),
-            "--param",
-            END_H,
-            "--range",
-            "1:24:0.1",
-            "--seeds",
-            "2",
-            "--threads",
-            "1",
-            "--format",
-            "json",
-            "--output",
-            s(&out),
-            "--quiet",
-        ])
-        .spawn()
-        .unwrap();
-    // Wait (bounded) for the first finished point, then stop the sweep.
-    let mut waited = 0;
-    while !out.exists() && waited < 1200 {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        waited += 1;
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let report: Value =
-        serde_json::from_slice(&std::fs::read(&out).expect("a checkpoint was written")).unwrap();
-    let points = report["points"].as_array().unwrap();
-    assert!(
-        !points.is_empty() && points.len() < 231,
-        "{} points kept",
-        points.len()
-    );
-    for (i, p) in points.iter().enumerate() {
-        let end_h = p["values"][END_H].as_f64().unwrap();
-        assert!(
-            (end_h - (1.0 + 0.1 * i as f64)).abs() < 1e-9,
-            "point {i}: {end_h}"
-        );
-    }
 }

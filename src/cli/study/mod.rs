@@ -1,10 +1,12 @@
-//! `sweep`, `breakeven`, `merge` and `run --shard`: grids of scenario variants, their
-//! outputs rewritten after every finished point, shard files and their merge.
+//! `sweep`, `breakeven`, `merge` and `run --shard`: grids of scenario variants, the
+//! journal that keeps their finished points (and `--resume`), shard files and their merge.
 
 use std::path::{Path, PathBuf};
 
-use clap::{Arg, ArgAction, ArgMatches, Args};
+use clap::Args;
 
+mod axes;
+mod journal;
 mod points;
 
 use super::{
@@ -19,11 +21,13 @@ use crate::report::{
 use crate::scenario::Scenario;
 use crate::sweep::shard::{Merged, ShardCommand, merge};
 use crate::sweep::{
-    BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, SloTargets, Study, SweepError,
-    SweepReport, parse_values,
+    BreakEvenReport, Param, ParamPath, Range, RunIdentity, Shard, ShardFile, SloTargets, Study,
+    SweepError, SweepReport,
 };
 use crate::workload::Service;
-use points::{finished_point, point_label, run_checkpointed};
+use axes::{Axes, params};
+use journal::Journal;
+use points::{Keep, finished_point, point_label, run_checkpointed};
 
 impl From<SweepError> for CliError {
     fn from(e: SweepError) -> CliError {
@@ -46,9 +50,13 @@ pub struct SweepArgs {
     /// With a tokens service: the cheapest point must also have a merged TPOT p99 ≤ S.
     #[arg(long, value_name = "S", value_parser = positive_seconds)]
     slo_tpot_p99: Option<f64>,
-    /// Run only shard K of N of the (point × seed) work and write a partial result.
-    #[arg(long, value_name = "K/N", conflicts_with_all = ["format", "plot"])]
+    /// Run only shard K of N of the (point × seed) work and write a partial result (JSON).
+    #[arg(long, value_name = "K/N", conflicts_with = "plot")]
     shard: Option<Shard>,
+    /// Write the output to FILE, continuing the interrupted run whose journal FILE.journal
+    /// holds the points it finished (same scenario and arguments; without one, from the start).
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    resume: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -69,6 +77,10 @@ pub struct BreakevenArgs {
     /// The two platforms whose costs to compare.
     #[arg(long, num_args = 2, value_names = ["A", "B"], required = true)]
     between: Vec<String>,
+    /// Write the output to FILE, continuing the interrupted run whose journal FILE.journal
+    /// holds the points it finished (same scenario and arguments; without one, from the start).
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    resume: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -89,109 +101,8 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-/// `--param PATH` each followed by its `--values a,b,…` or `--range start:end:step`, in
-/// command-line order (clap's derive cannot pair repeated flags, so this reads positions).
-#[derive(Clone, Debug, Default)]
-struct Axes(Vec<(String, AxisValues)>);
-
-#[derive(Clone, Debug)]
-enum AxisValues {
-    List(String),
-    Range(String),
-}
-
-impl clap::FromArgMatches for Axes {
-    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
-        let mut flags: Vec<(usize, &str, String)> = Vec::new();
-        for id in ["param", "values", "range"] {
-            if let (Some(vals), Some(at)) = (m.get_many::<String>(id), m.indices_of(id)) {
-                flags.extend(at.zip(vals).map(|(i, v)| (i, id, v.clone())));
-            }
-        }
-        flags.sort_by_key(|f| f.0);
-        let bad = |msg: String| {
-            clap::Error::raw(clap::error::ErrorKind::ArgumentConflict, format!("{msg}\n"))
-        };
-        let mut axes = Vec::new();
-        let mut it = flags.into_iter().peekable();
-        while let Some((_, id, text)) = it.next() {
-            if id != "param" {
-                return Err(bad(format!(
-                    "--{id} {text} must follow the --param it belongs to"
-                )));
-            }
-            match it.next() {
-                Some((_, "values", v)) => axes.push((text, AxisValues::List(v))),
-                Some((_, "range", v)) => axes.push((text, AxisValues::Range(v))),
-                _ => {
-                    return Err(bad(format!(
-                        "--param {text} needs --values a,b,… or --range start:end:step right after it"
-                    )));
-                }
-            }
-        }
-        Ok(Axes(axes))
-    }
-
-    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
-        *self = Self::from_arg_matches(m)?;
-        Ok(())
-    }
-}
-
-impl Args for Axes {
-    fn augment_args(cmd: clap::Command) -> clap::Command {
-        cmd.arg(
-            Arg::new("param")
-                .long("param")
-                .value_name("PATH")
-                .action(ArgAction::Append)
-                .required(true)
-                .help("Dotted path into the scenario JSON (workload.rate_profile.windows.0.end_h, platforms[0].min_containers); repeat for a grid"),
-        )
-        .arg(
-            Arg::new("values")
-                .long("values")
-                .value_name("A,B,…")
-                .action(ArgAction::Append)
-                .allow_hyphen_values(true)
-                .help("Values of the preceding --param (JSON numbers, booleans or strings like 30s)"),
-        )
-        .arg(
-            Arg::new("range")
-                .long("range")
-                .value_name("START:END:STEP")
-                .action(ArgAction::Append)
-                .allow_hyphen_values(true)
-                .help("Values START + i × STEP up to END of the preceding --param"),
-        )
-    }
-
-    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        Self::augment_args(cmd)
-    }
-}
-
 fn invalid(e: impl std::fmt::Display) -> CliError {
     CliError::Invalid(e.to_string())
-}
-
-fn params(axes: &Axes) -> Result<Vec<Param>, CliError> {
-    axes.0
-        .iter()
-        .map(|(path, values)| {
-            let path = ParamPath::parse(path).map_err(invalid)?;
-            let values = match values {
-                AxisValues::List(v) => {
-                    parse_values(v).map_err(|e| invalid(format!("--values {v}: {e}")))?
-                }
-                AxisValues::Range(r) => Range::parse(r, None)
-                    .and_then(|r| r.values())
-                    .map_err(|e| invalid(format!("--range {r}: {e}")))?,
-            };
-            Ok(Param { path, values })
-        })
-        .collect()
 }
 
 fn options(study: &Study, c: &CommonArgs) -> RunOptions {
@@ -216,7 +127,11 @@ fn study_work(study: &Study, seeds: u32, shard: Option<Shard>) -> (f64, f64) {
     (events, widest as f64 * share.ceil())
 }
 
-pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
+pub fn sweep_command(mut args: SweepArgs) -> Result<(), CliError> {
+    let resume = args
+        .resume
+        .take()
+        .map(|file| args.common.output = Some(file));
     let (doc, file) = load_document(Some(&args.scenario))?;
     let study = Study::new(doc, &file, params(&args.axes)?)?;
     let c = &args.common;
@@ -227,29 +142,57 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     let slo = slo_targets(&args, &study)?;
     let (events, widest) = study_work(&study, opts.seeds, args.shard);
     c.check_work(events, widest)?;
+    let resume = resume.is_some();
     if let Some(shard) = args.shard {
-        return write_shard(&study, ShardCommand::Sweep, shard, opts, slo, c);
+        c.check_shard_format()?;
+        return write_shard(&study, ShardCommand::Sweep, shard, opts, slo, c, resume);
     }
     let mut report = SweepReport::new(&study, opts.seed, opts.seeds, slo);
     let page = page::page(Some(&args.scenario), &study.points[0], args.slo_p99)?;
-    let format = c.format.with(&page);
-    run_checkpointed(
+    let format = c.format().with(&page);
+    let keep = Keep {
+        run: identity("sweep", None, opts, slo),
+        resume,
+    };
+    let journal = run_checkpointed(
         &study,
         opts,
         None,
         c,
+        Some(keep),
         &mut report,
         |report, i, results, progress| {
             report.push(finished_point(&study, c, i, results));
             progress.note(format!("point {}/{} done", i + 1, study.points.len()));
         },
-        |report| render_sweep(report, format),
     )?;
     if let Some(plot) = &c.plot {
         write_plot(plot, cost_plot(&report), c)?;
     }
-    emit(&render_sweep(&report, format), c)?;
+    emit_final(&render_sweep(&report, format), c, journal)?;
     super::presets::warn_stale(&study.points[0], &file, c.quiet)
+}
+
+/// What identifies a run in its journal.
+fn identity(
+    command: &str,
+    shard: Option<Shard>,
+    opts: RunOptions,
+    slo: SloTargets,
+) -> RunIdentity<'_> {
+    RunIdentity {
+        command,
+        shard,
+        seed: opts.seed,
+        seeds: opts.seeds,
+        slo,
+    }
+}
+
+/// Writes the finished output, then removes the journal that kept its points.
+fn emit_final(text: &str, c: &CommonArgs, journal: Option<Journal>) -> Result<(), CliError> {
+    emit(text, c)?;
+    journal.map_or(Ok(()), Journal::finish)
 }
 
 /// The one-parameter study of `breakeven` (only A and B run) and its x values.
@@ -282,7 +225,11 @@ fn breakeven_study(args: &BreakevenArgs) -> Result<(Study, Vec<f64>), CliError> 
     Ok((study, (0..range.len()).map(|i| range.value(i)).collect()))
 }
 
-pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
+pub fn breakeven_command(mut args: BreakevenArgs) -> Result<(), CliError> {
+    let resume = args
+        .resume
+        .take()
+        .map(|file| args.common.output = Some(file));
     let (study, xs) = breakeven_study(&args)?;
     let [a, b] = [&args.between[0], &args.between[1]];
     let c = &args.common;
@@ -293,39 +240,55 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
     let scenario = study.points[0].name.clone();
     let mut report = BreakEvenReport::new(&scenario, opts.seed, opts.seeds, &args.param, between);
     let page = page::page(Some(&args.scenario), &study.points[0], None)?;
-    let format = c.format.with(&page);
-    run_checkpointed(
+    let format = c.format().with(&page);
+    let keep = Keep {
+        run: identity("breakeven", None, opts, SloTargets::default()),
+        resume: resume.is_some(),
+    };
+    let journal = run_checkpointed(
         &study,
         opts,
         None,
         c,
+        Some(keep),
         &mut report,
         |report, i, results, _| report.push(finished_point(&study, c, i, results), &xs),
-        |report| render_breakeven(report, format),
     )?;
     if let Some(plot) = &c.plot {
         write_plot(plot, breakeven_plot(&report), c)?;
     }
-    emit(&render_breakeven(&report, format), c)?;
+    emit_final(&render_breakeven(&report, format), c, journal)?;
     let file = args.scenario.display().to_string();
     super::presets::warn_stale(&study.points[0], &file, c.quiet)
 }
 
-/// `run --shard K/N`: the scenario as a one-point study.
+/// `run --shard K/N`: the scenario as a one-point study (nothing to journal: its one
+/// point is the whole output).
 pub fn run_shard(scenario: Option<&Path>, shard: Shard, c: &CommonArgs) -> Result<(), CliError> {
+    c.check_shard_format()?;
     let (doc, file) = load_document(scenario)?;
     let study = Study::new(doc, &file, Vec::new())?;
     let opts = options(&study, c);
     let (events, widest) = study_work(&study, opts.seeds, Some(shard));
     c.check_work(events, widest)?;
-    write_shard(
+    let mut part = ShardFile::new(
         &study,
         ShardCommand::Run,
         shard,
-        opts,
+        opts.seed,
+        opts.seeds,
         SloTargets::default(),
+    );
+    run_checkpointed(
+        &study,
+        opts,
+        Some(shard),
         c,
-    )
+        None,
+        &mut part,
+        |part, i, r, _| part.push(i, r),
+    )?;
+    emit(&shard_json(&part), c)
 }
 
 /// The `--slo-*` targets; TTFT and TPOT need a tokens service.
@@ -351,6 +314,7 @@ fn slo_targets(args: &SweepArgs, study: &Study) -> Result<SloTargets, CliError> 
     })
 }
 
+/// `sweep --shard K/N`: the partial result, its points journaled like a sweep's.
 fn write_shard(
     study: &Study,
     command: ShardCommand,
@@ -358,18 +322,23 @@ fn write_shard(
     opts: RunOptions,
     slo: SloTargets,
     c: &CommonArgs,
+    resume: bool,
 ) -> Result<(), CliError> {
     let mut part = ShardFile::new(study, command, shard, opts.seed, opts.seeds, slo);
-    run_checkpointed(
+    let keep = Keep {
+        run: identity("sweep", Some(shard), opts, slo),
+        resume,
+    };
+    let journal = run_checkpointed(
         study,
         opts,
         Some(shard),
         c,
+        Some(keep),
         &mut part,
         |part, i, results, _| part.push(i, results),
-        shard_json,
     )?;
-    emit(&shard_json(&part), c)
+    emit_final(&shard_json(&part), c, journal)
 }
 
 /// A shard file, at most 1 GiB (thousands of replicas' histograms take megabytes; a wrong
@@ -394,7 +363,7 @@ fn read_part(path: &Path, name: &str) -> Result<Vec<u8>, CliError> {
 fn merged_page(parts: &[(String, ShardFile)], c: &CommonArgs) -> Result<Page, CliError> {
     let Some((_, first)) = parts
         .first()
-        .filter(|_| matches!(c.format, FormatArg::Html))
+        .filter(|_| matches!(c.format(), FormatArg::Html))
     else {
         return Ok(Page::default());
     };
@@ -425,7 +394,7 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
             if let Some(plot) = &c.plot {
                 write_plot(plot, latency_tail_plot(&report), c)?;
             }
-            emit(&render_run(&report, c.format.with(&page)), c)
+            emit(&render_run(&report, c.format().with(&page)), c)
         }
         Merged::Sweep(report) => {
             for (i, point) in report.points.iter().enumerate() {
@@ -434,7 +403,7 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
             if let Some(plot) = &c.plot {
                 write_plot(plot, cost_plot(&report), c)?;
             }
-            emit(&render_sweep(&report, c.format.with(&page)), c)
+            emit(&render_sweep(&report, c.format().with(&page)), c)
         }
     }
 }

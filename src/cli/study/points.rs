@@ -1,9 +1,10 @@
 //! A study's points as they finish: the unstable-platform warnings, the progress bar, and
-//! the `--output` file rewritten after every point.
+//! the journal of `--output` (appended after every point, replayed by `--resume`).
 
-use crate::cli::{CliError, CommonArgs, Progress, run_error, write_atomically};
+use super::journal::{Journal, Plan};
+use crate::cli::{CliError, CommonArgs, Progress, run_error};
 use crate::experiment::{Job, ReplicaResult, RunOptions};
-use crate::sweep::{PointReport, Shard, Study, describe_values};
+use crate::sweep::{PointReport, RunIdentity, Shard, Study, describe_values};
 
 /// "at grid point 3 (a = 1, b = 2): " for warnings.
 pub fn point_label(report: &PointReport, i: usize) -> String {
@@ -13,33 +14,56 @@ pub fn point_label(report: &PointReport, i: usize) -> String {
     )
 }
 
-/// Runs the replicas of `study` (those of `shard`, or all) behind a progress bar, hands
-/// each finished point to `on_point`, then rewrites `--output` with `render(state)`, so an
-/// interrupted study keeps the points it finished. The first failed write is returned
-/// once the study is done; later points still run but are not written.
+/// How a study keeps what it finished: with `--output`, in a journal (continued when
+/// `resume`), identified by `run`.
+pub struct Keep<'a> {
+    pub run: RunIdentity<'a>,
+    pub resume: bool,
+}
+
+/// Runs the replicas of `study` (those of `shard`, or all) behind a progress bar and hands
+/// each finished point to `on_point`. With `--output` and `keep`, each point is first
+/// appended to the journal, and the points of a journal being resumed are handed over
+/// before the rest run; the journal is returned, to be finished once the output is written.
 pub fn run_checkpointed<S>(
     study: &Study,
     opts: RunOptions,
     shard: Option<Shard>,
     c: &CommonArgs,
+    keep: Option<Keep>,
     state: &mut S,
     mut on_point: impl FnMut(&mut S, usize, Vec<(Job, ReplicaResult)>, &Progress),
-    render: impl Fn(&S) -> String,
-) -> Result<(), CliError> {
-    let progress = Progress::new(study.replica_count(opts.seeds, shard) as u64, c.quiet);
-    let mut saved = Ok(());
+) -> Result<Option<Journal>, CliError> {
+    let hidden = Progress::new(0, true);
+    let (mut journal, done) = match (keep, &c.output) {
+        (Some(keep), Some(output)) => {
+            let plan = Plan {
+                output,
+                resume: keep.resume,
+                study,
+                run: keep.run,
+                quiet: c.quiet,
+            };
+            let (j, done) =
+                Journal::open(&plan, |i, results| on_point(state, i, results, &hidden))?;
+            (Some(j), done)
+        }
+        _ => (None, 0),
+    };
+    let remaining: usize = (done..study.points.len())
+        .map(|i| study.jobs(i, opts.seeds, shard).len())
+        .sum();
+    let progress = Progress::new(remaining as u64, c.quiet);
     study
-        .run(opts, shard, &|| progress.tick(), |i, results| {
-            on_point(state, i, results, &progress);
-            // Rendered only when there is a file to write: a grid of thousands of points
-            // would otherwise draw its whole report once per point.
-            if let (Some(path), Ok(())) = (&c.output, &saved) {
-                saved = write_atomically(path, render(state).as_bytes());
+        .run_from(done, opts, shard, &|| progress.tick(), |i, results| {
+            if let Some(j) = &mut journal {
+                j.append(i, &results);
             }
+            on_point(state, i, results, &progress);
         })
         .map_err(run_error)?;
     progress.finish();
-    saved
+    Ok(journal)
 }
 
 /// The summary of finished point `i`, after warning if a platform in it is unstable.
