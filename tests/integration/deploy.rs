@@ -146,7 +146,8 @@ fn each_pod_of_the_job_runs_its_own_shard_with_arguments_the_cli_accepts() {
     for index in 0..n {
         let argv = pod_argv(container, index);
         assert_eq!(flag(&argv, "--shard"), format!("{}/{n}", index + 1));
-        let output = flag(&argv, "--output");
+        // --resume: a retried pod continues its shard from the journal on the volume.
+        let output = flag(&argv, "--resume");
         assert!(
             Path::new(output).starts_with(&mount.mount_path),
             "pod {index} writes {output} outside the volume at {}",
