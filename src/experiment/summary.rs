@@ -131,6 +131,10 @@ pub struct PlatformSummary {
     /// The platform cannot keep up (docs/semantics.md#bad-input): its mean offered load reaches its capacity
     /// with an unlimited queue, or a replica's queue reached the overload guard.
     pub unstable: bool,
+    /// The platform's capacity is below the offered load at the workload's peak
+    /// (docs/semantics.md#overloaded-at-peak), with the hours in which it is; null when
+    /// it covers the peak.
+    pub overloaded_at_peak: Option<load::PeakOverload>,
     /// A hybrid's parts (absent for other platforms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<PartsSummary>,
@@ -141,6 +145,10 @@ pub struct PlatformSummary {
     /// Why the platform is unstable, for the warning (not a JSON key).
     #[serde(skip)]
     pub instability: Option<String>,
+    /// Why so few arrivals completed that the figures say little, for the warning (not
+    /// a JSON key).
+    #[serde(skip)]
+    pub few_completed: Option<String>,
     /// Per-seed median latency, for the table (not a JSON key).
     #[serde(skip)]
     pub p50_latency_s: Option<Stat>,
@@ -270,6 +278,8 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         parts: parts(rs, month),
         unstable: instability.is_some(),
         instability,
+        overloaded_at_peak: load::overloaded_at_peak(s, spec),
+        few_completed: few_completed(rs),
         latency_cdf: latency.cdf_s(),
         latency_p9999_s: latency.quantile_s(0.9999),
     }
@@ -298,6 +308,31 @@ fn instability(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Optio
         (None, Some(g)) => Some(g),
         (Some(o), Some(g)) => Some(format!("{o}; {g}")),
     }
+}
+
+/// The share of arrivals a run must complete before its figures mean much
+/// (docs/semantics.md#overloaded-at-peak).
+pub const MIN_COMPLETED_SHARE: f64 = 0.01;
+
+/// Why the completed requests are too few to read the figures by: fewer than 1% of the
+/// arrivals (all seeds together), or no arrival at all.
+fn few_completed(rs: &[ReplicaResult]) -> Option<String> {
+    let sum = |f: fn(&Counts) -> u64| -> u64 {
+        rs.iter().map(|r| f(&r.outcome.recorder.counts)).sum()
+    };
+    let (arrived, completed) = (sum(|c| c.arrived), sum(|c| c.completed));
+    if arrived == 0 {
+        return Some(
+            "no request arrived before the horizon: every figure is empty (is the horizon, or a rate, far smaller than meant?)".into(),
+        );
+    }
+    let share = completed as f64 / arrived as f64;
+    (share < MIN_COMPLETED_SHARE).then(|| {
+        format!(
+            "only {completed} of {arrived} arrivals completed ({:.2}%, under 1%): latency and cost per request describe the few that finished",
+            share * 100.0
+        )
+    })
 }
 
 /// `spot` of a platform whose replicas all ran spot instances.

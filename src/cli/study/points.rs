@@ -1,8 +1,9 @@
 //! A study's points as they finish: the unstable-platform warnings, the progress bar, and
 //! the `--output` file rewritten after every point.
 
+use crate::cli::progress::WorkPlan;
 use crate::cli::{CliError, CommonArgs, Progress, run_error, write_atomically};
-use crate::experiment::{Job, ReplicaResult, RunOptions};
+use crate::experiment::{Job, ReplicaResult, RunOptions, load};
 use crate::sweep::{PointReport, Shard, Study, describe_values};
 
 /// "at grid point 3 (a = 1, b = 2): " for warnings.
@@ -26,7 +27,7 @@ pub fn run_checkpointed<S>(
     mut on_point: impl FnMut(&mut S, usize, Vec<(Job, ReplicaResult)>, &Progress),
     render: impl Fn(&S) -> String,
 ) -> Result<(), CliError> {
-    let progress = Progress::new(study.replica_count(opts.seeds, shard) as u64, c.quiet);
+    let progress = Progress::new(work_plan(study, opts.seeds, shard), c.quiet);
     let mut saved = Ok(());
     study
         .run(opts, shard, &|| progress.tick(), |i, results| {
@@ -40,6 +41,20 @@ pub fn run_checkpointed<S>(
         .map_err(run_error)?;
     progress.finish();
     saved
+}
+
+/// Each point's replicas (those of `shard`) and their expected events, in the order the
+/// points run.
+fn work_plan(study: &Study, seeds: u32, shard: Option<Shard>) -> WorkPlan {
+    WorkPlan::new((0..study.points.len()).map(|i| {
+        let s = &study.points[i];
+        let jobs = study.jobs(i, seeds, shard);
+        let events = jobs
+            .iter()
+            .map(|j| load::expected_events(s, &s.platforms[j.platform]))
+            .sum();
+        (jobs.len() as u64, events)
+    }))
 }
 
 /// The summary of finished point `i`, after warning if a platform in it is unstable.

@@ -65,6 +65,25 @@ impl RateProfile {
         }
     }
 
+    /// The largest multiplier over a period.
+    pub fn peak_multiplier(&self) -> f64 {
+        match self {
+            RateProfile::DailyWindows(p) | RateProfile::Piecewise(p) => p.peak(),
+            RateProfile::Sinusoid(p) => p.peak(),
+            RateProfile::Weekly(p) => p.peak(),
+        }
+    }
+
+    /// The parts of one period `[0, period_s)` where m(t) > `level`, as `[start_s,
+    /// end_s)` in order, touching parts joined; exact for every kind.
+    pub fn above(&self, level: f64) -> Vec<(f64, f64)> {
+        match self {
+            RateProfile::DailyWindows(p) | RateProfile::Piecewise(p) => p.above(level),
+            RateProfile::Sinusoid(p) => p.above(level),
+            RateProfile::Weekly(p) => p.above(level),
+        }
+    }
+
     /// The period after which the profile repeats.
     pub fn period_s(&self) -> f64 {
         match self {
@@ -72,6 +91,15 @@ impl RateProfile {
             RateProfile::Sinusoid(p) => p.period_s(),
             RateProfile::Weekly(_) => 7.0 * 86_400.0,
         }
+    }
+}
+
+/// Appends `part` to ordered, disjoint parts, joining it to the last when they touch.
+fn join(parts: &mut Vec<(f64, f64)>, part: (f64, f64)) {
+    match parts.last_mut() {
+        // A crossing computed on each side of a piece boundary may differ by rounding.
+        Some(last) if part.0 <= last.1 + 1e-6 => last.1 = last.1.max(part.1),
+        _ => parts.push(part),
     }
 }
 
