@@ -137,7 +137,8 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         None => load(args.scenario.as_deref())?,
         Some(_) => {
             let (doc, file) = load_document(args.scenario.as_deref())?;
-            Scenario::from_value(&c.with_horizon(doc), &file).map_err(|e| CliError::Invalid(e.to_string()))?
+            Scenario::from_value(&c.with_horizon(doc), &file)
+                .map_err(|e| CliError::Invalid(e.to_string()))?
         }
     };
     let file = args.scenario.as_deref().map(|p| p.display().to_string());

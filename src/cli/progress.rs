@@ -31,7 +31,8 @@ impl WorkPlan {
             work += events;
             plan.ends.push(replicas);
             plan.done_after.push(work);
-            plan.per_replica.push(if n > 0 { events / n as f64 } else { 0.0 });
+            plan.per_replica
+                .push(if n > 0 { events / n as f64 } else { 0.0 });
         }
         plan
     }
@@ -52,9 +53,10 @@ impl WorkPlan {
             0 => (0, 0.0),
             _ => (self.ends[k - 1], self.done_after[k - 1]),
         };
-        let partial = self.per_replica.get(k).map_or(0.0, |per| {
-            (finished - before_replicas) as f64 * per
-        });
+        let partial = self
+            .per_replica
+            .get(k)
+            .map_or(0.0, |per| (finished - before_replicas) as f64 * per);
         before_work + partial
     }
 
@@ -78,7 +80,8 @@ impl Progress {
         if quiet || !std::io::stderr().is_terminal() {
             return Progress(None);
         }
-        let bar = ProgressBar::with_draw_target(Some(plan.replicas()), ProgressDrawTarget::stderr());
+        let bar =
+            ProgressBar::with_draw_target(Some(plan.replicas()), ProgressDrawTarget::stderr());
         let plan = Arc::new(plan);
         let style = ProgressStyle::with_template(
             "{bar:30} {pos}/{len} replicas, {elapsed} (~{work_eta} left) {msg}",
@@ -147,6 +150,9 @@ mod tests {
         assert_eq!(plan.replicas(), 4);
         assert_eq!(plan.done(1), 5.0);
         assert_eq!(plan.done(3), 25.0);
-        assert_eq!(plan.eta(2, Duration::from_secs(4)), Some(Duration::from_secs(12)));
+        assert_eq!(
+            plan.eta(2, Duration::from_secs(4)),
+            Some(Duration::from_secs(12))
+        );
     }
 }

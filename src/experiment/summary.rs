@@ -317,9 +317,8 @@ pub const MIN_COMPLETED_SHARE: f64 = 0.01;
 /// Why the completed requests are too few to read the figures by: fewer than 1% of the
 /// arrivals (all seeds together), or no arrival at all.
 fn few_completed(rs: &[ReplicaResult]) -> Option<String> {
-    let sum = |f: fn(&Counts) -> u64| -> u64 {
-        rs.iter().map(|r| f(&r.outcome.recorder.counts)).sum()
-    };
+    let sum =
+        |f: fn(&Counts) -> u64| -> u64 { rs.iter().map(|r| f(&r.outcome.recorder.counts)).sum() };
     let (arrived, completed) = (sum(|c| c.arrived), sum(|c| c.completed));
     if arrived == 0 {
         return Some(

@@ -86,10 +86,7 @@ const ROWS: &[Row] = &[
 /// When a platform is overloaded at peak, and by how much: `09:00–10:00 every day (4.00 >
 /// 2)`.
 pub(super) fn peak_cell(o: &PeakOverload) -> String {
-    format!(
-        "{} ({:.2} > {})",
-        o.when, o.peak_offered_load, o.capacity
-    )
+    format!("{} ({:.2} > {})", o.when, o.peak_offered_load, o.capacity)
 }
 
 /// Whether a platform's spot instances were ever interrupted.

@@ -43,7 +43,10 @@ pub fn describe(secs: f64) -> String {
         s => (s, "s"),
     };
     let text = format!("{x:.2}");
-    format!("{} {unit}", text.trim_end_matches('0').trim_end_matches('.'))
+    format!(
+        "{} {unit}",
+        text.trim_end_matches('0').trim_end_matches('.')
+    )
 }
 
 /// Warnings about the horizon as (JSON path, why).
@@ -66,21 +69,19 @@ pub(super) fn warnings(s: &Scenario) -> Vec<(String, String)> {
     }
     let gaps = horizon_s * w.mean_rate_per_s();
     if gaps < MIN_INTERARRIVALS {
+        // A whole number of seconds that could be a count of days was likely meant as one.
+        let days = (horizon_s.fract() == 0.0 && horizon_s <= 366.0)
+            .then(|| format!(" (a bare number is seconds: write \"{horizon_s}d\" for days)"))
+            .unwrap_or_default();
         out.push((
             "horizon".to_string(),
             format!(
-                "the horizon ({}) holds {gaps:.1} mean inter-arrival times, fewer than {MIN_INTERARRIVALS}: too few requests for the figures to mean much (a bare number is seconds: write \"{}d\" for days)",
+                "the horizon ({}) holds {gaps:.1} mean inter-arrival times, fewer than {MIN_INTERARRIVALS}: too few requests for the figures to mean much{days}",
                 describe(horizon_s),
-                short(horizon_s)
             ),
         ));
     }
     out
-}
-
-fn short(x: f64) -> String {
-    let text = format!("{x:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 #[cfg(test)]
@@ -100,7 +101,11 @@ mod tests {
             parse_horizon("0s"),
             Err("expected a horizon of at least 1 ns, found \"0s\" (0 s)".into())
         );
-        assert!(parse_horizon("40000d").unwrap_err().contains("at most 100 years"));
+        assert!(
+            parse_horizon("40000d")
+                .unwrap_err()
+                .contains("at most 100 years")
+        );
     }
 
     #[test]

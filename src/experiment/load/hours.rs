@@ -18,7 +18,10 @@ pub(super) fn describe(parts: &[(f64, f64)], period_s: Option<f64>, horizon_s: f
     if whole {
         return "all the time".into();
     }
-    let text: Vec<String> = parts.iter().map(|&(a, b)| range(a, b, period_s, horizon_s)).collect();
+    let text: Vec<String> = parts
+        .iter()
+        .map(|&(a, b)| range(a, b, period_s, horizon_s))
+        .collect();
     let text = text.join(", ");
     match period_s {
         Some(p) if p == DAY_S => format!("{text} every day"),
@@ -112,7 +115,10 @@ mod tests {
             "22:00–02:00 every day"
         );
         assert_eq!(describe(&[(0.0, DAY_S)], day, DAY_S), "all the time");
-        assert_eq!(describe(&[(20.0 * h, 24.0 * h)], day, DAY_S), "20:00–24:00 every day");
+        assert_eq!(
+            describe(&[(20.0 * h, 24.0 * h)], day, DAY_S),
+            "20:00–24:00 every day"
+        );
     }
 
     #[test]
@@ -124,7 +130,11 @@ mod tests {
             "Tue 09:00–17:00 every week"
         );
         assert_eq!(
-            describe(&[(4.0 * DAY_S + 20.0 * h, 5.0 * DAY_S + 2.0 * h)], week, WEEK_S),
+            describe(
+                &[(4.0 * DAY_S + 20.0 * h, 5.0 * DAY_S + 2.0 * h)],
+                week,
+                WEEK_S
+            ),
             "Fri 20:00–Sat 02:00 every week"
         );
         assert_eq!(describe(&[(h, 3.0 * h)], None, 6.0 * h), "01:00–03:00");
@@ -132,6 +142,9 @@ mod tests {
             describe(&[(DAY_S + h, DAY_S + 3.0 * h)], None, 3.0 * DAY_S),
             "day 2 01:00–03:00"
         );
-        assert_eq!(describe(&[(h, 3.0 * h)], Some(12.0 * h), DAY_S), "h 1–3 of every 12 h");
+        assert_eq!(
+            describe(&[(h, 3.0 * h)], Some(12.0 * h), DAY_S),
+            "h 1–3 of every 12 h"
+        );
     }
 }

@@ -257,3 +257,7 @@ pub use peak::{Basis, HourRange, PeakOverload, WINDOW_S, overloaded_at_peak};
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "peak_tests.rs"]
+mod peak_tests;

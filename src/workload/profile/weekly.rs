@@ -41,7 +41,10 @@ impl Weekly {
     }
 
     pub fn peak(&self) -> f64 {
-        let inner = self.inner.as_ref().map_or(1.0, RateProfile::peak_multiplier);
+        let inner = self
+            .inner
+            .as_ref()
+            .map_or(1.0, RateProfile::peak_multiplier);
         self.days.iter().fold(0.0, |m, d| m.max(d * inner))
     }
 

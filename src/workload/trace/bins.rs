@@ -78,7 +78,10 @@ mod tests {
             counts: c.counts.clone(),
         }
         .finish();
-        assert_eq!((b.width.as_secs_f64(), &b.counts[..]), (60.0, &[2, 1, 1][..]));
+        assert_eq!(
+            (b.width.as_secs_f64(), &b.counts[..]),
+            (60.0, &[2, 1, 1][..])
+        );
         c.add(SimDuration::from_secs(60 * MAX_BINS as u64));
         let b = c.finish();
         assert_eq!(b.width.as_secs_f64(), 120.0);
