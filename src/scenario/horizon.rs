@@ -19,9 +19,7 @@ pub fn parse_horizon(text: &str) -> Result<SimDuration, String> {
         Err(_) => parse_duration(text),
     };
     match secs {
-        Some(x) if x.is_finite() && x >= 1e-9 && x <= MAX_HORIZON_S => {
-            Ok(SimDuration::from_secs_f64(x))
-        }
+        Some(x) if (1e-9..=MAX_HORIZON_S).contains(&x) => Ok(SimDuration::from_secs_f64(x)),
         Some(x) if x.is_finite() && x > MAX_HORIZON_S => Err(format!(
             "expected a horizon of at most 100 years (\"36500d\"), found {text:?} ({x} s)"
         )),
@@ -70,9 +68,11 @@ pub(super) fn warnings(s: &Scenario) -> Vec<(String, String)> {
     let gaps = horizon_s * w.mean_rate_per_s();
     if gaps < MIN_INTERARRIVALS {
         // A whole number of seconds that could be a count of days was likely meant as one.
-        let days = (horizon_s.fract() == 0.0 && horizon_s <= 366.0)
-            .then(|| format!(" (a bare number is seconds: write \"{horizon_s}d\" for days)"))
-            .unwrap_or_default();
+        let days = if horizon_s.fract() == 0.0 && horizon_s <= 366.0 {
+            format!(" (a bare number is seconds: write \"{horizon_s}d\" for days)")
+        } else {
+            String::new()
+        };
         out.push((
             "horizon".to_string(),
             format!(

@@ -61,7 +61,7 @@ fn range(a: f64, b: f64, period_s: Option<f64>, horizon_s: f64) -> String {
 /// Minutes since t = 0, rounded; an end on a day boundary is the previous day's 24:00.
 fn minutes(t: f64, end: bool) -> (u64, u64) {
     let m = (t / 60.0).round() as u64;
-    if end && m > 0 && m % 1440 == 0 {
+    if end && m > 0 && m.is_multiple_of(1440) {
         (m / 1440 - 1, 1440)
     } else {
         (m / 1440, m % 1440)

@@ -278,7 +278,7 @@ fn hourly_span(r: &Rates, profile: Option<&RateProfile>, horizon_s: f64) -> f64 
         };
         needed = needed.max(end);
     }
-    needed.min(horizon_s).min(MAX_SPAN_S).max(1e-9)
+    needed.min(horizon_s).clamp(1e-9, MAX_SPAN_S)
 }
 
 /// Adds a trace's arrivals before `span_s` to the windows, each of its bins spread evenly
