@@ -10,7 +10,8 @@ use clap::{Args, ValueEnum};
 use super::CliError;
 use crate::experiment::{RunOptions, load};
 use crate::report::{Format, Page};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, parse_horizon};
+use serde_json::Value;
 
 #[derive(Debug, Args)]
 pub(super) struct CommonArgs {
@@ -40,6 +41,24 @@ pub(super) struct CommonArgs {
     /// Run even when the work is expected to take hours (over 10^10 simulated events).
     #[arg(long)]
     pub(super) force: bool,
+    /// Simulated time, overriding the scenario's `horizon`: seconds (a bare number) or a
+    /// duration like 36h, 7d, 2w.
+    #[arg(long, value_name = "D", value_parser = horizon_arg)]
+    pub(super) horizon: Option<Horizon>,
+}
+
+/// `--horizon` as given and as the scenario's `horizon` key would hold it.
+#[derive(Clone, Debug)]
+pub(super) struct Horizon(Value);
+
+fn horizon_arg(text: &str) -> Result<Horizon, String> {
+    parse_horizon(text)?;
+    let text = text.trim();
+    // A bare number stays a number: the key reads strings only with a unit.
+    Ok(Horizon(match text.parse::<f64>() {
+        Ok(x) => serde_json::json!(x),
+        Err(_) => Value::String(text.to_string()),
+    }))
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -94,6 +113,14 @@ impl CommonArgs {
             Some(why) => Err(CliError::Invalid(why)),
             None => Ok(()),
         }
+    }
+
+    /// The scenario document with `--horizon` written over its `horizon` (as is without).
+    pub(super) fn with_horizon(&self, mut doc: Value) -> Value {
+        if let (Some(Horizon(h)), Some(o)) = (&self.horizon, doc.as_object_mut()) {
+            o.insert("horizon".into(), h.clone());
+        }
+        doc
     }
 
     pub(super) fn options(&self, scenario: &Scenario) -> RunOptions {

@@ -25,7 +25,7 @@ use args::{CommonArgs, FormatArg};
 use input::{load, load_document};
 use output::{emit, warn_scenario, warn_scenarios, write_plot};
 pub use output::{write_atomically, write_stdout};
-use progress::Progress;
+use progress::{Progress, WorkPlan};
 
 /// Should this GPU workload run serverless or on dedicated VMs, and what will it cost?
 #[derive(Debug, Parser)]
@@ -132,8 +132,15 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     if let Some(shard) = args.shard {
         return study::run_shard(args.scenario.as_deref(), shard, &args.common);
     }
-    let scenario = load(args.scenario.as_deref())?;
     let c = &args.common;
+    let scenario = match c.horizon {
+        None => load(args.scenario.as_deref())?,
+        Some(_) => {
+            let (doc, file) = load_document(args.scenario.as_deref())?;
+            Scenario::from_value(&c.with_horizon(doc), &file)
+                .map_err(|e| CliError::Invalid(e.to_string()))?
+        }
+    };
     let file = args.scenario.as_deref().map(|p| p.display().to_string());
     let file = file.as_deref().unwrap_or(DEFAULT_ORIGIN);
     if !c.quiet {
@@ -142,10 +149,11 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let opts = c.options(&scenario);
     let replicas = scenario.platforms.len() as f64 * opts.seeds as f64;
     c.check_work(load::expected_work(&scenario, opts.seeds as f64), replicas)?;
-    let progress = Progress::new(
+    let plan = WorkPlan::new([(
         (scenario.platforms.len() as u64) * opts.seeds as u64,
-        c.quiet,
-    );
+        load::expected_work(&scenario, opts.seeds as f64),
+    )]);
+    let progress = Progress::new(plan, c.quiet);
     let results = run_with_progress(&scenario, opts, &|| progress.tick()).map_err(run_error)?;
     progress.finish();
     let report = RunReport::from_results(&scenario, opts.seed, &results);

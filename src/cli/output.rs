@@ -11,20 +11,27 @@ use crate::experiment::PlatformSummary;
 use crate::scenario::Scenario;
 
 impl CommonArgs {
-    /// A warning on standard error for each unstable platform (`at`: which grid point).
+    /// Warnings on standard error for each platform that is unstable, overloaded at the
+    /// workload's peak, or completed too few requests to read (`at`: which grid point).
     pub(super) fn warn_unstable(&self, platforms: &[PlatformSummary], at: &str) {
         if self.quiet {
             return;
         }
         let mut stderr = std::io::stderr().lock();
         for p in platforms {
+            let name = &p.name;
+            // A closed standard error must not turn a warning into a panic.
             if let Some(why) = &p.instability {
-                // A closed standard error must not turn a warning into a panic.
+                let _ = writeln!(stderr, "warning: {at}platform {name} is unstable: {why}");
+            }
+            if let Some(peak) = &p.overloaded_at_peak {
                 let _ = writeln!(
                     stderr,
-                    "warning: {at}platform {} is unstable: {why}",
-                    p.name
+                    "warning: {at}platform {name} is overloaded at peak: {peak}"
                 );
+            }
+            if let Some(why) = &p.few_completed {
+                let _ = writeln!(stderr, "warning: {at}platform {name}: {why}");
             }
         }
     }

@@ -16,6 +16,7 @@ pub mod load;
 mod run;
 mod summary;
 mod tokens;
+mod troubles;
 
 pub(crate) use run::{Workers, run_jobs};
 pub use run::{run, run_replica, run_with_progress};

@@ -7,10 +7,10 @@
 
 use serde::Serialize;
 
+use super::troubles::{few_completed, instability};
 use super::{HybridParts, PartResult, ReplicaResult, TokenSummary, load};
 use crate::billing::Bill;
 use crate::metrics::{Counts, DurationHistogram, Stat};
-use crate::platform::queue::OVERLOAD_GUARD;
 use crate::platform::{PlatformOutcome, SpotOutcome};
 use crate::scenario::{PlatformSpec, Scenario};
 use crate::time::NANOS_PER_MONTH;
@@ -131,6 +131,10 @@ pub struct PlatformSummary {
     /// The platform cannot keep up (docs/semantics.md#bad-input): its mean offered load reaches its capacity
     /// with an unlimited queue, or a replica's queue reached the overload guard.
     pub unstable: bool,
+    /// The platform's capacity is below the offered load at the workload's peak
+    /// (docs/semantics.md#overloaded-at-peak), with the hours in which it is; null when
+    /// it covers the peak.
+    pub overloaded_at_peak: Option<load::PeakOverload>,
     /// A hybrid's parts (absent for other platforms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<PartsSummary>,
@@ -141,6 +145,10 @@ pub struct PlatformSummary {
     /// Why the platform is unstable, for the warning (not a JSON key).
     #[serde(skip)]
     pub instability: Option<String>,
+    /// Why so few arrivals completed that the figures say little, for the warning (not
+    /// a JSON key).
+    #[serde(skip)]
+    pub few_completed: Option<String>,
     /// Per-seed median latency, for the table (not a JSON key).
     #[serde(skip)]
     pub p50_latency_s: Option<Stat>,
@@ -270,33 +278,10 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         parts: parts(rs, month),
         unstable: instability.is_some(),
         instability,
+        overloaded_at_peak: load::overloaded_at_peak(s, spec),
+        few_completed: few_completed(rs),
         latency_cdf: latency.cdf_s(),
         latency_p9999_s: latency.quantile_s(0.9999),
-    }
-}
-
-/// Why a platform is unstable: its load exceeds its capacity, or (whatever the estimate
-/// says) a replica's queue reached the overload guard.
-fn instability(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Option<String> {
-    let guarded = rs
-        .iter()
-        .filter(|r| r.outcome.recorder.overload_rejected > 0)
-        .count();
-    let rejected: u64 = rs
-        .iter()
-        .map(|r| r.outcome.recorder.overload_rejected)
-        .sum();
-    let guard = (guarded > 0).then(|| {
-        format!(
-            "the queue reached {OVERLOAD_GUARD} waiting requests in {guarded} of {} replicas, and {rejected} arrivals beyond that were rejected",
-            rs.len()
-        )
-    });
-    match (load::overload(s, spec), guard) {
-        (None, None) => None,
-        (Some(o), None) => Some(o.to_string()),
-        (None, Some(g)) => Some(g),
-        (Some(o), Some(g)) => Some(format!("{o}; {g}")),
     }
 }
 

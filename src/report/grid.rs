@@ -7,9 +7,9 @@ use comfy_table::{CellAlignment, Table};
 use serde_json::Value;
 
 use super::preset_footer;
-use super::table::{markdown_footer, money, seconds, with_ci};
+use super::table::{markdown_footer, money, peak_cell, seconds, with_ci};
 use crate::metrics::Stat;
-use crate::sweep::{BreakEvenReport, PointReport, SweepReport};
+use crate::sweep::{BreakEvenReport, PointReport, SweepReport, describe_values};
 
 /// Where the text goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,11 +153,38 @@ pub(super) fn sweep_header(report: &SweepReport) -> String {
 pub fn sweep_text(report: &SweepReport, style: Style) -> String {
     let t = sweep_grid(report, style).table(style);
     let mut out = paragraph(style, &sweep_header(report), &t);
+    out.push_str(&peak_lines(&report.points, style));
     out.push_str(&footer(style, report.points.first()));
     if let Some(best) = &report.best {
         out.push_str(&best_text(report, best, style));
     }
     out
+}
+
+/// One line per point and platform overloaded at the workload's peak
+/// (docs/semantics.md#overloaded-at-peak), under the table; nothing when none is.
+fn peak_lines(points: &[PointReport], style: Style) -> String {
+    let mut lines = Vec::new();
+    for (i, point) in points.iter().enumerate() {
+        for p in &point.platforms {
+            if let Some(o) = &p.overloaded_at_peak {
+                let at = describe_values(&point.values.0);
+                lines.push(format!(
+                    "overloaded at peak (load > slots): #{i} ({at}) {}: {}",
+                    p.name,
+                    peak_cell(o)
+                ));
+            }
+        }
+    }
+    match style {
+        _ if lines.is_empty() => String::new(),
+        Style::Terminal => lines.iter().map(|l| format!("{l}\n")).collect(),
+        Style::Markdown => format!(
+            "\n{}",
+            lines.iter().map(|l| format!("- {l}\n")).collect::<String>()
+        ),
+    }
 }
 
 /// The preset footer of a grid, from its first point (the points differ only in the
@@ -300,5 +327,7 @@ pub(super) fn breakeven_header(report: &BreakEvenReport) -> String {
 /// `breakeven` as its sentence, then the two cost curves and their difference.
 pub fn breakeven_text(report: &BreakEvenReport, style: Style) -> String {
     let t = breakeven_grid(report, style).table(style);
-    paragraph(style, &breakeven_header(report), &t) + &footer(style, report.points.first())
+    paragraph(style, &breakeven_header(report), &t)
+        + &peak_lines(&report.points, style)
+        + &footer(style, report.points.first())
 }

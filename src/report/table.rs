@@ -4,6 +4,7 @@ use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table, TableStyle};
 
 use super::preset_footer;
+use crate::experiment::load::PeakOverload;
 use crate::experiment::{Percentiles, PlatformSummary, RunReport, TokenSummary};
 use crate::metrics::Stat;
 
@@ -82,6 +83,12 @@ const ROWS: &[Row] = &[
     }),
 ];
 
+/// When a platform is overloaded at peak, and by how much: `09:00–10:00 every day (4.00 >
+/// 2)`.
+pub(super) fn peak_cell(o: &PeakOverload) -> String {
+    format!("{} ({:.2} > {})", o.when, o.peak_offered_load, o.capacity)
+}
+
 /// Whether a platform's spot instances were ever interrupted.
 fn interrupted(p: &PlatformSummary) -> bool {
     p.spot
@@ -138,6 +145,11 @@ const OPTIONAL_ROWS: &[OptionalRow] = &[
         "unstable (queue grows without bound)",
         |p| p.unstable,
         |_| "yes".into(),
+    ),
+    (
+        "overloaded at peak (load > slots)",
+        |p| p.overloaded_at_peak.is_some(),
+        |p| p.overloaded_at_peak.as_ref().map_or("—".into(), peak_cell),
     ),
     ("spot interruptions", interrupted, |p| {
         with_ci(p.spot.and_then(|s| s.interruptions), |x| format!("{x:.1}"))

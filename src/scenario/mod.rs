@@ -6,6 +6,7 @@
 mod billing;
 mod dedicated;
 mod engine;
+mod horizon;
 mod hybrid;
 pub(crate) mod keys;
 mod platform;
@@ -27,6 +28,7 @@ use crate::metrics::Slo;
 use crate::platform::PlatformModel;
 use crate::time::SimDuration;
 use crate::workload::{Service, Workload};
+pub use horizon::parse_horizon;
 pub use preset::{PresetUse, close_presets};
 pub use reader::FieldError;
 use reader::{Errors, Obj, array};
@@ -200,6 +202,7 @@ impl Scenario {
             };
             out.extend(serverless::warning(cfg).map(|why| (path, why)));
         }
+        out.extend(horizon::warnings(self));
         out
     }
 
@@ -302,7 +305,7 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
 }
 
 /// The longest horizon: 100 years (the clock's u64 nanoseconds end after 584).
-const MAX_HORIZON_S: f64 = 36_500.0 * 86_400.0;
+pub(crate) const MAX_HORIZON_S: f64 = 36_500.0 * 86_400.0;
 
 /// The range a duration > 0 cannot say: the clock's resolution and its end.
 fn horizon(h: f64, path: &str, errs: &mut Errors) -> Option<f64> {

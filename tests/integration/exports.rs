@@ -107,6 +107,8 @@ fn json_output_has_exactly_the_spec_keys() {
         "cost_breakdown_usd",
         "spot",
         "overflow_fraction",
+        "unstable",
+        "overloaded_at_peak",
     ] {
         assert!(p.get(key).is_some(), "missing {key}");
     }

@@ -65,7 +65,12 @@ fn validate_and_run_warn_about_a_queue_that_never_starts_a_container() {
     let file = path.display();
     let expected = format!(
         "warning: {file}: platforms[0]: {WARNING}\nwarning: {file}: platforms[2]: {WARM_WARNING}\n\
-         warning: {file}: platforms[3].overflow: {WARNING}\n"
+         warning: {file}: platforms[3].overflow: {WARNING}\n{HORIZON_WARNING}\n",
+        HORIZON_WARNING = format_args!(
+            "warning: {file}: horizon: the horizon (1.67 min) holds 10.0 mean inter-arrival \
+             times, fewer than 100: too few requests for the figures to mean much (a bare \
+             number is seconds: write \"100d\" for days)"
+        )
     );
     let (stdout, stderr) = stderr_of(&["validate"], &path);
     assert_eq!(

@@ -132,9 +132,9 @@ pub fn sweep_command(mut args: SweepArgs) -> Result<(), CliError> {
         .resume
         .take()
         .map(|file| args.common.output = Some(file));
-    let (doc, file) = load_document(Some(&args.scenario))?;
-    let study = Study::new(doc, &file, params(&args.axes)?)?;
     let c = &args.common;
+    let (doc, file) = load_document(Some(&args.scenario))?;
+    let study = Study::new(c.with_horizon(doc), &file, params(&args.axes)?)?;
     if !c.quiet {
         warn_scenarios(&study.points, &file);
     }
@@ -216,7 +216,7 @@ fn breakeven_study(args: &BreakevenArgs) -> Result<(Study, Vec<f64>), CliError> 
         path: ParamPath::parse(&args.param).map_err(invalid)?,
         values: range.values().map_err(bad_range)?,
     };
-    let mut study = Study::new(doc, &file, vec![param])?;
+    let mut study = Study::new(args.common.with_horizon(doc), &file, vec![param])?;
     if !args.common.quiet {
         // Before only A and B are kept, so that paths name the file's platforms.
         warn_scenarios(&study.points, &file);
@@ -267,7 +267,7 @@ pub fn breakeven_command(mut args: BreakevenArgs) -> Result<(), CliError> {
 pub fn run_shard(scenario: Option<&Path>, shard: Shard, c: &CommonArgs) -> Result<(), CliError> {
     c.check_shard_format()?;
     let (doc, file) = load_document(scenario)?;
-    let study = Study::new(doc, &file, Vec::new())?;
+    let study = Study::new(c.with_horizon(doc), &file, Vec::new())?;
     let opts = options(&study, c);
     let (events, widest) = study_work(&study, opts.seeds, Some(shard));
     c.check_work(events, widest)?;
@@ -387,6 +387,11 @@ pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {
         parts.push((name, part));
     }
     let c = &args.common;
+    if c.horizon.is_some() {
+        return Err(invalid(
+            "--horizon: merge takes the horizon the shards ran with; give --horizon to each shard's run instead",
+        ));
+    }
     let page = merged_page(&parts, c)?;
     match merge(parts)? {
         Merged::Run(report) => {

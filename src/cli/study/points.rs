@@ -2,8 +2,9 @@
 //! the journal of `--output` (appended after every point, replayed by `--resume`).
 
 use super::journal::{Journal, Plan};
+use crate::cli::progress::WorkPlan;
 use crate::cli::{CliError, CommonArgs, Progress, run_error};
-use crate::experiment::{Job, ReplicaResult, RunOptions};
+use crate::experiment::{Job, ReplicaResult, RunOptions, load};
 use crate::sweep::{PointReport, RunIdentity, Shard, Study, describe_values};
 
 /// "at grid point 3 (a = 1, b = 2): " for warnings.
@@ -34,7 +35,7 @@ pub fn run_checkpointed<S>(
     state: &mut S,
     mut on_point: impl FnMut(&mut S, usize, Vec<(Job, ReplicaResult)>, &Progress),
 ) -> Result<Option<Journal>, CliError> {
-    let hidden = Progress::new(0, true);
+    let hidden = Progress::new(WorkPlan::default(), true);
     let (mut journal, done) = match (keep, &c.output) {
         (Some(keep), Some(output)) => {
             let plan = Plan {
@@ -50,10 +51,7 @@ pub fn run_checkpointed<S>(
         }
         _ => (None, 0),
     };
-    let remaining: usize = (done..study.points.len())
-        .map(|i| study.jobs(i, opts.seeds, shard).len())
-        .sum();
-    let progress = Progress::new(remaining as u64, c.quiet);
+    let progress = Progress::new(work_plan(study, done, opts.seeds, shard), c.quiet);
     study
         .run_from(done, opts, shard, &|| progress.tick(), |i, results| {
             if let Some(j) = &mut journal {
@@ -64,6 +62,20 @@ pub fn run_checkpointed<S>(
         .map_err(run_error)?;
     progress.finish();
     Ok(journal)
+}
+
+/// Each point's replicas (those of `shard`) and their expected events, in the order the
+/// points run, from point `from` on (those before it were resumed from the journal).
+fn work_plan(study: &Study, from: usize, seeds: u32, shard: Option<Shard>) -> WorkPlan {
+    WorkPlan::new((from..study.points.len()).map(|i| {
+        let s = &study.points[i];
+        let jobs = study.jobs(i, seeds, shard);
+        let events = jobs
+            .iter()
+            .map(|j| load::expected_events(s, &s.platforms[j.platform]))
+            .sum();
+        (jobs.len() as u64, events)
+    }))
 }
 
 /// The summary of finished point `i`, after warning if a platform in it is unstable.

@@ -39,14 +39,27 @@ pub fn overload(s: &Scenario, p: &PlatformSpec) -> Option<Overload> {
     if w.timeout.is_some() {
         return None; // requests give up: the queue is bounded by rate × timeout
     }
-    let (capacity, unbounded) = match &p.model {
-        PlatformModel::Dedicated(d) => (dedicated_capacity(w, d), d.queue_limit.is_none()),
-        PlatformModel::Serverless(c) => (serverless_capacity(w, c)?, c.queue_limit.is_none()),
+    let unbounded = match &p.model {
+        PlatformModel::Dedicated(d) => d.queue_limit.is_none(),
+        PlatformModel::Serverless(c) => c.queue_limit.is_none(),
         // The base's queue is bounded by the overflow rule; the pool's is not, if unlimited.
-        PlatformModel::Hybrid(h) => (
-            dedicated_capacity(w, &h.base) + serverless_capacity(w, &h.overflow)?,
-            h.overflow.queue_limit.is_none(),
-        ),
+        PlatformModel::Hybrid(h) => h.overflow.queue_limit.is_none(),
+    };
+    let (capacity, service_s) = slots_and_service(w, p)?;
+    let offered = w.mean_rate_per_s() * service_s;
+    let over = offered > capacity || (offered == capacity && !deterministic(w));
+    (unbounded && over).then_some(Overload { offered, capacity })
+}
+
+/// A platform's input slots (`None`: unlimited containers) and how long a request holds
+/// one: the capacity and the demand the overload estimates compare the arrivals with.
+pub(crate) fn slots_and_service(w: &Workload, p: &PlatformSpec) -> Option<(f64, f64)> {
+    let capacity = match &p.model {
+        PlatformModel::Dedicated(d) => dedicated_capacity(w, d),
+        PlatformModel::Serverless(c) => serverless_capacity(w, c)?,
+        PlatformModel::Hybrid(h) => {
+            dedicated_capacity(w, &h.base) + serverless_capacity(w, &h.overflow)?
+        }
     };
     let engine = match &p.model {
         PlatformModel::Dedicated(d) => d.engine.as_ref(),
@@ -57,9 +70,7 @@ pub fn overload(s: &Scenario, p: &PlatformSpec) -> Option<Overload> {
     if let PlatformModel::Serverless(c) = &p.model {
         service_s = service_s.min(c.execution_timeout.as_secs_f64());
     }
-    let offered = w.mean_rate_per_s() * service_s;
-    let over = offered > capacity || (offered == capacity && !deterministic(w));
-    (unbounded && over).then_some(Overload { offered, capacity })
+    Some((capacity, service_s))
 }
 
 /// Input slots of a serverless platform, `None` when containers are unlimited (both
@@ -239,5 +250,14 @@ pub fn too_much_work(events: f64, force: bool) -> Option<String> {
     })
 }
 
+mod hours;
+mod peak;
+
+pub use peak::{Basis, HourRange, PeakOverload, WINDOW_S, overloaded_at_peak};
+
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "peak_tests.rs"]
+mod peak_tests;

@@ -252,7 +252,8 @@ fn grid_note(report: &SweepReport) -> String {
     )
 }
 
-/// Each unstable platform of each point, with the point named.
+/// Each platform of each point that has a warning (unstable, overloaded at peak, too few
+/// completed), with the point named.
 fn unstable_points(points: &[PointReport]) -> Vec<(String, &PlatformSummary)> {
     points
         .iter()
@@ -265,7 +266,7 @@ fn unstable_points(points: &[PointReport]) -> Vec<(String, &PlatformSummary)> {
                 )
             })
         })
-        .filter(|(_, p)| p.unstable)
+        .filter(|(_, p)| p.unstable || p.overloaded_at_peak.is_some() || p.few_completed.is_some())
         .collect()
 }
 

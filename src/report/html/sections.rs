@@ -92,13 +92,24 @@ pub(super) fn grid_table(id: &str, grid: &Grid, chosen: &[usize]) -> Markup {
     }
 }
 
-/// A warning for each unstable platform (`at`: which grid point, or empty).
+/// A warning for each platform that is unstable, overloaded at peak or completed too few
+/// requests (`at`: which grid point, or empty).
 pub(super) fn unstable(platforms: &[(String, &PlatformSummary)]) -> Markup {
     html! {
         @for (at, p) in platforms {
             @if let Some(why) = &p.instability {
                 p.warning {
                     strong { (p.name) } (at) " is unstable: " (why) "."
+                }
+            }
+            @if let Some(peak) = &p.overloaded_at_peak {
+                p.warning {
+                    strong { (p.name) } (at) " is overloaded at peak: " (peak.to_string()) "."
+                }
+            }
+            @if let Some(why) = &p.few_completed {
+                p.warning {
+                    strong { (p.name) } (at) ": " (why) "."
                 }
             }
         }

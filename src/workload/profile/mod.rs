@@ -65,6 +65,25 @@ impl RateProfile {
         }
     }
 
+    /// The largest multiplier over a period.
+    pub fn peak_multiplier(&self) -> f64 {
+        match self {
+            RateProfile::DailyWindows(p) | RateProfile::Piecewise(p) => p.peak(),
+            RateProfile::Sinusoid(p) => p.peak(),
+            RateProfile::Weekly(p) => p.peak(),
+        }
+    }
+
+    /// The parts of one period `[0, period_s)` where m(t) > `level`, as `[start_s,
+    /// end_s)` in order, touching parts joined; exact for every kind.
+    pub fn above(&self, level: f64) -> Vec<(f64, f64)> {
+        match self {
+            RateProfile::DailyWindows(p) | RateProfile::Piecewise(p) => p.above(level),
+            RateProfile::Sinusoid(p) => p.above(level),
+            RateProfile::Weekly(p) => p.above(level),
+        }
+    }
+
     /// The period after which the profile repeats.
     pub fn period_s(&self) -> f64 {
         match self {
@@ -72,6 +91,15 @@ impl RateProfile {
             RateProfile::Sinusoid(p) => p.period_s(),
             RateProfile::Weekly(_) => 7.0 * 86_400.0,
         }
+    }
+}
+
+/// Appends `part` to ordered, disjoint parts, joining it to the last when they touch.
+fn join(parts: &mut Vec<(f64, f64)>, part: (f64, f64)) {
+    match parts.last_mut() {
+        // A crossing computed on each side of a piece boundary may differ by rounding.
+        Some(last) if part.0 <= last.1 + 1e-6 => last.1 = last.1.max(part.1),
+        _ => parts.push(part),
     }
 }
 
@@ -121,6 +149,39 @@ mod tests {
         assert_eq!(p.multiplier(10.0 * 3600.0), 2.0);
         assert_eq!(p.multiplier(12.5 * 3600.0), 0.25);
         assert_eq!(p.multiplier(86_400.0 + 14.0 * 3600.0), 1.5);
+    }
+
+    #[test]
+    fn the_parts_above_a_level_join_where_windows_touch_and_wrap_per_kind() {
+        let h = 3600.0;
+        let w = |start_h, end_h, multiplier| Window {
+            start_h,
+            end_h,
+            multiplier,
+        };
+        let p = RateProfile::DailyWindows(PiecewiseLinear::daily_windows(
+            &[w(9.0, 12.0, 3.0), w(12.0, 14.0, 2.0), w(20.0, 21.0, 1.5)],
+            0.5,
+        ));
+        assert_eq!(p.above(1.5), vec![(9.0 * h, 14.0 * h)]);
+        assert_eq!(p.above(0.4), vec![(0.0, 86_400.0)]);
+        assert_eq!(p.above(3.0), Vec::<(f64, f64)>::new());
+        assert_eq!(p.peak_multiplier(), 3.0);
+        // Amplitude 1 reaches 0 at the trough: above 0 everywhere but there.
+        let s = RateProfile::Sinusoid(Sinusoid::new(86_400.0, 1.0, 12.0));
+        assert_eq!(s.above(-0.1), vec![(0.0, 86_400.0)]);
+        assert_eq!(s.above(2.0), Vec::<(f64, f64)>::new());
+        let arc = s.above(1.0);
+        assert!((arc[0].0 - 6.0 * h).abs() < 1e-6 && (arc[0].1 - 18.0 * h).abs() < 1e-6);
+        // A weekly profile scales its day's level: Tuesday at 2 × the office hours.
+        let office =
+            RateProfile::DailyWindows(PiecewiseLinear::daily_windows(&[w(9.0, 17.0, 1.0)], 0.0));
+        let week = RateProfile::Weekly(Box::new(Weekly::new(
+            [1.0, 2.0, 1.0, 1.0, 1.0, 0.0, 0.0],
+            Some(office),
+        )));
+        assert_eq!(week.above(1.5), vec![(33.0 * h, 41.0 * h)]);
+        assert_eq!(week.peak_multiplier(), 2.0);
     }
 
     #[test]

@@ -138,6 +138,33 @@ impl PiecewiseLinear {
         self.mass_per_period
     }
 
+    /// The largest multiplier (at a piece's end: the pieces are linear).
+    pub fn peak(&self) -> f64 {
+        self.pieces
+            .iter()
+            .map(|p| p.m0.max(p.m1))
+            .fold(0.0, f64::max)
+    }
+
+    /// The parts of one period where m(t) > `level`, as `[start_s, end_s)` in order
+    /// (touching parts joined): exact, each linear piece crosses a level at most once.
+    pub fn above(&self, level: f64) -> Vec<(f64, f64)> {
+        let mut out = Vec::new();
+        for p in &self.pieces {
+            let cross = || p.start_s + (level - p.m0) / (p.m1 - p.m0) * p.len();
+            let part = match (p.m0 > level, p.m1 > level) {
+                (true, true) => Some((p.start_s, p.end_s)),
+                (true, false) => Some((p.start_s, cross())),
+                (false, true) => Some((cross(), p.end_s)),
+                (false, false) => None,
+            };
+            if let Some(part) = part.filter(|(a, b)| b > a) {
+                super::join(&mut out, part);
+            }
+        }
+        out
+    }
+
     fn piece_at(&self, x: f64) -> &Piece {
         let i = self.pieces.partition_point(|p| p.end_s <= x);
         &self.pieces[i.min(self.pieces.len() - 1)]

@@ -47,6 +47,40 @@ impl Sinusoid {
         1.0 + self.amplitude * self.phase(t_s).cos()
     }
 
+    pub fn peak(&self) -> f64 {
+        1.0 + self.amplitude
+    }
+
+    /// The parts of one period where m(t) > `level`: an arc of half-width
+    /// P·acos((level − 1)/a)/2π around the peak, split where it wraps.
+    pub fn above(&self, level: f64) -> Vec<(f64, f64)> {
+        let p = self.period_s;
+        if self.amplitude == 0.0 || (level - 1.0) / self.amplitude <= -1.0 {
+            return if 1.0 > level || self.amplitude > 0.0 {
+                vec![(0.0, p)]
+            } else {
+                Vec::new()
+            };
+        }
+        let c = (level - 1.0) / self.amplitude;
+        if c >= 1.0 {
+            return Vec::new();
+        }
+        let half = p * c.acos() / TAU;
+        let (a, b) = (self.peak_s - half, self.peak_s + half);
+        let mut parts: Vec<(f64, f64)> = [(a - p, b - p), (a, b), (a + p, b + p)]
+            .iter()
+            .map(|&(x, y)| (x.max(0.0), y.min(p)))
+            .filter(|(x, y)| y > x)
+            .collect();
+        parts.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let mut out = Vec::new();
+        for part in parts {
+            super::join(&mut out, part);
+        }
+        out
+    }
+
     /// Λ within one period, x in [0, P].
     fn within(&self, x: f64) -> f64 {
         let k = self.amplitude * self.period_s / TAU;

@@ -40,6 +40,33 @@ impl Weekly {
         self.mass_per_week / WEEK_S
     }
 
+    pub fn peak(&self) -> f64 {
+        let inner = self
+            .inner
+            .as_ref()
+            .map_or(1.0, RateProfile::peak_multiplier);
+        self.days.iter().fold(0.0, |m, d| m.max(d * inner))
+    }
+
+    /// The parts of the week where m(t) > `level`: each day's parts of its inner profile
+    /// above `level` ÷ the day's multiplier.
+    pub fn above(&self, level: f64) -> Vec<(f64, f64)> {
+        let mut out = Vec::new();
+        for (i, &d) in self.days.iter().enumerate() {
+            if d <= 0.0 || d <= level && self.inner.is_none() {
+                continue;
+            }
+            let parts = match &self.inner {
+                Some(p) => p.above(level / d),
+                None => vec![(0.0, DAY_S)],
+            };
+            for (a, b) in parts {
+                super::join(&mut out, (a + i as f64 * DAY_S, b + i as f64 * DAY_S));
+            }
+        }
+        out
+    }
+
     fn inner_multiplier(&self, t_s: f64) -> f64 {
         self.inner.as_ref().map_or(1.0, |p| p.multiplier(t_s))
     }

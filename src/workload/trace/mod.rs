@@ -8,6 +8,7 @@
 //! replica. Deliberately does not resolve paths: `scenario` hands it an absolute or
 //! already-resolved one.
 
+mod bins;
 mod file;
 mod functions;
 mod records;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 use crate::time::SimDuration;
 use crate::workload::service::Demand;
+pub use bins::{ArrivalBins, BinCounter};
 pub use functions::{FunctionFilter, MINUTES, WithinMinute};
 pub use records::RecordFormat;
 use records::RecordReader;
@@ -98,6 +100,8 @@ pub struct TraceSummary {
     pub zero_tokens: Option<(u64, &'static str)>,
     /// Per-minute totals of the matching rows, for `azure_functions_2019`.
     pub minute_totals: Option<Arc<[u64]>>,
+    /// Arrivals per bin of one play, unscaled (docs/semantics.md#overloaded-at-peak).
+    pub bins: ArrivalBins,
 }
 
 /// A validated trace, ready to replay.
@@ -138,6 +142,10 @@ impl TraceSpec {
                     mean_service_s: None,
                     mean_tokens: None,
                     zero_tokens: None,
+                    bins: ArrivalBins {
+                        width: SimDuration::from_secs(60),
+                        counts: totals.clone(),
+                    },
                     minute_totals: Some(totals),
                 })
             }
@@ -204,9 +212,11 @@ fn summarize_records(path: &Path, format: RecordFormat) -> Result<TraceSummary, 
     let (mut n, mut last) = (0u64, SimDuration::ZERO);
     let (mut service_s, mut context, mut output) = (0.0, 0.0, 0.0);
     let mut zero_tokens = None;
+    let mut bins = BinCounter::default();
     while let Some(r) = reader.next_record()? {
         n += 1;
         last = r.offset;
+        bins.add(r.offset);
         match r.demand {
             Demand::Service(d) => service_s += d.as_secs_f64(),
             Demand::Tokens {
@@ -241,5 +251,6 @@ fn summarize_records(path: &Path, format: RecordFormat) -> Result<TraceSummary, 
         mean_tokens: (format == RecordFormat::AzureLlm).then(|| (per(context), per(output))),
         zero_tokens,
         minute_totals: None,
+        bins: bins.finish(),
     })
 }

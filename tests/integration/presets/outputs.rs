@@ -8,7 +8,7 @@ use super::*;
 
 fn two_platforms() -> Value {
     scenario(
-        json!("1h"),
+        json!("2h"),
         periodic(60.0, 2.0),
         vec![
             json!({"name": "modal", "preset": "modal:H100", "cold_start": constant(20.0)}),
