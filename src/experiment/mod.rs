@@ -16,6 +16,7 @@ pub mod load;
 mod run;
 mod summary;
 mod tokens;
+pub mod verdict;
 
 pub(crate) use run::{Workers, run_jobs};
 pub use run::{run, run_replica, run_with_progress};
@@ -24,6 +25,7 @@ pub use summary::{
     RunReport, SpotStats, cost_usd_per_month, summarize,
 };
 pub use tokens::TokenSummary;
+pub use verdict::{Cheapest, SloTargets};
 
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug)]

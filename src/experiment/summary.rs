@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::verdict::{self, Cheapest, SloTargets};
 use super::{HybridParts, PartResult, ReplicaResult, TokenSummary, load};
 use crate::billing::Bill;
 use crate::metrics::{Counts, DurationHistogram, Stat};
@@ -111,6 +112,10 @@ pub struct PlatformSummary {
     pub tokens: Option<TokenSummary>,
     pub p99_latency_s: Option<Stat>,
     pub slo_attainment: Option<Stat>,
+    /// With an SLO: whether the merged p99s meet it (docs/semantics.md#sweeps); absent
+    /// without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meets_slo: Option<bool>,
     pub cold_start_fraction: Option<Stat>,
     pub containers_started: Option<Stat>,
     pub containers_mean: Option<Stat>,
@@ -249,6 +254,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         slo_attainment: (s.slo.is_set())
             .then(|| per_arrival(|o| o.recorder.slo_met))
             .flatten(),
+        meets_slo: None,
         cold_start_fraction: per_arrival(|o| o.recorder.cold_start_arrivals),
         containers_started: of(|o| o.containers.started as f64),
         containers_mean: of(|o| o.containers.mean),
@@ -354,6 +360,16 @@ pub struct RunReport {
     pub seeds: u32,
     pub horizon_s: f64,
     pub platforms: Vec<PlatformSummary>,
+    /// The p99 targets of the verdict (the flags over the scenario's `slo`), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slo_p99_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slo_ttft_p99_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slo_tpot_p99_s: Option<f64>,
+    /// With an SLO: the cheapest platform meeting it, or null when none does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cheapest_meeting_slo: Option<Option<Cheapest>>,
     /// Per platform, each seed's `cost_usd_per_month`: the paired samples a difference
     /// between two platforms needs (not a JSON key).
     #[serde(skip)]
@@ -361,14 +377,36 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// The report of replica results grouped by platform, each group in seed order.
+    /// The report of replica results grouped by platform, each group in seed order, judged
+    /// against the scenario's `slo`.
     pub fn from_results(s: &Scenario, seed: u64, results: &[Vec<ReplicaResult>]) -> RunReport {
-        let platforms = s
+        RunReport::judged(s, seed, results, SloTargets::default())
+    }
+
+    /// The targets the report was judged against.
+    pub fn slo(&self) -> SloTargets {
+        SloTargets {
+            latency_p99_s: self.slo_p99_s,
+            ttft_p99_s: self.slo_ttft_p99_s,
+            tpot_p99_s: self.slo_tpot_p99_s,
+        }
+    }
+
+    /// The same, judged against `flags`, each over the scenario's target of its kind.
+    pub fn judged(
+        s: &Scenario,
+        seed: u64,
+        results: &[Vec<ReplicaResult>],
+        flags: SloTargets,
+    ) -> RunReport {
+        let mut platforms: Vec<PlatformSummary> = s
             .platforms
             .iter()
             .zip(results)
             .map(|(p, rs)| summarize(p, s, rs))
             .collect();
+        let targets = flags.over(&s.slo);
+        let cheapest_meeting_slo = verdict::judge(&mut platforms, &targets);
         RunReport {
             servsim_version: env!("CARGO_PKG_VERSION"),
             scenario: s.name.clone(),
@@ -376,6 +414,10 @@ impl RunReport {
             seeds: results.first().map_or(0, |rs| rs.len() as u32),
             horizon_s: s.horizon.as_secs_f64(),
             platforms,
+            slo_p99_s: targets.latency_p99_s,
+            slo_ttft_p99_s: targets.ttft_p99_s,
+            slo_tpot_p99_s: targets.tpot_p99_s,
+            cheapest_meeting_slo,
             seed_costs: results
                 .iter()
                 .map(|rs| rs.iter().map(|r| cost_usd_per_month(s, r)).collect())

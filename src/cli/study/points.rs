@@ -2,7 +2,7 @@
 //! the `--output` file rewritten after every point.
 
 use crate::cli::{CliError, CommonArgs, Progress, run_error, write_atomically};
-use crate::experiment::{Job, ReplicaResult, RunOptions};
+use crate::experiment::{Job, ReplicaResult, RunOptions, SloTargets};
 use crate::sweep::{PointReport, Shard, Study, describe_values};
 
 /// "at grid point 3 (a = 1, b = 2): " for warnings.
@@ -42,14 +42,16 @@ pub fn run_checkpointed<S>(
     saved
 }
 
-/// The summary of finished point `i`, after warning if a platform in it is unstable.
+/// The summary of finished point `i` judged against `slo` (the `--slo-*` flags), after
+/// warning if a platform in it is unstable.
 pub fn finished_point(
     study: &Study,
     c: &CommonArgs,
     i: usize,
     results: Vec<(Job, ReplicaResult)>,
+    slo: SloTargets,
 ) -> PointReport {
-    let point = study.point_report(i, results);
+    let point = study.point_report(i, results, slo);
     c.warn_unstable(&point.platforms, &point_label(&point, i));
     point
 }
