@@ -35,11 +35,7 @@ pub fn command_line(args: impl IntoIterator<Item = String>) -> String {
 
 /// The page of a command on `scenario`, loaded from `path` (or the embedded default),
 /// aiming at the `--slo-*` targets `flags`, each over the scenario's `slo` of its kind.
-pub fn page(
-    path: Option<&Path>,
-    scenario: &Scenario,
-    flags: SloTargets,
-) -> Result<Page, CliError> {
+pub fn page(path: Option<&Path>, scenario: &Scenario, flags: SloTargets) -> Result<Page, CliError> {
     let (scenario_file, scenario_text) = match path {
         None => (DEFAULT_ORIGIN.to_string(), DEFAULT_SCENARIO.to_string()),
         Some(p) => {
@@ -67,8 +63,8 @@ fn slo_source(flags: SloTargets, scenario: &Scenario) -> Option<Slo> {
     .iter()
     .filter_map(|(flag, v)| v.map(|_| *flag))
     .collect();
-    let from_scenario = SloTargets::default().over(&scenario.slo) != SloTargets::default()
-        && targets != flags;
+    let from_scenario =
+        SloTargets::default().over(&scenario.slo) != SloTargets::default() && targets != flags;
     let source = match (given.is_empty(), from_scenario) {
         (true, _) => "the scenario's slo".to_string(),
         (false, false) => given.join(", "),

@@ -187,9 +187,7 @@ pub fn targets_text(slo: &SloTargets) -> String {
 pub(super) fn verdict_grid(parameters: &[String], points: &[PointReport]) -> Grid {
     let mut header = point_columns(parameters);
     let lead = header.len() + 1;
-    header.extend(
-        ["cheapest meeting the SLO", "$/month", "p99", "meeting it"].map(String::from),
-    );
+    header.extend(["cheapest meeting the SLO", "$/month", "p99", "meeting it"].map(String::from));
     let rows = points
         .iter()
         .enumerate()
@@ -288,11 +286,7 @@ pub(super) fn best_grid(report: &SweepReport, best: &[Option<crate::sweep::Best>
 }
 
 /// A best-point row: the point, its cost and p99, or that none meets the SLO.
-fn best_cells(
-    points: &[PointReport],
-    k: usize,
-    b: &Option<crate::sweep::Best>,
-) -> Vec<String> {
+fn best_cells(points: &[PointReport], k: usize, b: &Option<crate::sweep::Best>) -> Vec<String> {
     match b {
         Some(b) => vec![
             b.platform.clone(),

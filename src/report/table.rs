@@ -67,8 +67,7 @@ pub fn percentile(merged: Option<f64>, per_seed: Option<Stat>) -> String {
 }
 
 /// What the percentiles of every table are, and what the ± beside them is.
-pub const PERCENTILES_NOTE: &str =
-    "percentiles pool all seeds' requests, and the ± beside one is the 95% CI of its per-seed values";
+pub const PERCENTILES_NOTE: &str = "percentiles pool all seeds' requests, and the ± beside one is the 95% CI of its per-seed values";
 
 type Row = (&'static str, fn(&PlatformSummary) -> String);
 
@@ -80,8 +79,12 @@ const ROWS: &[Row] = &[
     ("cost / 1M requests (USD)", |p| {
         with_ci(p.cost_usd_per_million_requests, money)
     }),
-    ("p50 latency", |p| percentile(p.latency_s.p50, p.p50_latency_s)),
-    ("p99 latency", |p| percentile(p.latency_s.p99, p.p99_latency_s)),
+    ("p50 latency", |p| {
+        percentile(p.latency_s.p50, p.p50_latency_s)
+    }),
+    ("p99 latency", |p| {
+        percentile(p.latency_s.p99, p.p99_latency_s)
+    }),
     ("cold-start fraction", |p| {
         with_ci(p.cold_start_fraction, percent)
     }),
@@ -137,7 +140,14 @@ const OPTIONAL_ROWS: &[OptionalRow] = &[
     (
         "meets the SLO",
         |p| p.meets_slo.is_some(),
-        |p| if p.meets_slo == Some(true) { "yes" } else { "no" }.into(),
+        |p| {
+            if p.meets_slo == Some(true) {
+                "yes"
+            } else {
+                "no"
+            }
+            .into()
+        },
     ),
     ("TTFT p50", batched, |p| {
         token_percentile(p, |t| (t.ttft_s.p50, t.per_seed.ttft_p50_s))

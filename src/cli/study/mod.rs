@@ -8,8 +8,7 @@ use clap::{Arg, ArgAction, ArgMatches, Args};
 mod points;
 
 use super::{
-    CliError, CommonArgs, FormatArg, SloArgs, emit, load_document, page, warn_scenarios,
-    write_plot,
+    CliError, CommonArgs, FormatArg, SloArgs, emit, load_document, page, warn_scenarios, write_plot,
 };
 use crate::experiment::{RunOptions, load};
 use crate::report::Page;

@@ -12,8 +12,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::super::chart::{
     Axis, Keyed, LABEL_FONT, PlotResult, Series, TITLE_FONT, color, decades, draw_band_series, err,
-    grid_ticks, legend, miss_legend, one_two_five, series_of, short, svg_sized, target_line, x_bounds,
-    x_formatter,
+    grid_ticks, legend, miss_legend, one_two_five, series_of, short, svg_sized, target_line,
+    x_bounds, x_formatter,
 };
 use super::super::table::{money, seconds};
 use super::super::tail::tail_chart;

@@ -50,7 +50,9 @@ pub struct Slo {
 
 /// Where `page` says the targets come from.
 fn source(page: &Page) -> &str {
-    page.slo.as_ref().map_or("the command line", |s| s.source.as_str())
+    page.slo
+        .as_ref()
+        .map_or("the command line", |s| s.source.as_str())
 }
 
 /// The p99 latency target the charts draw.
@@ -82,8 +84,12 @@ pub fn run_page(report: &RunReport, page: &Page) -> String {
             seed_costs: report.seed_costs.get(k).map_or(&[], Vec::as_slice),
         })
         .collect();
-    let meeting = (report.cheapest_meeting_slo.is_some())
-        .then(|| (verdict::target_text(&report.slo(), source(page)), meeting(&options)));
+    let meeting = (report.cheapest_meeting_slo.is_some()).then(|| {
+        (
+            verdict::target_text(&report.slo(), source(page)),
+            meeting(&options),
+        )
+    });
     let all: Vec<&PlatformSummary> = report.platforms.iter().collect();
     let unstable: Vec<(String, &PlatformSummary)> =
         all.iter().map(|p| (String::new(), *p)).collect();
@@ -289,7 +295,10 @@ fn unstable_points(points: &[PointReport]) -> Vec<(String, &PlatformSummary)> {
 /// The page of a break-even search.
 pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
     let slo_s = latency_target(page);
-    let judged = report.points.iter().any(|p| p.cheapest_meeting_slo.is_some());
+    let judged = report
+        .points
+        .iter()
+        .any(|p| p.cheapest_meeting_slo.is_some());
     let crossing = breakeven_plot(report);
     let p99 = charts::p99_chart(
         &format!("{}: p99 latency", report.scenario),
@@ -319,6 +328,10 @@ pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
         }))
         (section("points", "Every point", html! {
             (sections::grid_table("breakeven-table", &grid::breakeven_grid(report, Style::Terminal), &[]))
+            @if judged {
+                h3 { "Cheapest platform at each point meeting the SLO" }
+                (sections::grid_table("verdict-table", &grid::verdict_grid(std::slice::from_ref(&report.parameter), &report.points), &[]))
+            }
             (sections::presets(report.points.first().map_or(&[][..], |p| p.platforms.as_slice())))
         }))
         (sections::scenario(page, Some(html! {
