@@ -352,3 +352,57 @@ fn sweep_cost_plots_draw_the_points_that_miss_the_slo_open_with_a_legend_entry()
     assert_eq!(open_circles(&svg), 0);
     assert!(!svg.contains("misses the SLO"));
 }
+
+#[test]
+fn the_html_verdict_names_the_same_cheapest_platform_and_p99_as_the_json() {
+    let (_dir, path) = scenario_file(&verdict_scenario());
+    let page = stdout_of(&["run", s(&path), "--format", "html", "--slo-p99", "2"]);
+    let text: String = {
+        let mut out = String::new();
+        let mut tag = false;
+        for ch in page.chars() {
+            match ch {
+                '<' => tag = true,
+                '>' => tag = false,
+                c if !tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    assert!(
+        text.contains(
+            "Cheapest meeting the latency target (p99 ≤ 2.000 s with at least 99% of requests completed, from --slo-p99): warm, $2,592.00 ± 0.00 a month, p99 1.000 s ± 0 s"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("2 of 3 platforms meet it"), "{text}");
+}
+
+#[test]
+fn merged_run_shards_keep_the_slo_flag_and_give_the_unsharded_verdict() {
+    let (dir, path) = scenario_file(&verdict_scenario());
+    let whole = stdout_of(&["run", s(&path), "--format", "json", "--slo-p99", "2"]);
+    let parts: Vec<_> = (1..=2)
+        .map(|k| {
+            let part = dir.path().join(format!("part{k}.json"));
+            let shard = format!("{k}/2");
+            stdout_of(&[
+                "run",
+                s(&path),
+                "--shard",
+                &shard,
+                "--slo-p99",
+                "2",
+                "--output",
+                s(&part),
+                "--quiet",
+            ]);
+            part
+        })
+        .collect();
+    let merged = stdout_of(&["merge", s(&parts[0]), s(&parts[1]), "--format", "json"]);
+    assert_eq!(merged, whole);
+    let r: Value = serde_json::from_str(&merged).unwrap();
+    assert_eq!(r["cheapest_meeting_slo"]["platform"], "warm");
+}

@@ -70,7 +70,7 @@ fn meeting<'a>(options: &[Candidate<'a>]) -> Vec<Candidate<'a>> {
 }
 
 /// What the verdict's and the charts' figures are.
-const FIGURES: &str = "Costs are means over seeds; p99 and the other percentiles are those of the latency histogram merged across seeds; ± is the 95% CI across seeds, and a difference is paired by seed.";
+const FIGURES: &str = "Costs are means over seeds; p99 and the other percentiles pool all seeds' requests (the histogram merged across seeds), and the verdict, the tables and the charts judge that same p99; ± is the 95% CI across seeds (beside a percentile, the CI of its per-seed values), and a difference is paired by seed.";
 
 /// The page of a run.
 pub fn run_page(report: &RunReport, page: &Page) -> String {
