@@ -120,7 +120,7 @@ fn sweep(c: &mut Criterion) {
                     .iter()
                     .map(|(_, r)| r.outcome.recorder.counts.arrived)
                     .sum::<u64>();
-                std::hint::black_box(study.point_report(i, results));
+                std::hint::black_box(study.point_report(i, results, Default::default()));
             })
             .expect("sweep runs");
         arrived

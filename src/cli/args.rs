@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::CliError;
-use crate::experiment::{RunOptions, load};
+use crate::experiment::{RunOptions, SloTargets, load};
 use crate::report::{Format, Page};
 use crate::scenario::{Scenario, parse_horizon};
+use crate::workload::Service;
 use serde_json::Value;
 
 #[derive(Debug, Args)]
@@ -129,5 +130,53 @@ impl CommonArgs {
             seed: self.seed.unwrap_or(scenario.seed),
             threads: self.threads.map(usize::from),
         }
+    }
+}
+
+/// The latency targets of the verdicts (docs/semantics.md#sweeps), each over the
+/// scenario's `slo` target of the same kind.
+#[derive(Debug, Args)]
+pub(super) struct SloArgs {
+    /// Judge every platform (and sweep point) by its merged p99 latency ≤ S seconds
+    /// (replaces the scenario's slo.latency_s as the verdict's target).
+    #[arg(long, value_name = "S", value_parser = positive_seconds)]
+    pub(super) slo_p99: Option<f64>,
+    /// With a tokens service: the merged TTFT p99 must also be ≤ S.
+    #[arg(long, value_name = "S", value_parser = positive_seconds)]
+    pub(super) slo_ttft_p99: Option<f64>,
+    /// With a tokens service: the merged TPOT p99 must also be ≤ S.
+    #[arg(long, value_name = "S", value_parser = positive_seconds)]
+    pub(super) slo_tpot_p99: Option<f64>,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
+        _ => Err(format!("expected seconds > 0, found {text:?}")),
+    }
+}
+
+impl SloArgs {
+    /// The targets given on the command line; TTFT and TPOT need a tokens service in
+    /// every scenario of `points`.
+    pub(super) fn targets(&self, points: &[Scenario]) -> Result<SloTargets, CliError> {
+        let tokens = points
+            .iter()
+            .all(|s| matches!(s.workload.service, Some(Service::Tokens(_))));
+        for (flag, given) in [
+            ("--slo-ttft-p99", self.slo_ttft_p99.is_some()),
+            ("--slo-tpot-p99", self.slo_tpot_p99.is_some()),
+        ] {
+            if given && !tokens {
+                return Err(CliError::Invalid(format!(
+                    "{flag}: expected a scenario with a tokens service (workload.service {{\"dist\": \"tokens\"}}), whose requests emit tokens; found another service"
+                )));
+            }
+        }
+        Ok(SloTargets {
+            latency_p99_s: self.slo_p99,
+            ttft_p99_s: self.slo_ttft_p99,
+            tpot_p99_s: self.slo_tpot_p99,
+        })
     }
 }

@@ -21,7 +21,7 @@ use crate::experiment::{RunError, RunReport, load, run_with_progress};
 use crate::report::{latency_tail_plot, render_run};
 use crate::scenario::{DEFAULT_ORIGIN, Scenario};
 use crate::sweep::Shard;
-use args::{CommonArgs, FormatArg};
+use args::{CommonArgs, FormatArg, SloArgs};
 use input::{load, load_document};
 use output::{emit, warn_scenario, warn_scenarios, write_plot};
 pub use output::{write_atomically, write_stdout};
@@ -73,6 +73,8 @@ struct RunArgs {
     /// Run only shard K of N of the seeds and write a partial result (JSON) for `servsim merge`.
     #[arg(long, value_name = "K/N", conflicts_with = "plot")]
     shard: Option<Shard>,
+    #[command(flatten)]
+    slo: SloArgs,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -130,7 +132,7 @@ fn run_error(e: RunError) -> CliError {
 
 fn run_command(args: RunArgs) -> Result<(), CliError> {
     if let Some(shard) = args.shard {
-        return study::run_shard(args.scenario.as_deref(), shard, &args.common);
+        return study::run_shard(args.scenario.as_deref(), shard, &args.slo, &args.common);
     }
     let c = &args.common;
     let scenario = match c.horizon {
@@ -141,6 +143,7 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
                 .map_err(|e| CliError::Invalid(e.to_string()))?
         }
     };
+    let slo = args.slo.targets(std::slice::from_ref(&scenario))?;
     let file = args.scenario.as_deref().map(|p| p.display().to_string());
     let file = file.as_deref().unwrap_or(DEFAULT_ORIGIN);
     if !c.quiet {
@@ -156,12 +159,12 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let progress = Progress::new(plan, c.quiet);
     let results = run_with_progress(&scenario, opts, &|| progress.tick()).map_err(run_error)?;
     progress.finish();
-    let report = RunReport::from_results(&scenario, opts.seed, &results);
+    let report = RunReport::judged(&scenario, opts.seed, &results, slo);
     c.warn_unstable(&report.platforms, "");
     if let Some(plot) = &c.plot {
         write_plot(plot, latency_tail_plot(&report), c)?;
     }
-    let page = page::page(args.scenario.as_deref(), &scenario, None)?;
+    let page = page::page(args.scenario.as_deref(), &scenario, slo)?;
     emit(&render_run(&report, c.format().with(&page)), c)?;
     presets::warn_stale(&scenario, file, c.quiet)
 }

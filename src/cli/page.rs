@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::CliError;
+use crate::experiment::SloTargets;
 use crate::report::html::{Page, Slo};
 use crate::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO, Scenario, read_file};
 
@@ -33,12 +34,8 @@ pub fn command_line(args: impl IntoIterator<Item = String>) -> String {
 }
 
 /// The page of a command on `scenario`, loaded from `path` (or the embedded default),
-/// aiming at `slo_p99_s` when given, else at the scenario's `slo`.
-pub fn page(
-    path: Option<&Path>,
-    scenario: &Scenario,
-    slo_p99_s: Option<f64>,
-) -> Result<Page, CliError> {
+/// aiming at the `--slo-*` targets `flags`, each over the scenario's `slo` of its kind.
+pub fn page(path: Option<&Path>, scenario: &Scenario, flags: SloTargets) -> Result<Page, CliError> {
     let (scenario_file, scenario_text) = match path {
         None => (DEFAULT_ORIGIN.to_string(), DEFAULT_SCENARIO.to_string()),
         Some(p) => {
@@ -49,7 +46,34 @@ pub fn page(
             )
         }
     };
-    Ok(page_of(scenario_file, scenario_text, scenario, slo_p99_s))
+    Ok(page_of(scenario_file, scenario_text, scenario, flags))
+}
+
+/// Where the targets come from, as the page names them.
+fn slo_source(flags: SloTargets, scenario: &Scenario) -> Option<Slo> {
+    let targets = flags.over(&scenario.slo);
+    if !targets.is_set() {
+        return None;
+    }
+    let given: Vec<&str> = [
+        ("--slo-p99", flags.latency_p99_s),
+        ("--slo-ttft-p99", flags.ttft_p99_s),
+        ("--slo-tpot-p99", flags.tpot_p99_s),
+    ]
+    .iter()
+    .filter_map(|(flag, v)| v.map(|_| *flag))
+    .collect();
+    let from_scenario =
+        SloTargets::default().over(&scenario.slo) != SloTargets::default() && targets != flags;
+    let source = match (given.is_empty(), from_scenario) {
+        (true, _) => "the scenario's slo".to_string(),
+        (false, false) => given.join(", "),
+        (false, true) => format!("{} and the scenario's slo", given.join(", ")),
+    };
+    Some(Slo {
+        latency_s: targets.latency_p99_s,
+        source,
+    })
 }
 
 /// The page of a command on `scenario`, read from `scenario_file` as `scenario_text`.
@@ -57,19 +81,9 @@ pub fn page_of(
     scenario_file: String,
     scenario_text: String,
     scenario: &Scenario,
-    slo_p99_s: Option<f64>,
+    flags: SloTargets,
 ) -> Page {
-    let slo = match (slo_p99_s, scenario.slo.latency) {
-        (Some(s), _) => Some(Slo {
-            latency_s: s,
-            source: "--slo-p99".into(),
-        }),
-        (None, Some(d)) => Some(Slo {
-            latency_s: d.as_secs_f64(),
-            source: "the scenario's slo.latency_s".into(),
-        }),
-        (None, None) => None,
-    };
+    let slo = slo_source(flags, scenario);
     let args = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned());

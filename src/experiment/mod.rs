@@ -13,18 +13,22 @@ use crate::scenario::Scenario;
 use crate::workload::TraceError;
 
 pub mod load;
+mod report;
 mod run;
 mod summary;
 mod tokens;
 mod troubles;
+pub mod verdict;
 
+pub use report::RunReport;
 pub(crate) use run::{Workers, run_jobs};
 pub use run::{run, run_replica, run_with_progress};
 pub use summary::{
     CostBreakdown, PartSummary, PartsSummary, Percentiles, PlatformSummary, RequestStats,
-    RunReport, SpotStats, cost_usd_per_month, summarize,
+    SpotStats, cost_usd_per_month, summarize,
 };
 pub use tokens::TokenSummary;
+pub use verdict::{Cheapest, SloTargets};
 
 /// How to run a scenario.
 #[derive(Clone, Copy, Debug)]

@@ -111,6 +111,10 @@ pub struct PlatformSummary {
     pub tokens: Option<TokenSummary>,
     pub p99_latency_s: Option<Stat>,
     pub slo_attainment: Option<Stat>,
+    /// With an SLO: whether the merged p99s meet it (docs/semantics.md#sweeps); absent
+    /// without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meets_slo: Option<bool>,
     pub cold_start_fraction: Option<Stat>,
     pub containers_started: Option<Stat>,
     pub containers_mean: Option<Stat>,
@@ -257,6 +261,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         slo_attainment: (s.slo.is_set())
             .then(|| per_arrival(|o| o.recorder.slo_met))
             .flatten(),
+        meets_slo: None,
         cold_start_fraction: per_arrival(|o| o.recorder.cold_start_arrivals),
         containers_started: of(|o| o.containers.started as f64),
         containers_mean: of(|o| o.containers.mean),
@@ -328,43 +333,4 @@ fn parts(rs: &[ReplicaResult], month: f64) -> Option<PartsSummary> {
         base: part(|h| &h.base),
         overflow: part(|h| &h.overflow),
     })
-}
-
-/// A finished run of a scenario: what `run` reports.
-#[derive(Clone, Debug, Serialize)]
-pub struct RunReport {
-    pub servsim_version: &'static str,
-    pub scenario: String,
-    pub seed: u64,
-    pub seeds: u32,
-    pub horizon_s: f64,
-    pub platforms: Vec<PlatformSummary>,
-    /// Per platform, each seed's `cost_usd_per_month`: the paired samples a difference
-    /// between two platforms needs (not a JSON key).
-    #[serde(skip)]
-    pub seed_costs: Vec<Vec<f64>>,
-}
-
-impl RunReport {
-    /// The report of replica results grouped by platform, each group in seed order.
-    pub fn from_results(s: &Scenario, seed: u64, results: &[Vec<ReplicaResult>]) -> RunReport {
-        let platforms = s
-            .platforms
-            .iter()
-            .zip(results)
-            .map(|(p, rs)| summarize(p, s, rs))
-            .collect();
-        RunReport {
-            servsim_version: env!("CARGO_PKG_VERSION"),
-            scenario: s.name.clone(),
-            seed,
-            seeds: results.first().map_or(0, |rs| rs.len() as u32),
-            horizon_s: s.horizon.as_secs_f64(),
-            platforms,
-            seed_costs: results
-                .iter()
-                .map(|rs| rs.iter().map(|r| cost_usd_per_month(s, r)).collect())
-                .collect(),
-        }
-    }
 }

@@ -23,6 +23,19 @@ pub struct TokenSummary {
     pub kv_utilization_mean: Option<Stat>,
     /// Running sequences preempted for lack of KV cache (`preemptions` counts containers).
     pub kv_preemptions: Option<Stat>,
+    /// Per-seed TTFT and TPOT p50 and p99, whose spread the tables show beside the merged
+    /// figures (not JSON keys).
+    #[serde(skip)]
+    pub per_seed: TokenPercentileStats,
+}
+
+/// Per-seed percentiles of a `tokens` service, as Stats across seeds.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TokenPercentileStats {
+    pub ttft_p50_s: Option<Stat>,
+    pub ttft_p99_s: Option<Stat>,
+    pub tpot_p50_s: Option<Stat>,
+    pub tpot_p99_s: Option<Stat>,
 }
 
 fn tokens(r: &ReplicaResult) -> &TokenMetrics {
@@ -52,5 +65,21 @@ pub fn summary(rs: &[ReplicaResult], horizon_s: f64) -> Option<TokenSummary> {
         batch_size_mean: stat_of(rs, |r| tokens(r).engines.batch_size_mean()),
         kv_utilization_mean: stat_of(rs, |r| tokens(r).engines.kv_utilization_mean()),
         kv_preemptions: stat_of(rs, |r| tokens(r).engines.preemptions as f64),
+        per_seed: TokenPercentileStats {
+            ttft_p50_s: per_seed(rs, |t| &t.ttft, 0.50),
+            ttft_p99_s: per_seed(rs, |t| &t.ttft, 0.99),
+            tpot_p50_s: per_seed(rs, |t| &t.tpot, 0.50),
+            tpot_p99_s: per_seed(rs, |t| &t.tpot, 0.99),
+        },
     })
+}
+
+/// The Stat of each seed's quantile `q` of one histogram (a seed without a value is left
+/// out, as for any undefined per-seed figure).
+fn per_seed(
+    rs: &[ReplicaResult],
+    pick: fn(&TokenMetrics) -> &DurationHistogram,
+    q: f64,
+) -> Option<Stat> {
+    stat_of(rs, |r| pick(tokens(r)).quantile_s(q).unwrap_or(f64::NAN))
 }

@@ -392,6 +392,28 @@ where
     Ok(())
 }
 
+/// The legend's name for open markers.
+pub(super) const MISS_LABEL: &str = "open marker: misses the SLO";
+
+/// A legend entry for the open markers, when some point of `series` has one.
+pub(super) fn miss_legend<'a, CT>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    series: &[Series],
+) -> Result<(), String>
+where
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    if !series.iter().any(|s| s.points.iter().any(|p| p.open)) {
+        return Ok(());
+    }
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+        .map_err(err)?
+        .label(MISS_LABEL)
+        .legend(|(x, y)| Circle::new((x + 10, y), 5, BLACK.stroke_width(2)));
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,13 @@
 //! CSV: one row per platform (run) or per point × platform (sweep, break-even). Every
 //! figure of the JSON summary is a column, nested keys joined with dots
 //! (`cost_usd_per_month.mean`, `latency_s.p99`), so keys added to the summary appear
-//! without changes here. Empty cells are nulls.
+//! without changes here. Empty cells are nulls. With an SLO a `cheapest_meeting_slo`
+//! column says which row the verdict of its run or point names.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::experiment::{PlatformSummary, RunReport};
+use crate::experiment::{Cheapest, PlatformSummary, RunReport};
 use crate::sweep::{BreakEvenReport, PointReport, SweepReport};
 
 /// Leading columns of a row, then the flattened platform summary.
@@ -164,19 +165,35 @@ fn write(rows: &[Row]) -> String {
     String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("CSV of UTF-8 text")
 }
 
+/// With an SLO, the `cheapest_meeting_slo` column of `platform`'s row: whether it is the
+/// one the verdict names.
+fn cheapest_cell(verdict: &Option<Option<Cheapest>>, platform: &str) -> Vec<(String, String)> {
+    match verdict {
+        None => vec![],
+        Some(c) => {
+            let named = c.as_ref().is_some_and(|c| c.platform == platform);
+            vec![("cheapest_meeting_slo".to_string(), named.to_string())]
+        }
+    }
+}
+
 /// `run`: one row per platform.
 pub fn run_csv(report: &RunReport) -> String {
     let rows: Vec<Row> = report
         .platforms
         .iter()
-        .map(|p| Row {
-            lead: vec![
+        .map(|p| {
+            let mut lead = vec![
                 ("scenario".into(), report.scenario.clone()),
                 ("seed".into(), report.seed.to_string()),
                 ("seeds".into(), report.seeds.to_string()),
                 ("horizon_s".into(), report.horizon_s.to_string()),
-            ],
-            summary: summary_cells(p),
+            ];
+            lead.extend(cheapest_cell(&report.cheapest_meeting_slo, &p.name));
+            Row {
+                lead,
+                summary: summary_cells(p),
+            }
         })
         .collect();
     write(&rows)
@@ -198,6 +215,7 @@ fn point_rows(
                     .map(|(path, v)| (path.clone(), cell(v))),
             );
             l.extend(lead(i, k));
+            l.extend(cheapest_cell(&point.cheapest_meeting_slo, &p.name));
             rows.push(Row {
                 lead: l,
                 summary: summary_cells(p),

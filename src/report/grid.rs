@@ -1,13 +1,17 @@
 //! Sweep and break-even reports as text: one row per grid point, each platform's monthly
-//! cost (± the 95% CI across seeds) and merged-histogram p99 side by side, for the
-//! terminal or as Markdown.
+//! cost (± the 95% CI across seeds) and merged-histogram p99 (± the CI of the per-seed
+//! p99s) side by side, with an SLO the verdict at each point and each platform's cheapest
+//! point meeting it, for the terminal or as Markdown.
 
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table};
 use serde_json::Value;
 
 use super::preset_footer;
-use super::table::{markdown_footer, money, peak_cell, seconds, with_ci};
+use super::table::{
+    PERCENTILES_NOTE, markdown_footer, money, peak_cell, percentile, seconds, with_ci,
+};
+use crate::experiment::{PlatformSummary, SloTargets};
 use crate::metrics::Stat;
 use crate::sweep::{BreakEvenReport, PointReport, SweepReport, describe_values};
 
@@ -122,11 +126,12 @@ pub(super) fn sweep_grid(report: &SweepReport, style: Style) -> Grid {
             let mut row = point_cells(i, point);
             for p in &point.platforms {
                 row.push(with_ci(p.cost_usd_per_month, money));
-                row.push(p99_text(p.latency_s.p99));
+                row.push(p99_cell(p));
                 if tokens {
                     let t = p.tokens.as_ref();
-                    row.push(p99_text(t.and_then(|t| t.ttft_s.p99)));
-                    row.push(p99_text(t.and_then(|t| t.tpot_s.p99)));
+                    let (ttft, tpot) = (t.and_then(|t| t.ttft_s.p99), t.and_then(|t| t.tpot_s.p99));
+                    row.push(percentile(ttft, t.and_then(|t| t.per_seed.ttft_p99_s)));
+                    row.push(percentile(tpot, t.and_then(|t| t.per_seed.tpot_p99_s)));
                 }
             }
             row
@@ -135,10 +140,15 @@ pub(super) fn sweep_grid(report: &SweepReport, style: Style) -> Grid {
     Grid { header, rows, lead }
 }
 
+/// A platform's merged p99 latency ± the CI of its per-seed p99s.
+fn p99_cell(p: &PlatformSummary) -> String {
+    percentile(p.latency_s.p99, p.p99_latency_s)
+}
+
 /// The sentence above the sweep table.
 pub(super) fn sweep_header(report: &SweepReport) -> String {
     format!(
-        "{}: sweep of {} — {} point{} × {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds, p99 from the merged histogram",
+        "{}: sweep of {} — {} point{} × {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds; {PERCENTILES_NOTE}",
         report.scenario,
         report.parameters.join(", "),
         report.points.len(),
@@ -156,6 +166,7 @@ pub fn sweep_text(report: &SweepReport, style: Style) -> String {
     out.push_str(&peak_lines(&report.points, style));
     out.push_str(&footer(style, report.points.first()));
     if let Some(best) = &report.best {
+        out.push_str(&verdict_text(&report.parameters, &report.points, style));
         out.push_str(&best_text(report, best, style));
     }
     out
@@ -187,6 +198,75 @@ fn peak_lines(points: &[PointReport], style: Style) -> String {
     }
 }
 
+/// The targets as the tables name them: `p99 ≤ 200.0 ms, TTFT p99 ≤ 1.000 s`.
+pub fn targets_text(slo: &SloTargets) -> String {
+    let targets: Vec<String> = [
+        ("p99", slo.latency_p99_s),
+        ("TTFT p99", slo.ttft_p99_s),
+        ("TPOT p99", slo.tpot_p99_s),
+    ]
+    .iter()
+    .filter_map(|(what, s)| s.map(|s| format!("{what} ≤ {}", seconds(s))))
+    .collect();
+    targets.join(", ")
+}
+
+/// The cells of the verdict table: per point, the cheapest platform meeting the SLO
+/// (its cost and p99) and every platform that meets it.
+pub(super) fn verdict_grid(parameters: &[String], points: &[PointReport]) -> Grid {
+    let mut header = point_columns(parameters);
+    let lead = header.len() + 1;
+    header.extend(["cheapest meeting the SLO", "$/month", "p99", "meeting it"].map(String::from));
+    let rows = points
+        .iter()
+        .enumerate()
+        .map(|(i, point)| {
+            let mut row = point_cells(i, point);
+            let found = point.cheapest_meeting_slo.as_ref().and_then(|c| c.as_ref());
+            let summary = found.and_then(|c| point.platforms.iter().find(|p| p.name == c.platform));
+            match (found, summary) {
+                (Some(c), Some(p)) => row.extend([
+                    c.platform.clone(),
+                    with_ci(Some(c.cost_usd_per_month), money),
+                    p99_cell(p),
+                ]),
+                _ => row.extend(["none".into(), "—".into(), "—".into()]),
+            }
+            let meeting: Vec<&str> = point
+                .platforms
+                .iter()
+                .filter(|p| p.meets_slo == Some(true))
+                .map(|p| p.name.as_str())
+                .collect();
+            row.push(format!(
+                "{} of {}{}",
+                meeting.len(),
+                point.platforms.len(),
+                if meeting.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", meeting.join(", "))
+                }
+            ));
+            row
+        })
+        .collect();
+    Grid { header, rows, lead }
+}
+
+/// The verdict table under a title naming the targets, when the points were judged.
+fn verdict_text(parameters: &[String], points: &[PointReport], style: Style) -> String {
+    let Some(first) = points.iter().find(|p| p.cheapest_meeting_slo.is_some()) else {
+        return String::new();
+    };
+    let t = verdict_grid(parameters, points).table(style);
+    let text = format!(
+        "\ncheapest platform at each point with {} and at least 99% of requests completed:",
+        targets_text(&first.targets)
+    );
+    paragraph(style, &text, &t)
+}
+
 /// The preset footer of a grid, from its first point (the points differ only in the
 /// swept values).
 fn footer(style: Style, first: Option<&PointReport>) -> String {
@@ -214,11 +294,10 @@ pub(super) fn best_grid(report: &SweepReport, best: &[Option<crate::sweep::Best>
     if tokens {
         header.extend(["TTFT p99".into(), "TPOT p99".into()]);
     }
-    let names = report.points.first().map(|p| &p.platforms);
     let rows = best
         .iter()
         .enumerate()
-        .map(|(k, b)| (b, best_cells(names, k, b)))
+        .map(|(k, b)| (b, best_cells(&report.points, k, b)))
         .map(|(b, mut row)| {
             if tokens {
                 let b = b.as_ref();
@@ -236,11 +315,7 @@ pub(super) fn best_grid(report: &SweepReport, best: &[Option<crate::sweep::Best>
 }
 
 /// A best-point row: the point, its cost and p99, or that none meets the SLO.
-fn best_cells(
-    names: Option<&Vec<crate::experiment::PlatformSummary>>,
-    k: usize,
-    b: &Option<crate::sweep::Best>,
-) -> Vec<String> {
+fn best_cells(points: &[PointReport], k: usize, b: &Option<crate::sweep::Best>) -> Vec<String> {
     match b {
         Some(b) => vec![
             b.platform.clone(),
@@ -255,11 +330,15 @@ fn best_cells(
                     .join(", ")
             ),
             with_ci(Some(b.cost_usd_per_month), money),
-            seconds(b.p99_latency_s),
+            points
+                .get(b.point)
+                .and_then(|p| p.platforms.get(k))
+                .map_or(seconds(b.p99_latency_s), p99_cell),
         ],
         None => {
-            let name = names
-                .and_then(|ps| ps.get(k))
+            let name = points
+                .first()
+                .and_then(|p| p.platforms.get(k))
                 .map_or(String::new(), |p| p.name.clone());
             vec![name, "none meets the SLO".into(), "—".into(), "—".into()]
         }
@@ -268,16 +347,10 @@ fn best_cells(
 
 fn best_text(report: &SweepReport, best: &[Option<crate::sweep::Best>], style: Style) -> String {
     let t = best_grid(report, best).table(style);
-    let slo = report.slo();
-    let targets: Vec<String> = [
-        ("p99", slo.latency_p99_s),
-        ("TTFT p99", slo.ttft_p99_s),
-        ("TPOT p99", slo.tpot_p99_s),
-    ]
-    .iter()
-    .filter_map(|(what, s)| s.map(|s| format!("{what} ≤ {}", seconds(s))))
-    .collect();
-    let text = format!("\ncheapest point per platform with {}:", targets.join(", "));
+    let text = format!(
+        "\ncheapest point per platform with {}:",
+        targets_text(&report.slo())
+    );
     paragraph(style, &text, &t)
 }
 
@@ -288,7 +361,9 @@ pub(super) fn breakeven_grid(report: &BreakEvenReport, style: Style) -> Grid {
     let lead = header.len();
     header.extend([
         two_lines(style, a, "$/month"),
+        two_lines(style, a, "p99"),
         two_lines(style, b, "$/month"),
+        two_lines(style, b, "p99"),
         two_lines(style, &format!("{a} − {b}"), "$/month"),
     ]);
     let rows = report
@@ -299,6 +374,7 @@ pub(super) fn breakeven_grid(report: &BreakEvenReport, style: Style) -> Grid {
             let mut row = point_cells(i, point);
             for p in &point.platforms {
                 row.push(with_ci(p.cost_usd_per_month, money));
+                row.push(p99_cell(p));
             }
             let diff: Vec<f64> = point.seed_costs[0]
                 .iter()
@@ -315,7 +391,7 @@ pub(super) fn breakeven_grid(report: &BreakEvenReport, style: Style) -> Grid {
 /// The sentence above the break-even table.
 pub(super) fn breakeven_header(report: &BreakEvenReport) -> String {
     format!(
-        "{}: {} ({} seed{}, master seed {}; ± is the 95% CI across seeds, the difference paired by seed)",
+        "{}: {} ({} seed{}, master seed {}; ± is the 95% CI across seeds, the difference paired by seed; {PERCENTILES_NOTE})",
         report.scenario,
         report.message,
         report.seeds,
@@ -324,10 +400,13 @@ pub(super) fn breakeven_header(report: &BreakEvenReport) -> String {
     )
 }
 
-/// `breakeven` as its sentence, then the two cost curves and their difference.
+/// `breakeven` as its sentence, then the two cost curves, their p99s and their
+/// difference, and with an SLO the verdict at each point.
 pub fn breakeven_text(report: &BreakEvenReport, style: Style) -> String {
     let t = breakeven_grid(report, style).table(style);
+    let parameters = std::slice::from_ref(&report.parameter);
     paragraph(style, &breakeven_header(report), &t)
         + &peak_lines(&report.points, style)
         + &footer(style, report.points.first())
+        + &verdict_text(parameters, &report.points, style)
 }

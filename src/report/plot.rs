@@ -1,5 +1,6 @@
 //! SVG plots drawn with plotters: monthly cost against the swept parameter, one line per
-//! platform with its 95% CI band and the break-even crossing marked.
+//! platform with its 95% CI band, the break-even crossing marked, and with an SLO the
+//! points where a platform misses it drawn open.
 //!
 //! Text is laid out with plotters' built-in font metrics (no system fonts), so the same
 //! report gives the same bytes on every machine.
@@ -9,15 +10,16 @@ use plotters::prelude::*;
 
 use super::chart::{
     Axis, Keyed, LABEL_FONT, PlotResult, Series, TITLE_FONT, color, draw_band_series, err,
-    grid_ticks, legend, series_of, span, svg, x_bounds, x_formatter,
+    grid_ticks, legend, miss_legend, series_of, span, svg, x_bounds, x_formatter,
 };
 use crate::experiment::PlatformSummary;
 use crate::sweep::{BreakEvenReport, Crossing, SweepReport};
 
-/// A platform's monthly cost: mean and 95% CI half-width (0 with one seed).
+/// A platform's monthly cost: mean, 95% CI half-width (0 with one seed), and whether it
+/// misses the SLO (its marker open).
 fn monthly_cost(p: &PlatformSummary) -> Option<(f64, f64, bool)> {
     p.cost_usd_per_month
-        .map(|c| (c.mean, c.ci95.unwrap_or(0.0), false))
+        .map(|c| (c.mean, c.ci95.unwrap_or(0.0), p.meets_slo == Some(false)))
 }
 
 /// `sweep --plot`: cost per month against the first parameter, a line per platform (and
@@ -75,6 +77,7 @@ fn draw_costs(
         for (k, s) in series.iter().enumerate() {
             draw_band_series(&mut chart, color(k), s, f64::NEG_INFINITY)?;
         }
+        miss_legend(&mut chart, series)?;
         legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
 }

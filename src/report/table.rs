@@ -3,9 +3,10 @@
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{CellAlignment, Table, TableStyle};
 
+use super::grid::targets_text;
 use super::preset_footer;
 use crate::experiment::load::PeakOverload;
-use crate::experiment::{Percentiles, PlatformSummary, RunReport, TokenSummary};
+use crate::experiment::{PlatformSummary, RunReport, TokenSummary};
 use crate::metrics::Stat;
 
 /// `12,345.67` — two decimals with thousands separators.
@@ -56,6 +57,19 @@ pub fn with_ci(stat: Option<Stat>, fmt: fn(f64) -> String) -> String {
     }
 }
 
+/// A merged-histogram percentile with the 95% CI of its per-seed values beside it
+/// (docs/semantics.md#metrics), or `—` when no request completed.
+pub fn percentile(merged: Option<f64>, per_seed: Option<Stat>) -> String {
+    match (merged, per_seed.and_then(|s| s.ci95)) {
+        (None, _) => "—".into(),
+        (Some(p), None) => seconds(p),
+        (Some(p), Some(ci)) => format!("{} ± {}", seconds(p), seconds(ci)),
+    }
+}
+
+/// What the percentiles of every table are, and what the ± beside them is.
+pub const PERCENTILES_NOTE: &str = "percentiles pool all seeds' requests, and the ± beside one is the 95% CI of its per-seed values";
+
 type Row = (&'static str, fn(&PlatformSummary) -> String);
 
 const ROWS: &[Row] = &[
@@ -66,8 +80,12 @@ const ROWS: &[Row] = &[
     ("cost / 1M requests (USD)", |p| {
         with_ci(p.cost_usd_per_million_requests, money)
     }),
-    ("p50 latency", |p| with_ci(p.p50_latency_s, seconds)),
-    ("p99 latency", |p| with_ci(p.p99_latency_s, seconds)),
+    ("p50 latency", |p| {
+        percentile(p.latency_s.p50, p.p50_latency_s)
+    }),
+    ("p99 latency", |p| {
+        percentile(p.latency_s.p99, p.p99_latency_s)
+    }),
     ("cold-start fraction", |p| {
         with_ci(p.cold_start_fraction, percent)
     }),
@@ -110,14 +128,15 @@ fn batched(p: &PlatformSummary) -> bool {
     p.tokens.is_some()
 }
 
-/// `p50 / p99` of a merged histogram of a `tokens` service.
-fn p50_p99(p: &PlatformSummary, pick: fn(&TokenSummary) -> &Percentiles) -> String {
-    let Some(t) = &p.tokens else {
-        return "—".into();
-    };
-    let q = pick(t);
-    let s = |x: Option<f64>| x.map_or("—".into(), seconds);
-    format!("{} / {}", s(q.p50), s(q.p99))
+/// A percentile of a merged histogram of a `tokens` service, with its per-seed CI.
+fn token_percentile(
+    p: &PlatformSummary,
+    pick: fn(&TokenSummary) -> (Option<f64>, Option<Stat>),
+) -> String {
+    p.tokens.as_ref().map_or("—".into(), |t| {
+        let (merged, per_seed) = pick(t);
+        percentile(merged, per_seed)
+    })
 }
 
 fn token_stat(p: &PlatformSummary, pick: fn(&TokenSummary) -> Option<Stat>) -> Option<Stat> {
@@ -125,8 +144,30 @@ fn token_stat(p: &PlatformSummary, pick: fn(&TokenSummary) -> Option<Stat>) -> O
 }
 
 const OPTIONAL_ROWS: &[OptionalRow] = &[
-    ("TTFT p50 / p99", batched, |p| p50_p99(p, |t| &t.ttft_s)),
-    ("TPOT p50 / p99", batched, |p| p50_p99(p, |t| &t.tpot_s)),
+    (
+        "meets the SLO",
+        |p| p.meets_slo.is_some(),
+        |p| {
+            if p.meets_slo == Some(true) {
+                "yes"
+            } else {
+                "no"
+            }
+            .into()
+        },
+    ),
+    ("TTFT p50", batched, |p| {
+        token_percentile(p, |t| (t.ttft_s.p50, t.per_seed.ttft_p50_s))
+    }),
+    ("TTFT p99", batched, |p| {
+        token_percentile(p, |t| (t.ttft_s.p99, t.per_seed.ttft_p99_s))
+    }),
+    ("TPOT p50", batched, |p| {
+        token_percentile(p, |t| (t.tpot_s.p50, t.per_seed.tpot_p50_s))
+    }),
+    ("TPOT p99", batched, |p| {
+        token_percentile(p, |t| (t.tpot_s.p99, t.per_seed.tpot_p99_s))
+    }),
     ("output tokens / s", batched, |p| {
         with_ci(token_stat(p, |t| t.output_tokens_per_s), |x| {
             format!("{x:.1}")
@@ -184,10 +225,12 @@ const OPTIONAL_ROWS: &[OptionalRow] = &[
     ),
 ];
 
-/// The side-by-side table of a run, with a header line naming the scenario.
+/// The side-by-side table of a run, with a header line naming the scenario and, with an
+/// SLO, the verdict under it.
 pub fn run_table(report: &RunReport) -> String {
+    let verdict = run_verdict(report).map_or(String::new(), |v| format!("{v}\n"));
     format!(
-        "{}\n{}\n{}",
+        "{}\n{}\n{verdict}{}",
         run_header(report),
         platform_table(report, UTF8_FULL_CONDENSED),
         preset_footer(&report.platforms, false)
@@ -196,12 +239,39 @@ pub fn run_table(report: &RunReport) -> String {
 
 /// The same as a Markdown paragraph and table.
 pub fn run_markdown(report: &RunReport) -> String {
+    let verdict = run_verdict(report).map_or(String::new(), |v| format!("\n{v}\n"));
     format!(
-        "{}\n\n{}\n{}",
+        "{}\n\n{}\n{verdict}{}",
         run_header(report),
         platform_table(report, ASCII_MARKDOWN),
         markdown_footer(&report.platforms)
     )
+}
+
+/// With an SLO, the sentence naming the cheapest platform meeting it.
+fn run_verdict(report: &RunReport) -> Option<String> {
+    let found = report.cheapest_meeting_slo.as_ref()?;
+    let slo = format!(
+        "{}, with at least 99% of requests completed",
+        targets_text(&report.slo())
+    );
+    Some(match found {
+        None => format!("no platform meets the SLO ({slo})"),
+        Some(c) => {
+            let p99 = report
+                .platforms
+                .iter()
+                .find(|p| p.name == c.platform)
+                .map_or(seconds(c.p99_latency_s), |p| {
+                    percentile(p.latency_s.p99, p.p99_latency_s)
+                });
+            format!(
+                "cheapest meeting the SLO ({slo}): {}, {} USD a month, p99 latency {p99}",
+                c.platform,
+                with_ci(Some(c.cost_usd_per_month), money)
+            )
+        }
+    })
 }
 
 /// The preset footer as a Markdown list, set off from the table by a blank line.
@@ -252,7 +322,7 @@ pub(super) fn platform_rows(report: &RunReport) -> Vec<(&'static str, Vec<String
 pub(super) fn run_header(report: &RunReport) -> String {
     let days = report.horizon_s / 86_400.0;
     format!(
-        "{}: {:.4} days, {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds",
+        "{}: {:.4} days, {} seed{} (master seed {}); ± is the 95% CI of the mean across seeds; {PERCENTILES_NOTE}",
         report.scenario,
         days,
         report.seeds,

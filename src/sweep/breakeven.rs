@@ -249,7 +249,9 @@ mod tests {
         PointReport {
             values: PointValues(vec![]),
             platforms: vec![],
+            cheapest_meeting_slo: None,
             seed_costs: vec![a.to_vec(), b.to_vec()],
+            targets: Default::default(),
         }
     }
 

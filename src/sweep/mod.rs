@@ -25,8 +25,8 @@ pub use path::{ParamPath, PathError};
 pub use shard::{Shard, ShardFile};
 
 use crate::experiment::{
-    Job, PlatformSummary, ReplicaResult, RunError, RunOptions, Workers, cost_usd_per_month,
-    run_jobs, summarize,
+    Cheapest, Job, PlatformSummary, ReplicaResult, RunError, RunOptions, Workers,
+    cost_usd_per_month, run_jobs, summarize, verdict,
 };
 use crate::scenario::Scenario;
 
@@ -201,8 +201,14 @@ impl Study {
         Ok(())
     }
 
-    /// The summary of point `i` from all its replicas (any order in, seed order used).
-    pub fn point_report(&self, i: usize, results: Vec<(Job, ReplicaResult)>) -> PointReport {
+    /// The summary of point `i` from all its replicas (any order in, seed order used),
+    /// judged against `flags`, each over the point's own `slo` of its kind.
+    pub fn point_report(
+        &self,
+        i: usize,
+        results: Vec<(Job, ReplicaResult)>,
+        flags: SloTargets,
+    ) -> PointReport {
         let s = &self.points[i];
         let mut platforms = Vec::with_capacity(s.platforms.len());
         let mut seed_costs = Vec::with_capacity(s.platforms.len());
@@ -211,10 +217,14 @@ impl Study {
             seed_costs.push(rs.iter().map(|r| cost_usd_per_month(s, r)).collect());
             platforms.push(summarize(spec, s, rs));
         }
+        let targets = flags.over(&s.slo);
+        let cheapest_meeting_slo = verdict::judge(&mut platforms, &targets);
         PointReport {
             values: PointValues(self.grid.values(i)),
             platforms,
+            cheapest_meeting_slo,
             seed_costs,
+            targets,
         }
     }
 }
@@ -261,9 +271,16 @@ impl Serialize for PointValues {
 pub struct PointReport {
     pub values: PointValues,
     pub platforms: Vec<PlatformSummary>,
+    /// With an SLO: the cheapest platform meeting it at this point, or null when none does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cheapest_meeting_slo: Option<Option<Cheapest>>,
     /// Per platform, each seed's `cost_usd_per_month`: the paired samples break-even needs.
     #[serde(skip)]
     pub seed_costs: Vec<Vec<f64>>,
+    /// The targets the point was judged against (its own `slo` under the flags; not a
+    /// JSON key).
+    #[serde(skip)]
+    pub targets: SloTargets,
 }
 
 /// What `sweep` reports (docs/guide.md): `{parameters, points, best}` after the run's header.
@@ -281,15 +298,17 @@ pub struct SweepReport {
     pub slo_ttft_p99_s: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slo_tpot_p99_s: Option<f64>,
-    /// With `--slo-p99` (or `--slo-ttft-p99`, `--slo-tpot-p99`): per platform, the
-    /// cheapest point meeting every target given (or null).
+    /// With an SLO (`--slo-p99`, `--slo-ttft-p99`, `--slo-tpot-p99` or the scenario's
+    /// `slo`): per platform, the cheapest point meeting every target given (or null).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub best: Option<Vec<Option<Best>>>,
 }
 
 impl SweepReport {
-    /// An empty report of `study`, to which finished points are added in grid order.
-    pub fn new(study: &Study, seed: u64, seeds: u32, slo: SloTargets) -> SweepReport {
+    /// An empty report of `study`, to which finished points are added in grid order;
+    /// `flags` are the `--slo-*` targets, each over the scenario's `slo` of its kind.
+    pub fn new(study: &Study, seed: u64, seeds: u32, flags: SloTargets) -> SweepReport {
+        let slo = flags.over(&study.points[0].slo);
         SweepReport {
             servsim_version: env!("CARGO_PKG_VERSION"),
             scenario: study.points[0].name.clone(),
@@ -309,16 +328,16 @@ impl SweepReport {
         }
     }
 
-    /// Adds the next finished point and updates `best`.
+    /// Adds the next finished point (judged by `Study::point_report`) and updates `best`.
     pub fn push(&mut self, point: PointReport) {
         self.points.push(point);
-        let slo = self.slo();
-        if slo.is_set() {
-            self.best = Some(best::cheapest(&self.points, &slo));
+        if self.best.is_some() || self.points.iter().any(|p| p.targets.is_set()) {
+            self.best = Some(best::cheapest(&self.points));
         }
     }
 
-    /// The targets `best` is checked against.
+    /// The targets of the report (those of its first point; a sweep of `slo` itself
+    /// judges each point by its own).
     pub fn slo(&self) -> SloTargets {
         SloTargets {
             latency_p99_s: self.slo_p99_s,

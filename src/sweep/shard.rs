@@ -203,11 +203,11 @@ pub fn merge(mut parts: Vec<(String, ShardFile)>) -> Result<Merged, SweepError> 
         let results = by_point.pop().unwrap_or_default();
         let s = &study.points[0];
         let grouped = group_by_platform(s.platforms.len(), results);
-        return Ok(Merged::Run(RunReport::from_results(s, seed, &grouped)));
+        return Ok(Merged::Run(RunReport::judged(s, seed, &grouped, slo)));
     }
     let mut sweep = SweepReport::new(&study, seed, seeds, slo);
     for (i, results) in by_point.into_iter().enumerate() {
-        sweep.push(study.point_report(i, results));
+        sweep.push(study.point_report(i, results, slo));
     }
     Ok(Merged::Sweep(sweep))
 }

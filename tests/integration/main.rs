@@ -29,5 +29,6 @@ mod serverless;
 mod shards;
 mod slurm;
 mod sweep;
+mod verdicts;
 mod warnings;
 mod workload;

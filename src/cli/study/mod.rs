@@ -10,7 +10,7 @@ mod journal;
 mod points;
 
 use super::{
-    CliError, CommonArgs, FormatArg, emit, load_document, page, warn_scenarios, write_plot,
+    CliError, CommonArgs, FormatArg, SloArgs, emit, load_document, page, warn_scenarios, write_plot,
 };
 use crate::experiment::{RunOptions, load};
 use crate::report::Page;
@@ -24,7 +24,6 @@ use crate::sweep::{
     BreakEvenReport, Param, ParamPath, Range, RunIdentity, Shard, ShardFile, SloTargets, Study,
     SweepError, SweepReport,
 };
-use crate::workload::Service;
 use axes::{Axes, params};
 use journal::Journal;
 use points::{Keep, finished_point, point_label, run_checkpointed};
@@ -41,15 +40,8 @@ pub struct SweepArgs {
     scenario: PathBuf,
     #[command(flatten)]
     axes: Axes,
-    /// Mark, per platform, the cheapest point whose merged p99 latency is ≤ S seconds.
-    #[arg(long, value_name = "S", value_parser = positive_seconds)]
-    slo_p99: Option<f64>,
-    /// With a tokens service: the cheapest point must also have a merged TTFT p99 ≤ S.
-    #[arg(long, value_name = "S", value_parser = positive_seconds)]
-    slo_ttft_p99: Option<f64>,
-    /// With a tokens service: the cheapest point must also have a merged TPOT p99 ≤ S.
-    #[arg(long, value_name = "S", value_parser = positive_seconds)]
-    slo_tpot_p99: Option<f64>,
+    #[command(flatten)]
+    slo: SloArgs,
     /// Run only shard K of N of the (point × seed) work and write a partial result (JSON).
     #[arg(long, value_name = "K/N", conflicts_with = "plot")]
     shard: Option<Shard>,
@@ -82,6 +74,8 @@ pub struct BreakevenArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "output")]
     resume: Option<PathBuf>,
     #[command(flatten)]
+    slo: SloArgs,
+    #[command(flatten)]
     common: CommonArgs,
 }
 
@@ -92,13 +86,6 @@ pub struct MergeArgs {
     parts: Vec<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
-}
-
-fn positive_seconds(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
-        _ => Err(format!("expected seconds > 0, found {text:?}")),
-    }
 }
 
 fn invalid(e: impl std::fmt::Display) -> CliError {
@@ -139,7 +126,7 @@ pub fn sweep_command(mut args: SweepArgs) -> Result<(), CliError> {
         warn_scenarios(&study.points, &file);
     }
     let opts = options(&study, c);
-    let slo = slo_targets(&args, &study)?;
+    let slo = args.slo.targets(&study.points)?;
     let (events, widest) = study_work(&study, opts.seeds, args.shard);
     c.check_work(events, widest)?;
     let resume = resume.is_some();
@@ -148,7 +135,7 @@ pub fn sweep_command(mut args: SweepArgs) -> Result<(), CliError> {
         return write_shard(&study, ShardCommand::Sweep, shard, opts, slo, c, resume);
     }
     let mut report = SweepReport::new(&study, opts.seed, opts.seeds, slo);
-    let page = page::page(Some(&args.scenario), &study.points[0], args.slo_p99)?;
+    let page = page::page(Some(&args.scenario), &study.points[0], slo)?;
     let format = c.format().with(&page);
     let keep = Keep {
         run: identity("sweep", None, opts, slo),
@@ -162,7 +149,7 @@ pub fn sweep_command(mut args: SweepArgs) -> Result<(), CliError> {
         Some(keep),
         &mut report,
         |report, i, results, progress| {
-            report.push(finished_point(&study, c, i, results));
+            report.push(finished_point(&study, c, i, results, slo));
             progress.note(format!("point {}/{} done", i + 1, study.points.len()));
         },
     )?;
@@ -233,16 +220,17 @@ pub fn breakeven_command(mut args: BreakevenArgs) -> Result<(), CliError> {
     let (study, xs) = breakeven_study(&args)?;
     let [a, b] = [&args.between[0], &args.between[1]];
     let c = &args.common;
+    let slo = args.slo.targets(&study.points)?;
     let opts = options(&study, c);
     let (events, widest) = study_work(&study, opts.seeds, None);
     c.check_work(events, widest)?;
     let between = [a.clone(), b.clone()];
     let scenario = study.points[0].name.clone();
     let mut report = BreakEvenReport::new(&scenario, opts.seed, opts.seeds, &args.param, between);
-    let page = page::page(Some(&args.scenario), &study.points[0], None)?;
+    let page = page::page(Some(&args.scenario), &study.points[0], slo)?;
     let format = c.format().with(&page);
     let keep = Keep {
-        run: identity("breakeven", None, opts, SloTargets::default()),
+        run: identity("breakeven", None, opts, slo),
         resume: resume.is_some(),
     };
     let journal = run_checkpointed(
@@ -252,7 +240,7 @@ pub fn breakeven_command(mut args: BreakevenArgs) -> Result<(), CliError> {
         c,
         Some(keep),
         &mut report,
-        |report, i, results, _| report.push(finished_point(&study, c, i, results), &xs),
+        |report, i, results, _| report.push(finished_point(&study, c, i, results, slo), &xs),
     )?;
     if let Some(plot) = &c.plot {
         write_plot(plot, breakeven_plot(&report), c)?;
@@ -264,21 +252,20 @@ pub fn breakeven_command(mut args: BreakevenArgs) -> Result<(), CliError> {
 
 /// `run --shard K/N`: the scenario as a one-point study (nothing to journal: its one
 /// point is the whole output).
-pub fn run_shard(scenario: Option<&Path>, shard: Shard, c: &CommonArgs) -> Result<(), CliError> {
+pub fn run_shard(
+    scenario: Option<&Path>,
+    shard: Shard,
+    slo: &SloArgs,
+    c: &CommonArgs,
+) -> Result<(), CliError> {
     c.check_shard_format()?;
     let (doc, file) = load_document(scenario)?;
     let study = Study::new(c.with_horizon(doc), &file, Vec::new())?;
+    let slo = slo.targets(&study.points)?;
     let opts = options(&study, c);
     let (events, widest) = study_work(&study, opts.seeds, Some(shard));
     c.check_work(events, widest)?;
-    let mut part = ShardFile::new(
-        &study,
-        ShardCommand::Run,
-        shard,
-        opts.seed,
-        opts.seeds,
-        SloTargets::default(),
-    );
+    let mut part = ShardFile::new(&study, ShardCommand::Run, shard, opts.seed, opts.seeds, slo);
     run_checkpointed(
         &study,
         opts,
@@ -289,29 +276,6 @@ pub fn run_shard(scenario: Option<&Path>, shard: Shard, c: &CommonArgs) -> Resul
         |part, i, r, _| part.push(i, r),
     )?;
     emit(&shard_json(&part), c)
-}
-
-/// The `--slo-*` targets; TTFT and TPOT need a tokens service.
-fn slo_targets(args: &SweepArgs, study: &Study) -> Result<SloTargets, CliError> {
-    let tokens = study
-        .points
-        .iter()
-        .all(|s| matches!(s.workload.service, Some(Service::Tokens(_))));
-    for (flag, given) in [
-        ("--slo-ttft-p99", args.slo_ttft_p99.is_some()),
-        ("--slo-tpot-p99", args.slo_tpot_p99.is_some()),
-    ] {
-        if given && !tokens {
-            return Err(CliError::Invalid(format!(
-                "{flag}: expected a scenario with a tokens service (workload.service {{\"dist\": \"tokens\"}}), whose requests emit tokens; found another service"
-            )));
-        }
-    }
-    Ok(SloTargets {
-        latency_p99_s: args.slo_p99,
-        ttft_p99_s: args.slo_ttft_p99,
-        tpot_p99_s: args.slo_tpot_p99,
-    })
 }
 
 /// `sweep --shard K/N`: the partial result, its points journaled like a sweep's.
@@ -371,7 +335,12 @@ fn merged_page(parts: &[(String, ShardFile)], c: &CommonArgs) -> Result<Page, Cl
     let scenario = Scenario::from_slice(text.as_bytes(), &first.scenario_file)
         .map_err(|e| CliError::Invalid(e.to_string()))?;
     let file = first.scenario_file.clone();
-    Ok(page::page_of(file, text, &scenario, first.slo_p99_s))
+    let flags = SloTargets {
+        latency_p99_s: first.slo_p99_s,
+        ttft_p99_s: first.slo_ttft_p99_s,
+        tpot_p99_s: first.slo_tpot_p99_s,
+    };
+    Ok(page::page_of(file, text, &scenario, flags))
 }
 
 pub fn merge_command(args: MergeArgs) -> Result<(), CliError> {

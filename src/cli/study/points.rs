@@ -4,7 +4,7 @@
 use super::journal::{Journal, Plan};
 use crate::cli::progress::WorkPlan;
 use crate::cli::{CliError, CommonArgs, Progress, run_error};
-use crate::experiment::{Job, ReplicaResult, RunOptions, load};
+use crate::experiment::{Job, ReplicaResult, RunOptions, SloTargets, load};
 use crate::sweep::{PointReport, RunIdentity, Shard, Study, describe_values};
 
 /// "at grid point 3 (a = 1, b = 2): " for warnings.
@@ -78,14 +78,16 @@ fn work_plan(study: &Study, from: usize, seeds: u32, shard: Option<Shard>) -> Wo
     }))
 }
 
-/// The summary of finished point `i`, after warning if a platform in it is unstable.
+/// The summary of finished point `i` judged against `slo` (the `--slo-*` flags), after
+/// warning if a platform in it is unstable.
 pub fn finished_point(
     study: &Study,
     c: &CommonArgs,
     i: usize,
     results: Vec<(Job, ReplicaResult)>,
+    slo: SloTargets,
 ) -> PointReport {
-    let point = study.point_report(i, results);
+    let point = study.point_report(i, results, slo);
     c.warn_unstable(&point.platforms, &point_label(&point, i));
     point
 }

@@ -12,15 +12,14 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::super::chart::{
     Axis, Keyed, LABEL_FONT, PlotResult, Series, TITLE_FONT, color, decades, draw_band_series, err,
-    grid_ticks, legend, one_two_five, series_of, short, svg_sized, target_line, x_bounds,
-    x_formatter,
+    grid_ticks, legend, miss_legend, one_two_five, series_of, short, svg_sized, target_line,
+    x_bounds, x_formatter,
 };
 use super::super::table::{money, seconds};
 use super::super::tail::tail_chart;
 use crate::experiment::PlatformSummary;
 use crate::metrics::Stat;
 use crate::sweep::PointReport;
-use crate::sweep::best::meets_p99;
 
 /// Width of the page's charts in pixels, as `--plot` draws them: the page shows them a
 /// quarter larger in a 1280 px window, so their labels read at about 16 px.
@@ -168,7 +167,8 @@ pub(super) fn tail(title: &str, platforms: &[&PlatformSummary], slo_s: Option<f6
 }
 
 /// p99 (merged histogram) against the first parameter, one line per platform with the
-/// per-seed 95% CI as its band, the target as a line and the points that miss it open.
+/// per-seed 95% CI as its band, the latency target as a line and the points that miss the
+/// SLO (their `meets_slo`) open.
 pub(super) fn p99_chart(
     title: &str,
     points: &[PointReport],
@@ -177,7 +177,7 @@ pub(super) fn p99_chart(
 ) -> PlotResult {
     let pick = |p: &PlatformSummary| {
         let ci = p.p99_latency_s.and_then(|s| s.ci95).unwrap_or(0.0);
-        let open = slo_s.is_some_and(|s| !meets_p99(p, s));
+        let open = p.meets_slo == Some(false);
         p.latency_s.p99.map(|y| (y, ci, open))
     };
     let (series, axis) = series_of(points, parameters, pick);
@@ -225,12 +225,13 @@ fn draw_p99(
         .draw()
         .map_err(err)?;
     if let Some(slo) = slo_s {
-        let label = format!("target: p99 ≤ {} (open markers miss it)", seconds(slo));
+        let label = format!("target: p99 ≤ {}", seconds(slo));
         target_line(&mut chart, (x0, x1), slo, label)?;
     }
     for (k, s) in series.iter().enumerate() {
         draw_band_series(&mut chart, color(k), s, lo)?;
     }
+    miss_legend(&mut chart, series)?;
     legend(&mut chart, emptiest_right(series, (x0, x1), (lo, hi)))
 }
 

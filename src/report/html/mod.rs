@@ -18,7 +18,7 @@ use super::grid::{self, Style};
 use super::table::{platform_rows, run_header};
 use super::{breakeven_plot, cost_plot};
 use crate::experiment::{PlatformSummary, RunReport};
-use crate::sweep::{BreakEvenReport, PointReport, SweepReport, best, describe_values};
+use crate::sweep::{BreakEvenReport, PointReport, SweepReport, describe_values};
 use charts::figure;
 use page::{Seeds, document, section};
 use verdict::Candidate;
@@ -40,15 +40,37 @@ pub struct Page {
     pub slo: Option<Slo>,
 }
 
-/// A p99 latency target and where it was set (`--slo-p99`, the scenario's `slo`).
+/// Where the verdict's targets were set (`--slo-p99`, the scenario's `slo`), and the p99
+/// latency target the charts draw (none when only TTFT or TPOT targets are given).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Slo {
-    pub latency_s: f64,
+    pub latency_s: Option<f64>,
     pub source: String,
 }
 
+/// Where `page` says the targets come from.
+fn source(page: &Page) -> &str {
+    page.slo
+        .as_ref()
+        .map_or("the command line", |s| s.source.as_str())
+}
+
+/// The p99 latency target the charts draw.
+fn latency_target(page: &Page) -> Option<f64> {
+    page.slo.as_ref().and_then(|s| s.latency_s)
+}
+
+/// The candidates of `options` that meet the SLO, each platform's own verdict.
+fn meeting<'a>(options: &[Candidate<'a>]) -> Vec<Candidate<'a>> {
+    options
+        .iter()
+        .copied()
+        .filter(|c| c.summary.meets_slo == Some(true))
+        .collect()
+}
+
 /// What the verdict's and the charts' figures are.
-const FIGURES: &str = "Costs are means over seeds; p99 and the other percentiles are those of the latency histogram merged across seeds; ± is the 95% CI across seeds, and a difference is paired by seed.";
+const FIGURES: &str = "Costs are means over seeds; p99 and the other percentiles pool all seeds' requests (the histogram merged across seeds), and the verdict, the tables and the charts judge that same p99; ± is the 95% CI across seeds (beside a percentile, the CI of its per-seed values), and a difference is paired by seed.";
 
 /// The page of a run.
 pub fn run_page(report: &RunReport, page: &Page) -> String {
@@ -62,10 +84,12 @@ pub fn run_page(report: &RunReport, page: &Page) -> String {
             seed_costs: report.seed_costs.get(k).map_or(&[], Vec::as_slice),
         })
         .collect();
-    let meeting = page
-        .slo
-        .as_ref()
-        .map(|slo| (slo, verdict::meeting(&options, slo)));
+    let meeting = (report.cheapest_meeting_slo.is_some()).then(|| {
+        (
+            verdict::target_text(&report.slo(), source(page)),
+            meeting(&options),
+        )
+    });
     let all: Vec<&PlatformSummary> = report.platforms.iter().collect();
     let unstable: Vec<(String, &PlatformSummary)> =
         all.iter().map(|p| (String::new(), *p)).collect();
@@ -105,7 +129,7 @@ fn platform_charts(
     at: Option<&str>,
 ) -> Markup {
     let at = at.map_or(String::new(), |a| format!(" at {a}"));
-    let slo_s = page.slo.as_ref().map(|s| s.latency_s);
+    let slo_s = latency_target(page);
     let breakdown = charts::breakdown_chart(&format!("{scenario}: cost by kind{at}"), platforms);
     let tail = charts::tail(&format!("{scenario}: latency tail{at}"), platforms, slo_s);
     html! {
@@ -159,14 +183,8 @@ fn candidate(points: &[PointReport], i: usize, k: usize) -> Candidate<'_> {
 /// The page of a sweep.
 pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
     let options = cheapest_points(&report.points);
-    let best = page.slo.as_ref().map(|slo| {
-        let targets = best::SloTargets {
-            latency_p99_s: Some(slo.latency_s),
-            ..best::SloTargets::default()
-        };
-        (slo, best::cheapest(&report.points, &targets))
-    });
-    let meeting = best.as_ref().map(|(slo, best)| {
+    let target = verdict::target_text(&report.slo(), source(page));
+    let meeting = report.best.as_ref().map(|best| {
         let found = best.iter().flatten();
         let list = found.map(|b| {
             let k = report.points[b.point]
@@ -175,7 +193,7 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
                 .position(|p| p.name == b.platform);
             candidate(&report.points, b.point, k.unwrap_or(0))
         });
-        (*slo, list.collect::<Vec<_>>())
+        (target.clone(), list.collect::<Vec<_>>())
     });
     // The point the verdict recommends: the cheapest meeting the target, else the cheapest.
     let chosen = meeting
@@ -183,7 +201,7 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
         .and_then(|(_, m)| verdict::cheapest(m))
         .or_else(|| verdict::cheapest(&options))
         .and_then(|c| point_of(&report.points, c.summary));
-    let slo_s = page.slo.as_ref().map(|s| s.latency_s);
+    let slo_s = latency_target(page);
     let first = report.parameters.first().cloned().unwrap_or_default();
     let cost = cost_plot(report);
     let p99 = charts::p99_chart(
@@ -200,19 +218,24 @@ pub fn sweep_page(report: &SweepReport, page: &Page) -> String {
         }))
         (section("curves", "Cost and p99 across the sweep", html! {
             (figure("chart-sweep-cost", cost, html! {
-                "Mean monthly cost against " (first) ", one line per platform (and per value of the other parameters), the band its 95% CI across seeds."
+                "Mean monthly cost against " (first) ", one line per platform (and per value of the other parameters), the band its 95% CI across seeds"
+                @if report.best.is_some() { "; open markers miss the SLO" }
+                "."
             }))
             (figure("chart-sweep-p99", p99, html! {
                 "p99 latency from the histogram merged across seeds, the band the 95% CI of the per-seed p99"
-                @if slo_s.is_some() { "; the dashed line is the target, open markers miss it" }
+                @if slo_s.is_some() { "; the dashed line is the target" }
+                @if report.best.is_some() { "; open markers miss the SLO" }
                 "."
             }))
         }))
         (section("points", "Every point", html! {
             (sections::grid_table("sweep-table", &grid::sweep_grid(report, Style::Terminal), chosen.as_slice()))
             (sections::presets(report.points.first().map_or(&[][..], |p| p.platforms.as_slice())))
-            @if let Some((slo, best)) = &best {
-                h3 { "Cheapest point per platform with p99 ≤ " (super::seconds(slo.latency_s)) }
+            @if let Some(best) = &report.best {
+                h3 { "Cheapest platform at each point with " (grid::targets_text(&report.slo())) }
+                (sections::grid_table("verdict-table", &grid::verdict_grid(&report.parameters, &report.points), &[]))
+                h3 { "Cheapest point per platform with " (grid::targets_text(&report.slo())) }
                 (sections::grid_table("best-table", &grid::best_grid(report, best), &[]))
             }
         }))
@@ -272,7 +295,11 @@ fn unstable_points(points: &[PointReport]) -> Vec<(String, &PlatformSummary)> {
 
 /// The page of a break-even search.
 pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
-    let slo_s = page.slo.as_ref().map(|s| s.latency_s);
+    let slo_s = latency_target(page);
+    let judged = report
+        .points
+        .iter()
+        .any(|p| p.cheapest_meeting_slo.is_some());
     let crossing = breakeven_plot(report);
     let p99 = charts::p99_chart(
         &format!("{}: p99 latency", report.scenario),
@@ -295,12 +322,17 @@ pub fn breakeven_page(report: &BreakEvenReport, page: &Page) -> String {
             }))
             (figure("chart-breakeven-p99", p99, html! {
                 "p99 latency from the histogram merged across seeds, the band the 95% CI of the per-seed p99"
-                @if slo_s.is_some() { "; the dashed line is the latency target, open markers miss it" }
+                @if slo_s.is_some() { "; the dashed line is the latency target" }
+                @if judged { "; open markers miss the SLO" }
                 "."
             }))
         }))
         (section("points", "Every point", html! {
             (sections::grid_table("breakeven-table", &grid::breakeven_grid(report, Style::Terminal), &[]))
+            @if judged {
+                h3 { "Cheapest platform at each point meeting the SLO" }
+                (sections::grid_table("verdict-table", &grid::verdict_grid(std::slice::from_ref(&report.parameter), &report.points), &[]))
+            }
             (sections::presets(report.points.first().map_or(&[][..], |p| p.platforms.as_slice())))
         }))
         (sections::scenario(page, Some(html! {

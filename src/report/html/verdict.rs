@@ -3,17 +3,16 @@
 //! by how much it beats the next one — a difference paired by seed, since every option
 //! ran on the same seeds.
 //!
-//! An option is a platform (run) or a platform at its best grid point (sweep). The target
-//! is met as `sweep --slo-p99` meets it (`sweep::best::meets_p99`), so the page and the
-//! `best` table agree.
+//! An option is a platform (run) or a platform at its best grid point (sweep). Which
+//! options meet the target is the report's own verdict (`meets_slo`, `best`), so the page
+//! and the text tables agree.
 
 use maud::{Markup, html};
 
+use super::super::grid::targets_text;
 use super::super::table::{money, seconds, with_ci};
-use super::Slo;
-use crate::experiment::PlatformSummary;
+use crate::experiment::{PlatformSummary, SloTargets};
 use crate::metrics::Stat;
-use crate::sweep::best::meets_p99;
 use crate::sweep::{BreakEvenReport, PointReport, PointValues, describe_values};
 
 /// One option: a platform, at a grid point for sweeps, with its per-seed monthly costs.
@@ -91,8 +90,8 @@ fn difference(cheap: &Candidate, dear: &Candidate, base: &Candidate) -> String {
 }
 
 /// The verdict: `options` are every platform's cheapest option, `meeting` every
-/// platform's cheapest option that meets the target (with the target).
-pub(super) fn verdict(options: &[Candidate], meeting: Option<(&Slo, Vec<Candidate>)>) -> Markup {
+/// platform's cheapest option that meets the target (with the target's text).
+pub(super) fn verdict(options: &[Candidate], meeting: Option<(String, Vec<Candidate>)>) -> Markup {
     let (best, next) = two_cheapest(options);
     let Some(best) = best else {
         return html! { p { "No platform has a cost to compare." } };
@@ -105,24 +104,24 @@ pub(super) fn verdict(options: &[Candidate], meeting: Option<(&Slo, Vec<Candidat
                 (name(next)) " (" (cost_text(next)) ")."
             }
         }
-        @if let Some((slo, meeting)) = meeting {
-            (slo_sentence(best, options, slo, &meeting))
+        @if let Some((target, meeting)) = meeting {
+            (slo_sentence(best, options, &target, &meeting))
         }
     }
 }
 
-fn target_text(slo: &Slo) -> String {
+/// The targets as the verdict names them, with where they come from.
+pub(super) fn target_text(targets: &SloTargets, source: &str) -> String {
     format!(
-        "p99 ≤ {} with at least 99% of requests completed, from {}",
-        seconds(slo.latency_s),
-        slo.source
+        "{} with at least 99% of requests completed, from {source}",
+        targets_text(targets)
     )
 }
 
 fn slo_sentence(
     best: &Candidate,
     options: &[Candidate],
-    slo: &Slo,
+    target: &str,
     meeting: &[Candidate],
 ) -> Markup {
     let (first, second) = two_cheapest(meeting);
@@ -131,21 +130,21 @@ fn slo_sentence(
         p.slo {
             @match first {
                 None => {
-                    "No platform meets the latency target (" (target_text(slo)) ")"
+                    "No platform meets the latency target (" (target) ")"
                     @if let Some(fastest) = fastest(options) {
                         "; the lowest p99 is " (name(fastest)) "'s, " (p99_text(fastest))
                     }
                     "."
                 }
                 Some(first) if same(first, best) => {
-                    "It also meets the latency target (" (target_text(slo)) "); " (count) "."
+                    "It also meets the latency target (" (target) "); " (count) "."
                     @if let Some(second) = second {
                         " The next cheapest that meets it, " (name(second)) ", costs "
                         (difference(first, second, second)) " more."
                     }
                 }
                 Some(first) => {
-                    "Cheapest meeting the latency target (" (target_text(slo)) "): "
+                    "Cheapest meeting the latency target (" (target) "): "
                     (name(first)) ", " (cost_text(first)) ", " (p99_text(first)) " — "
                     (difference(best, first, best)) " more than " (name(best))
                     ", which misses it. " (count) "."
@@ -172,15 +171,6 @@ fn fastest<'a, 'b>(options: &'b [Candidate<'a>]) -> Option<&'b Candidate<'a>> {
             let p = |c: &Candidate| c.summary.latency_s.p99.unwrap_or(f64::INFINITY);
             p(a).total_cmp(&p(b))
         })
-}
-
-/// The options of `options` that meet `slo`.
-pub(super) fn meeting<'a>(options: &[Candidate<'a>], slo: &Slo) -> Vec<Candidate<'a>> {
-    options
-        .iter()
-        .copied()
-        .filter(|c| meets_p99(c.summary, slo.latency_s))
-        .collect()
 }
 
 /// A break-even's two cost curves at the ends of its range.
