@@ -9,8 +9,11 @@ use clap::{Args, ValueEnum};
 
 use super::CliError;
 use crate::experiment::{RunOptions, load};
+use crate::metrics::Bins;
 use crate::report::{Format, Page};
 use crate::scenario::Scenario;
+use crate::scenario::reader::parse_duration;
+use crate::time::{SimDuration, SimTime};
 
 #[derive(Debug, Args)]
 pub(super) struct CommonArgs {
@@ -53,6 +56,10 @@ pub(super) enum FormatArg {
 }
 
 impl FormatArg {
+    pub(super) fn is_html(self) -> bool {
+        matches!(self, FormatArg::Html)
+    }
+
     /// The format; an HTML page also says what `page` holds.
     pub(super) fn with(self, page: &Page) -> Format<'_> {
         match self {
@@ -84,4 +91,38 @@ impl CommonArgs {
             threads: self.threads.map(usize::from),
         }
     }
+}
+
+/// `--timeline BIN`: a duration as scenario files write them (`30s`, `10m`, `1h`, or
+/// seconds).
+pub(super) fn bin_width(text: &str) -> Result<SimDuration, String> {
+    let secs = text
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .or_else(|| parse_duration(text));
+    match secs {
+        Some(s) if s.is_finite() && s >= 1e-9 && s <= 1e10 => Ok(SimDuration::from_secs_f64(s)),
+        _ => Err(format!(
+            "expected a bin duration of at least 1 ns such as 30s, 10m or 1h, found {text:?}"
+        )),
+    }
+}
+
+/// The bins of the timeline a run records: `--timeline`'s, else for an HTML page 1/500 of
+/// the horizon and at least 1 s (docs/semantics.md#timeline), else none.
+pub(super) fn timeline_bins(
+    given: Option<SimDuration>,
+    scenario: &Scenario,
+    html: bool,
+) -> Result<Option<Bins>, CliError> {
+    let horizon = SimTime(scenario.horizon.0);
+    let width = match given {
+        Some(w) => w,
+        None if html => SimDuration(scenario.horizon.0.div_ceil(500).max(1_000_000_000)),
+        None => return Ok(None),
+    };
+    Bins::new(width, horizon)
+        .map(Some)
+        .map_err(|e| CliError::Invalid(format!("--timeline: {e}")))
 }

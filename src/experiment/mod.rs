@@ -15,6 +15,7 @@ use crate::workload::TraceError;
 pub mod load;
 mod run;
 mod summary;
+mod timeline;
 mod tokens;
 
 pub(crate) use run::{Workers, run_jobs};
@@ -23,6 +24,7 @@ pub use summary::{
     CostBreakdown, PartSummary, PartsSummary, Percentiles, PlatformSummary, RequestStats,
     RunReport, SpotStats, cost_usd_per_month, summarize,
 };
+pub use timeline::TimelineBin;
 pub use tokens::TokenSummary;
 
 /// How to run a scenario.

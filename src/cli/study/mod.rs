@@ -22,6 +22,7 @@ use crate::sweep::{
     BreakEvenReport, Param, ParamPath, Range, Shard, ShardFile, SloTargets, Study, SweepError,
     SweepReport, parse_values,
 };
+use crate::time::SimDuration;
 use crate::workload::Service;
 use points::{finished_point, point_label, run_checkpointed};
 
@@ -312,9 +313,17 @@ pub fn breakeven_command(args: BreakevenArgs) -> Result<(), CliError> {
 }
 
 /// `run --shard K/N`: the scenario as a one-point study.
-pub fn run_shard(scenario: Option<&Path>, shard: Shard, c: &CommonArgs) -> Result<(), CliError> {
+pub fn run_shard(
+    scenario: Option<&Path>,
+    shard: Shard,
+    timeline: Option<SimDuration>,
+    c: &CommonArgs,
+) -> Result<(), CliError> {
     let (doc, file) = load_document(scenario)?;
-    let study = Study::new(doc, &file, Vec::new())?;
+    let mut study = Study::new(doc, &file, Vec::new())?;
+    for point in &mut study.points {
+        point.timeline = super::args::timeline_bins(timeline, point, false)?;
+    }
     let opts = options(&study, c);
     let (events, widest) = study_work(&study, opts.seeds, Some(shard));
     c.check_work(events, widest)?;
