@@ -26,5 +26,6 @@ mod serverless;
 mod shards;
 mod slurm;
 mod sweep;
+mod timeline;
 mod warnings;
 mod workload;
