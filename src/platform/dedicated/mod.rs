@@ -9,6 +9,7 @@ mod batched;
 mod fleet;
 mod load_index;
 mod spot;
+mod timeline;
 
 use std::collections::VecDeque;
 
@@ -18,9 +19,9 @@ pub use self::spot::next_interruption;
 use super::batched::{EngineSpec, Engines};
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
-use crate::billing::{BillingRule, Meter, UsageSpan};
+use crate::billing::{BillingRule, Meter};
 use crate::engine::{Context, Model};
-use crate::metrics::{BillTo, Bins, Levels, Recorder, Slo, TimeAverage, Timeline};
+use crate::metrics::{Recorder, Slo, TimeAverage, Timeline};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{Dist, Request};
@@ -148,52 +149,6 @@ impl Dedicated {
             engines: cfg.engine.map(Engines::new),
             cfg,
             timeline: None,
-        }
-    }
-
-    /// Records a timeline over `bins` (none: records nothing, at no cost).
-    pub fn with_timeline(mut self, bins: Option<Bins>) -> Self {
-        if let Some(bins) = bins {
-            self.queue.log_give_ups();
-            let levels = Levels {
-                live: self.fleet.live.level(),
-                ..Levels::default()
-            };
-            self.timeline = Some(Box::new(Timeline::new(bins, levels)));
-        }
-        self
-    }
-
-    /// Tells the timeline (if any) where the fleet stands after an event at `now`.
-    #[inline]
-    fn sync(&mut self, now: SimTime) {
-        if let Some(t) = &mut self.timeline {
-            let levels = Levels {
-                live: self.fleet.live.level(),
-                busy: self.fleet.busy_now,
-                queue: (self.queue.len() + self.requeued.len()) as u64,
-            };
-            let c = &self.recorder.counts;
-            t.sync(now, levels, c.arrived, c.completed);
-            for deadline in self.queue.take_gave_up() {
-                t.gave_up(deadline, now);
-            }
-        }
-    }
-
-    /// Bills a closed span of an instance of `role` (fallbacks at their own price).
-    fn bill(&mut self, role: Role, span: &UsageSpan) {
-        self.meter_for(role).add(span);
-        if let Some(t) = &mut self.timeline {
-            let to = match role {
-                Role::Fallback { .. } => BillTo::Fallback,
-                _ => BillTo::Platform,
-            };
-            let accrual = self.cfg.billing.accrual(span);
-            if let Some(window) = accrual.window {
-                t.bill_window(window, to);
-            }
-            t.bill_at(accrual.at, accrual.rounding, to);
         }
     }
 

@@ -171,8 +171,17 @@ impl Serverless {
     }
 
     /// Tells the timeline (if any) where the platform stands after an event at `now`.
-    #[inline]
+    #[inline(always)]
     fn sync(&mut self, now: SimTime) {
+        if self.timeline.is_some() {
+            self.sync_timeline(now);
+        }
+    }
+
+    /// Out of line: a run without a timeline pays one test per event.
+    #[cold]
+    #[inline(never)]
+    fn sync_timeline(&mut self, now: SimTime) {
         if let Some(t) = &mut self.timeline {
             let levels = Levels {
                 live: self.fleet.live_count(),
