@@ -102,7 +102,7 @@ pub(super) fn bin_width(text: &str) -> Result<SimDuration, String> {
         .ok()
         .or_else(|| parse_duration(text));
     match secs {
-        Some(s) if s.is_finite() && s >= 1e-9 && s <= 1e10 => Ok(SimDuration::from_secs_f64(s)),
+        Some(s) if (1e-9..=1e10).contains(&s) => Ok(SimDuration::from_secs_f64(s)),
         _ => Err(format!(
             "expected a bin duration of at least 1 ns such as 30s, 10m or 1h, found {text:?}"
         )),

@@ -84,6 +84,9 @@ struct Cursor {
     levels: Levels,
     arrived: u64,
     completed: u64,
+    /// The bin of `last`, and where it ends (`u64::MAX` for the last bin).
+    bin: usize,
+    bin_end: u64,
 }
 
 /// Which bill a billed window goes to: the platform's own, or its fallback instances'
@@ -164,6 +167,7 @@ impl Timeline {
             fallback_billed_ns: vec![0; n],
             cursor: Cursor {
                 levels,
+                bin_end: if n == 1 { u64::MAX } else { bins.width_ns },
                 ..Cursor::default()
             },
         }
@@ -174,13 +178,16 @@ impl Timeline {
     /// (all at `now`) go to `now`'s bin.
     pub fn sync(&mut self, now: SimTime, levels: Levels, arrived: u64, completed: u64) {
         let c = self.cursor;
-        if now > c.last {
-            let span = (c.last, now);
-            spread(&mut self.live_ns, &self.bins, span, c.levels.live as u128);
-            spread(&mut self.busy_ns, &self.bins, span, c.levels.busy as u128);
-            spread(&mut self.queue_ns, &self.bins, span, c.levels.queue as u128);
-        }
-        let i = self.bins.index(now);
+        let i = if now.0 < c.bin_end {
+            // Most events fall in the bin of the one before: no division, no edge.
+            let (dt, i) = ((now.0 - c.last.0) as u128, c.bin);
+            self.live_ns[i] += dt * c.levels.live as u128;
+            self.busy_ns[i] += dt * c.levels.busy as u128;
+            self.queue_ns[i] += dt * c.levels.queue as u128;
+            i
+        } else {
+            self.cross(now)
+        };
         self.arrivals[i] += arrived - c.arrived;
         self.completions[i] += completed - c.completed;
         self.cursor = Cursor {
@@ -188,7 +195,30 @@ impl Timeline {
             levels,
             arrived,
             completed,
+            ..self.cursor
         };
+    }
+
+    /// Integrates the levels from the cursor to `now` across bin edges; returns `now`'s
+    /// bin, which the cursor moves to.
+    #[inline(never)]
+    fn cross(&mut self, now: SimTime) -> usize {
+        let c = self.cursor;
+        if now > c.last {
+            let span = (c.last, now);
+            spread(&mut self.live_ns, &self.bins, span, c.levels.live as u128);
+            spread(&mut self.busy_ns, &self.bins, span, c.levels.busy as u128);
+            spread(&mut self.queue_ns, &self.bins, span, c.levels.queue as u128);
+        }
+        let i = self.bins.index(now);
+        self.cursor.bin = i;
+        // The last bin holds everything up to the horizon and beyond.
+        self.cursor.bin_end = if i + 1 == self.bins.count() {
+            u64::MAX
+        } else {
+            self.bins.end(i).0
+        };
+        i
     }
 
     /// A request that gave up at `deadline` left its queue only when the platform looked,

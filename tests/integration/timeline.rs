@@ -240,17 +240,37 @@ fn the_html_page_draws_one_timeline_per_platform_with_the_default_bin() {
 fn assert_exact_sums(what: &str, o: &servsim::platform::PlatformOutcome, fallback_billed: u128) {
     let t = o.timeline.as_deref().expect("a timeline");
     let c = &o.recorder.counts;
-    assert_eq!(t.arrivals.iter().sum::<u64>(), c.arrived, "{what}: arrivals");
-    assert_eq!(t.completions.iter().sum::<u64>(), c.completed, "{what}: completions");
-    assert_eq!(t.billed_ns.iter().sum::<u128>(), o.billed.total, "{what}: billed");
+    assert_eq!(
+        t.arrivals.iter().sum::<u64>(),
+        c.arrived,
+        "{what}: arrivals"
+    );
+    assert_eq!(
+        t.completions.iter().sum::<u64>(),
+        c.completed,
+        "{what}: completions"
+    );
+    assert_eq!(
+        t.billed_ns.iter().sum::<u128>(),
+        o.billed.total,
+        "{what}: billed"
+    );
     let fallback = t.fallback_billed_ns.iter().sum::<u128>();
     assert_eq!(fallback, fallback_billed, "{what}: fallback billed");
     let horizon_s = t.bins.horizon_ns as f64 / 1e9;
     let live_s = t.live_ns.iter().sum::<u128>() as f64 / 1e9;
-    assert_close(live_s / horizon_s, o.containers.mean, 1e-12, &format!("{what}: live"));
+    assert_close(
+        live_s / horizon_s,
+        o.containers.mean,
+        1e-12,
+        &format!("{what}: live"),
+    );
     let busy_s = t.busy_ns.iter().sum::<u128>() as f64 / 1e9;
     let busy_mean = o.containers.busy_mean;
-    assert!((busy_s / horizon_s - busy_mean).abs() <= 1e-12 * busy_mean.max(1.0), "{what}: busy");
+    assert!(
+        (busy_s / horizon_s - busy_mean).abs() <= 1e-12 * busy_mean.max(1.0),
+        "{what}: busy"
+    );
 }
 
 #[test]
@@ -258,13 +278,21 @@ fn every_replica_s_bins_sum_exactly_to_its_counts_and_billed_time() {
     use servsim::experiment::{RunOptions, run};
     use servsim::metrics::Bins;
     use servsim::time::{SimDuration, SimTime};
-    for name in ["spot-failover", "hybrid-overflow", "burst-batch", "llm-chat-diurnal-tokens"] {
+    for name in [
+        "spot-failover",
+        "hybrid-overflow",
+        "burst-batch",
+        "llm-chat-diurnal-tokens",
+    ] {
         let path = project_dir().join(format!("scenarios/{name}.json"));
         let mut s = servsim::Scenario::from_file(&path).expect("a shipped scenario");
         s.horizon = s.horizon.min(SimDuration::from_secs(6 * 3600));
         let bin = SimDuration::from_secs(7 * 60 + 3);
         s.timeline = Some(Bins::new(bin, SimTime(s.horizon.0)).unwrap());
-        let opts = RunOptions { seeds: 2, ..RunOptions::from_scenario(&s) };
+        let opts = RunOptions {
+            seeds: 2,
+            ..RunOptions::from_scenario(&s)
+        };
         for (p, rs) in s.platforms.iter().zip(run(&s, opts).unwrap()) {
             for r in rs {
                 let what = format!("{name}/{}", p.name);

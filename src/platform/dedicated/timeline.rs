@@ -30,7 +30,6 @@ impl Dedicated {
     }
 
     /// Out of line: a run without a timeline pays one test per event.
-    #[cold]
     #[inline(never)]
     fn sync_timeline(&mut self, now: SimTime) {
         if let Some(t) = &mut self.timeline {

@@ -179,7 +179,6 @@ impl Serverless {
     }
 
     /// Out of line: a run without a timeline pays one test per event.
-    #[cold]
     #[inline(never)]
     fn sync_timeline(&mut self, now: SimTime) {
         if let Some(t) = &mut self.timeline {

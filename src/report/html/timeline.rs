@@ -24,10 +24,13 @@ fn time_unit(horizon_s: f64) -> (f64, &'static str) {
     }
 }
 
-/// One panel: its y description and its lines, each a name and a figure of a bin.
+/// A line of a panel: its name and the figure of a bin it draws.
+type Line = (&'static str, fn(&TimelineBin) -> f64);
+
+/// One panel: its y description and its lines.
 struct Panel {
     y_desc: &'static str,
-    lines: Vec<(&'static str, fn(&TimelineBin) -> f64)>,
+    lines: Vec<Line>,
 }
 
 fn panels() -> [Panel; 3] {
