@@ -69,21 +69,55 @@ impl BillingRule {
         raw.round_up_to(self.granularity).max(self.minimum)
     }
 
-    /// The billed time of one span (docs/semantics.md#billing).
-    pub fn bill(&self, span: &UsageSpan) -> BilledTime {
+    /// A span's billable time before rounding, and the part of it spent booting.
+    fn raw(&self, span: &UsageSpan) -> (SimDuration, SimDuration) {
         let boot_end = span.boot_end.min(span.stop);
-        let (raw, startup) = match self.mode {
+        match self.mode {
             BillingMode::Lifetime => (span.stop - span.start, boot_end - span.start),
             BillingMode::AfterStartup => (span.stop - boot_end, SimDuration::ZERO),
             BillingMode::BusyOnly => (
                 SimDuration(span.busy_gpu.0 / span.gpus.max(1) as u64),
                 SimDuration::ZERO,
             ),
-        };
+        }
+    }
+
+    /// The billed time of one span (docs/semantics.md#billing).
+    pub fn bill(&self, span: &UsageSpan) -> BilledTime {
+        let (raw, startup) = self.raw(span);
         BilledTime {
             total: self.round(raw).0 as u128,
             startup: startup.0 as u128,
             busy_gpu: span.busy_gpu.0 as u128,
+        }
+    }
+}
+
+/// When a span's billed time accrues (docs/semantics.md#timeline): continuously over its
+/// billed window (under `busy_only`, over the unit's busy time instead), and the rounding
+/// up to the granularity or the minimum at once, at the span's stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Accrual {
+    /// The billed window; `None` under `busy_only`.
+    pub window: Option<(SimTime, SimTime)>,
+    /// Billed time beyond the raw time: rounding and minimum.
+    pub rounding: SimDuration,
+    pub at: SimTime,
+}
+
+impl BillingRule {
+    /// When the billed time of `span` accrues; its parts add up to `bill(span).total`.
+    pub fn accrual(&self, span: &UsageSpan) -> Accrual {
+        let (raw, _) = self.raw(span);
+        let window = match self.mode {
+            BillingMode::Lifetime => Some((span.start, span.stop)),
+            BillingMode::AfterStartup => Some((span.boot_end.min(span.stop), span.stop)),
+            BillingMode::BusyOnly => None,
+        };
+        Accrual {
+            window,
+            rounding: self.round(raw) - raw,
+            at: span.stop,
         }
     }
 }
@@ -220,6 +254,19 @@ mod tests {
             rule(BillingMode::BusyOnly, S, 0).bill(&s).total,
             8 * S as u128
         );
+    }
+
+    #[test]
+    fn accrual_is_the_billed_window_then_the_rounding_at_the_stop() {
+        let r = rule(BillingMode::AfterStartup, 60 * S, 0);
+        let s = span(0, 30 * S, 95 * S, 40 * S);
+        let a = r.accrual(&s);
+        assert_eq!(a.window, Some((SimTime(30 * S), SimTime(95 * S))));
+        assert_eq!(a.rounding, SimDuration(55 * S));
+        assert_eq!(a.at, SimTime(95 * S));
+        assert_eq!(65 * S as u128 + 55 * S as u128, r.bill(&s).total);
+        let busy = rule(BillingMode::BusyOnly, S, 60 * S).accrual(&s);
+        assert_eq!((busy.window, busy.rounding), (None, SimDuration(20 * S)));
     }
 
     #[test]

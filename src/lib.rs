@@ -27,7 +27,7 @@
 //! | `engine` | event queue ordered by (time, seq), clock, `run_until` |
 //! | `workload` | arrival processes, rate profiles, service demand (incl. the LLM token model), traces, request stream |
 //! | `batching` | the step-time model and `BatchEngine`, one continuous-batching LLM server; `platform::batched` gives each container or GPU group one |
-//! | `metrics` | per-replica recorder (HdrHistograms, counters, time-averages), `Stat` |
+//! | `metrics` | per-replica recorder (HdrHistograms, counters, time-averages), per-bin timeline, `Stat` |
 //! | `billing` | usage spans + rules + price sheets → bills |
 //! | `platform` | serverless, dedicated (spot included) and hybrid state machines |
 //! | `catalog` | GPUs, models and platform presets (real offers, each value sourced and dated), embedded from `catalog/*.json` |

@@ -9,8 +9,11 @@ use clap::{Args, ValueEnum};
 
 use super::CliError;
 use crate::experiment::{RunOptions, SloTargets, load};
+use crate::metrics::Bins;
 use crate::report::{Format, Page};
+use crate::scenario::reader::parse_duration;
 use crate::scenario::{Scenario, parse_horizon};
+use crate::time::{SimDuration, SimTime};
 use crate::workload::Service;
 use serde_json::Value;
 
@@ -73,6 +76,10 @@ pub(super) enum FormatArg {
 }
 
 impl FormatArg {
+    pub(super) fn is_html(self) -> bool {
+        matches!(self, FormatArg::Html)
+    }
+
     /// The format; an HTML page also says what `page` holds.
     pub(super) fn with(self, page: &Page) -> Format<'_> {
         match self {
@@ -179,4 +186,38 @@ impl SloArgs {
             tpot_p99_s: self.slo_tpot_p99,
         })
     }
+}
+
+/// `--timeline BIN`: a duration as scenario files write them (`30s`, `10m`, `1h`, or
+/// seconds).
+pub(super) fn bin_width(text: &str) -> Result<SimDuration, String> {
+    let secs = text
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .or_else(|| parse_duration(text));
+    match secs {
+        Some(s) if (1e-9..=1e10).contains(&s) => Ok(SimDuration::from_secs_f64(s)),
+        _ => Err(format!(
+            "expected a bin duration of at least 1 ns such as 30s, 10m or 1h, found {text:?}"
+        )),
+    }
+}
+
+/// The bins of the timeline a run records: `--timeline`'s, else for an HTML page 1/500 of
+/// the horizon and at least 1 s (docs/semantics.md#timeline), else none.
+pub(super) fn timeline_bins(
+    given: Option<SimDuration>,
+    scenario: &Scenario,
+    html: bool,
+) -> Result<Option<Bins>, CliError> {
+    let horizon = SimTime(scenario.horizon.0);
+    let width = match given {
+        Some(w) => w,
+        None if html => SimDuration(scenario.horizon.0.div_ceil(500).max(1_000_000_000)),
+        None => return Ok(None),
+    };
+    Bins::new(width, horizon)
+        .map(Some)
+        .map_err(|e| CliError::Invalid(format!("--timeline: {e}")))
 }

@@ -21,6 +21,7 @@ use crate::experiment::{RunError, RunReport, load, run_with_progress};
 use crate::report::{latency_tail_plot, render_run};
 use crate::scenario::{DEFAULT_ORIGIN, Scenario};
 use crate::sweep::Shard;
+use crate::time::SimDuration;
 use args::{CommonArgs, FormatArg, SloArgs};
 use input::{load, load_document};
 use output::{emit, warn_scenario, warn_scenarios, write_plot};
@@ -73,6 +74,12 @@ struct RunArgs {
     /// Run only shard K of N of the seeds and write a partial result (JSON) for `servsim merge`.
     #[arg(long, value_name = "K/N", conflicts_with = "plot")]
     shard: Option<Shard>,
+    /// Also record per-bin figures of each platform over bins of BIN (30s, 10m, 1h):
+    /// arrivals and completions per second, live and busy containers, queue length and
+    /// cost; JSON key `timeline`, and with `--format csv` one row per platform × bin.
+    /// HTML pages use 1/500 of the horizon (at least 1 s) without it.
+    #[arg(long, value_name = "BIN", value_parser = args::bin_width)]
+    timeline: Option<SimDuration>,
     #[command(flatten)]
     slo: SloArgs,
     #[command(flatten)]
@@ -132,10 +139,16 @@ fn run_error(e: RunError) -> CliError {
 
 fn run_command(args: RunArgs) -> Result<(), CliError> {
     if let Some(shard) = args.shard {
-        return study::run_shard(args.scenario.as_deref(), shard, &args.slo, &args.common);
+        return study::run_shard(
+            args.scenario.as_deref(),
+            shard,
+            &args.slo,
+            args.timeline,
+            &args.common,
+        );
     }
     let c = &args.common;
-    let scenario = match c.horizon {
+    let mut scenario = match c.horizon {
         None => load(args.scenario.as_deref())?,
         Some(_) => {
             let (doc, file) = load_document(args.scenario.as_deref())?;
@@ -144,6 +157,7 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         }
     };
     let slo = args.slo.targets(std::slice::from_ref(&scenario))?;
+    scenario.timeline = args::timeline_bins(args.timeline, &scenario, c.format().is_html())?;
     let file = args.scenario.as_deref().map(|p| p.display().to_string());
     let file = file.as_deref().unwrap_or(DEFAULT_ORIGIN);
     if !c.quiet {

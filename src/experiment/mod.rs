@@ -16,6 +16,7 @@ pub mod load;
 mod report;
 mod run;
 mod summary;
+mod timeline;
 mod tokens;
 mod troubles;
 pub mod verdict;
@@ -27,6 +28,7 @@ pub use summary::{
     CostBreakdown, PartSummary, PartsSummary, Percentiles, PlatformSummary, RequestStats,
     SpotStats, cost_usd_per_month, summarize,
 };
+pub use timeline::TimelineBin;
 pub use tokens::TokenSummary;
 pub use verdict::{Cheapest, SloTargets};
 

@@ -110,7 +110,8 @@ fn run_serverless(
     requests: &mut RequestStream,
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
-    let model = Serverless::new(cfg.clone(), seeds, s.workload.timeout, s.slo);
+    let model =
+        Serverless::new(cfg.clone(), seeds, s.workload.timeout, s.slo).with_timeline(s.timeline);
     let mut sim = Simulation::new(model);
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(horizon, requests);
@@ -133,7 +134,8 @@ fn run_dedicated(
     requests: &mut RequestStream,
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
-    let model = Dedicated::new(cfg.clone(), seeds, s.workload.timeout, s.slo);
+    let model =
+        Dedicated::new(cfg.clone(), seeds, s.workload.timeout, s.slo).with_timeline(s.timeline);
     let mut sim = Simulation::new(model);
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(horizon, requests);
@@ -188,7 +190,8 @@ fn run_hybrid(
         s.workload.timeout,
         s.slo,
         mean_service_s,
-    );
+    )
+    .with_timeline(s.timeline);
     let mut sim = Simulation::new(model);
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(horizon, requests);

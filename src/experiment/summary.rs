@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::troubles::{few_completed, instability};
-use super::{HybridParts, PartResult, ReplicaResult, TokenSummary, load};
+use super::{HybridParts, PartResult, ReplicaResult, TimelineBin, TokenSummary, load};
 use crate::billing::Bill;
 use crate::metrics::{Counts, DurationHistogram, Stat};
 use crate::platform::{PlatformOutcome, SpotOutcome};
@@ -142,6 +142,10 @@ pub struct PlatformSummary {
     /// A hybrid's parts (absent for other platforms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<PartsSummary>,
+    /// Per-bin figures, mean over seeds, when the run records a timeline (`--timeline`,
+    /// docs/semantics.md#timeline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Vec<TimelineBin>>,
     /// Keys the preset filled with values its provider does not document, for the table
     /// (not a JSON key).
     #[serde(skip)]
@@ -281,6 +285,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         preemptions: of(|o| o.recorder.preemptions as f64),
         restarts: of(|o| o.recorder.restarts as f64),
         parts: parts(rs, month),
+        timeline: super::timeline::timeline(spec, rs),
         unstable: instability.is_some(),
         instability,
         overloaded_at_peak: load::overloaded_at_peak(s, spec),

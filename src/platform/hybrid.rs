@@ -11,7 +11,7 @@ use super::serverless::{Serverless, ServerlessConfig, ServerlessEvent};
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
 use crate::billing::BilledTime;
 use crate::engine::{Context, Model};
-use crate::metrics::{Recorder, Slo};
+use crate::metrics::{Bins, Recorder, Slo};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::Request;
@@ -126,6 +126,13 @@ impl Hybrid {
         }
     }
 
+    /// Records each part's timeline over `bins` (none: records nothing, at no cost).
+    pub fn with_timeline(mut self, bins: Option<Bins>) -> Self {
+        self.base = self.base.with_timeline(bins);
+        self.overflow = self.overflow.with_timeline(bins);
+        self
+    }
+
     /// The warm pool and the first spot interruptions.
     pub fn start<E: From<DedicatedEvent> + From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>) {
         self.base.start(ctx);
@@ -211,6 +218,8 @@ impl Hybrid {
                 idle_mean: b.idle_mean + o.idle_mean,
                 max: b.max + o.max,
             },
+            // Each part's timeline is priced on its own: see the parts.
+            timeline: None,
         };
         HybridOutcome {
             whole,

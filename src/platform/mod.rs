@@ -21,7 +21,7 @@ pub use serverless::{Dispatch, Serverless, ServerlessConfig, ServerlessEvent};
 use serde::{Deserialize, Serialize};
 
 use crate::billing::BilledTime;
-use crate::metrics::Recorder;
+use crate::metrics::{Recorder, Timeline};
 
 /// Container (serverless) or GPU (dedicated) counts over one replica (docs/semantics.md#metrics).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -41,6 +41,9 @@ pub struct PlatformOutcome {
     pub recorder: Recorder,
     pub billed: BilledTime,
     pub containers: ContainerStats,
+    /// Per-bin figures, when the run records a timeline (docs/semantics.md#timeline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Box<Timeline>>,
 }
 
 /// What spot interruptions did to a dedicated fleet in one replica (docs/semantics.md#dedicated-dispatch).

@@ -23,6 +23,9 @@ pub struct RequestQueue {
     guarded: bool,
     /// A request still waiting after this long gives up.
     timeout: Option<SimDuration>,
+    /// With a timeline: the deadlines of requests that gave up since the platform last
+    /// looked, since they leave the queue only when it looks.
+    gave_up: Option<Vec<SimTime>>,
 }
 
 impl RequestQueue {
@@ -33,7 +36,19 @@ impl RequestQueue {
             cap: limit.map_or(OVERLOAD_GUARD, |l| l.min(OVERLOAD_GUARD)),
             guarded,
             timeout,
+            gave_up: None,
         }
+    }
+
+    /// Keeps the deadlines of the requests that give up, for `take_gave_up`.
+    pub fn log_give_ups(&mut self) {
+        self.gave_up = Some(Vec::new());
+    }
+
+    /// The deadlines of the requests that gave up since the last call (with
+    /// `log_give_ups`; none without).
+    pub fn take_gave_up(&mut self) -> impl Iterator<Item = SimTime> + '_ {
+        self.gave_up.iter_mut().flat_map(|v| v.drain(..))
     }
 
     /// Whether a request that finds no room is turned away by the overload guard (the
@@ -55,7 +70,10 @@ impl RequestQueue {
             .front()
             .is_some_and(|r| r.arrival + timeout <= now)
         {
-            self.queue.pop_front();
+            let r = self.queue.pop_front().expect("the head was just seen");
+            if let Some(log) = &mut self.gave_up {
+                log.push(r.arrival + timeout);
+            }
             n += 1;
         }
         n
@@ -108,6 +126,19 @@ mod tests {
         assert_eq!(q.expire(SimTime(9)), 0);
         assert_eq!(q.expire(SimTime(15)), 2);
         assert_eq!(q.pop_front(), Some(req(9)));
+    }
+
+    #[test]
+    fn give_ups_are_logged_with_their_deadlines_when_asked() {
+        let mut q = RequestQueue::new(None, Some(SimDuration(10)));
+        q.push_back(req(0));
+        q.expire(SimTime(20));
+        assert_eq!(q.take_gave_up().count(), 0);
+        q.log_give_ups();
+        q.push_back(req(3));
+        q.expire(SimTime(20));
+        assert_eq!(q.take_gave_up().collect::<Vec<_>>(), vec![SimTime(13)]);
+        assert_eq!(q.take_gave_up().count(), 0);
     }
 
     #[test]

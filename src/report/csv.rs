@@ -112,6 +112,8 @@ fn summary_cells(p: &PlatformSummary) -> Vec<(String, String)> {
     let node: Node = serde_json::from_str(&text).expect("JSON just written reads back");
     let mut out = Vec::new();
     flatten("", &node, &mut out);
+    // The timeline has rows of its own (`timeline_csv`), not thousands of columns.
+    out.retain(|(k, _)| k != "timeline" && !k.starts_with("timeline."));
     for (k, _) in out.iter_mut().take(2) {
         // `name` and `type` lead every summary; as columns they say whose row it is.
         if k == "name" {
@@ -177,8 +179,11 @@ fn cheapest_cell(verdict: &Option<Option<Cheapest>>, platform: &str) -> Vec<(Str
     }
 }
 
-/// `run`: one row per platform.
+/// `run`: one row per platform, or with a timeline one row per platform × bin.
 pub fn run_csv(report: &RunReport) -> String {
+    if report.platforms.iter().any(|p| p.timeline.is_some()) {
+        return timeline_csv(report);
+    }
     let rows: Vec<Row> = report
         .platforms
         .iter()
@@ -260,3 +265,52 @@ pub fn breakeven_csv(report: &BreakEvenReport) -> String {
     });
     write(&rows)
 }
+
+/// `run --timeline`: one row per platform × bin, the bins of each platform in time order
+/// (docs/guide.md `timeline`).
+fn timeline_csv(report: &RunReport) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["scenario", "seed", "seeds", "horizon_s", "platform", "type"];
+    header.extend(TIMELINE_COLUMNS);
+    w.write_record(&header).expect("in-memory CSV");
+    let num = |x: f64| serde_json::Number::from_f64(x).map_or(String::new(), |n| n.to_string());
+    for p in &report.platforms {
+        for b in p.timeline.iter().flatten() {
+            let mut record = vec![
+                report.scenario.clone(),
+                report.seed.to_string(),
+                report.seeds.to_string(),
+                report.horizon_s.to_string(),
+                p.name.clone(),
+                p.kind.clone(),
+            ];
+            record.extend(
+                [
+                    b.start_s,
+                    b.end_s,
+                    b.arrivals_per_s,
+                    b.completions_per_s,
+                    b.containers_mean,
+                    b.containers_busy_mean,
+                    b.queue_length_mean,
+                    b.cost_usd,
+                ]
+                .map(num),
+            );
+            w.write_record(&record).expect("in-memory CSV");
+        }
+    }
+    String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("CSV of UTF-8 text")
+}
+
+/// The figures of a timeline bin, as its JSON keys.
+const TIMELINE_COLUMNS: [&str; 8] = [
+    "start_s",
+    "end_s",
+    "arrivals_per_s",
+    "completions_per_s",
+    "containers_mean",
+    "containers_busy_mean",
+    "queue_length_mean",
+    "cost_usd",
+];

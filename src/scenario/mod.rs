@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::billing::PriceSheet;
-use crate::metrics::Slo;
+use crate::metrics::{Bins, Slo};
 use crate::platform::PlatformModel;
 use crate::time::SimDuration;
 use crate::workload::{Service, Workload};
@@ -67,6 +67,9 @@ pub struct Scenario {
     pub slo: Slo,
     pub workload: Workload,
     pub platforms: Vec<PlatformSpec>,
+    /// The bins of the timeline runs record (`--timeline`; not a scenario key): none
+    /// records none (docs/semantics.md#timeline).
+    pub timeline: Option<Bins>,
 }
 
 /// Why a scenario could not be loaded.
@@ -301,6 +304,7 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
         slo: slo?.unwrap_or_default(),
         workload: workload?,
         platforms,
+        timeline: None,
     })
 }
 

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::{Param, ParamPath, SloTargets, Study, SweepError, SweepReport, group_by_platform};
 use crate::experiment::{Job, ReplicaResult, RunReport};
+use crate::metrics::Bins;
 
 /// Version of the shard file layout.
 pub const SHARD_FORMAT: u32 = 1;
@@ -98,6 +99,9 @@ pub struct ShardFile {
     pub slo_ttft_p99_s: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slo_tpot_p99_s: Option<f64>,
+    /// The bins of the timeline the replicas recorded (`run --shard --timeline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Bins>,
     pub replicas: Vec<ShardReplica>,
 }
 
@@ -132,6 +136,7 @@ impl ShardFile {
             slo_p99_s: slo.latency_p99_s,
             slo_ttft_p99_s: slo.ttft_p99_s,
             slo_tpot_p99_s: slo.tpot_p99_s,
+            timeline: study.points.first().and_then(|p| p.timeline),
             replicas: Vec::new(),
         }
     }
@@ -166,6 +171,7 @@ impl ShardFile {
             ("slo_p99_s", v(&self.slo_p99_s)),
             ("slo_ttft_p99_s", v(&self.slo_ttft_p99_s)),
             ("slo_tpot_p99_s", v(&self.slo_tpot_p99_s)),
+            ("timeline", v(&self.timeline)),
         ]
     }
 }

@@ -130,12 +130,24 @@ fn markdown_cells(args: &[&str]) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// The charts of the run page of three platforms: cost breakdown, latency tail and one
+/// timeline per platform.
+const RUN_CHARTS_OF_THREE: [&str; 5] = [
+    "chart-cost-breakdown",
+    "chart-latency-tail",
+    "chart-timeline-0",
+    "chart-timeline-1",
+    "chart-timeline-2",
+];
+
 #[test]
-fn a_run_page_holds_the_verdict_the_table_of_the_text_output_two_charts_and_the_scenario() {
+fn a_run_page_holds_the_verdict_the_table_of_the_text_output_its_charts_and_the_scenario() {
     let file = scenario("continuous-inference.json");
     let args = ["run", file.as_str(), "--seeds", "2", "--seed", "7"];
     let doc = same_page_for_any_threads(&args);
-    check_self_contained_with_charts(&doc, &["chart-cost-breakdown", "chart-latency-tail"]);
+    let mut charts = RUN_CHARTS_OF_THREE.to_vec();
+    charts.push("chart-timeline-3");
+    check_self_contained_with_charts(&doc, &charts);
     check_scenario(&doc, &file);
     // A row per platform, in scenario order.
     let rows = select(&doc, "table#comparison-table tbody tr");
@@ -212,15 +224,16 @@ fn a_run_page_holds_the_verdict_the_table_of_the_text_output_two_charts_and_the_
 fn an_llm_run_page_is_the_same_for_any_thread_count() {
     let file = scenario("llm-chat-diurnal.json");
     let doc = same_page_for_any_threads(&["run", file.as_str(), "--seeds", "2"]);
-    check_self_contained_with_charts(&doc, &["chart-cost-breakdown", "chart-latency-tail"]);
+    check_self_contained_with_charts(&doc, &RUN_CHARTS_OF_THREE);
     check_scenario(&doc, &file);
     assert_eq!(select(&doc, "table#comparison-table tbody tr").len(), 3);
     assert_eq!(
         footer_seeds(&doc),
         "master seed 1, 2 seeds per platform (replicas 0–1)"
     );
-    // The timeline's place is marked and holds nothing until runs record one.
-    assert!(doc.html().contains("<!-- timeline:"));
+    // Seven days in bins of 1/500 of the horizon.
+    let caption = text(&select(&doc, "figure#chart-timeline-0 figcaption")[0]);
+    assert!(caption.contains("per bin of 20.2 min"), "{caption}");
 }
 
 #[test]
@@ -266,6 +279,9 @@ fn a_sweep_page_draws_cost_and_p99_curves_with_the_target_and_names_the_cheapest
     assert!(p99.contains("target: p99 ≤ 200.0 ms"), "{p99}");
     // The charts of the recommended point are those of point #0.
     assert!(text(&select(&doc, "figure#chart-latency-tail svg")[0]).contains("at point #0"));
+    // Sweeps record no timeline; the page says where to find them.
+    let note = text(&select(&doc, "#timeline p.meta")[0]);
+    assert!(note.starts_with("Timelines are recorded by runs"), "{note}");
     assert_eq!(
         select(&doc, "table#sweep-table tbody tr.chosen").len(),
         1,
@@ -331,6 +347,9 @@ fn merged_shards_give_the_page_of_the_unsharded_run_but_for_the_command() {
                 "2",
                 "--shard",
                 k,
+                // The bins the page of an unsharded run records: 7 d / 500.
+                "--timeline",
+                "1209.6s",
                 "--quiet",
             ])
             .args(["--output", s(&part)])

@@ -29,6 +29,7 @@ mod serverless;
 mod shards;
 mod slurm;
 mod sweep;
+mod timeline;
 mod verdicts;
 mod warnings;
 mod workload;

@@ -24,6 +24,7 @@ use crate::sweep::{
     BreakEvenReport, Param, ParamPath, Range, RunIdentity, Shard, ShardFile, SloTargets, Study,
     SweepError, SweepReport,
 };
+use crate::time::SimDuration;
 use axes::{Axes, params};
 use journal::Journal;
 use points::{Keep, finished_point, point_label, run_checkpointed};
@@ -256,11 +257,15 @@ pub fn run_shard(
     scenario: Option<&Path>,
     shard: Shard,
     slo: &SloArgs,
+    timeline: Option<SimDuration>,
     c: &CommonArgs,
 ) -> Result<(), CliError> {
     c.check_shard_format()?;
     let (doc, file) = load_document(scenario)?;
-    let study = Study::new(c.with_horizon(doc), &file, Vec::new())?;
+    let mut study = Study::new(c.with_horizon(doc), &file, Vec::new())?;
+    for point in &mut study.points {
+        point.timeline = super::args::timeline_bins(timeline, point, false)?;
+    }
     let slo = slo.targets(&study.points)?;
     let opts = options(&study, c);
     let (events, widest) = study_work(&study, opts.seeds, Some(shard));

@@ -83,6 +83,8 @@ pub(super) struct Fleet {
     pub live: TimeAverage,
     /// GPUs of instances still provisioning.
     pub booting: TimeAverage,
+    /// GPUs executing at least one input now (for timelines).
+    pub busy_now: u64,
 }
 
 impl Fleet {
@@ -99,6 +101,7 @@ impl Fleet {
             serving_gpus: 0,
             live: TimeAverage::default(),
             booting: TimeAverage::default(),
+            busy_now: 0,
         }
     }
 
@@ -198,6 +201,7 @@ impl Fleet {
         g.load += 1;
         if load == 0 {
             g.busy_since = now;
+            self.busy_now += self.gpu_width as u64;
         }
         let epoch = g.epoch;
         self.index.moved(gpu, load, load + 1);
@@ -224,6 +228,7 @@ impl Fleet {
         g.load -= 1;
         if g.load == 0 {
             g.busy += now - g.busy_since;
+            self.busy_now -= self.gpu_width as u64;
         }
         if self.vms[self.vm_of(gpu) as usize].state == VmState::Serving {
             self.index.moved(gpu, load, load - 1);
@@ -262,6 +267,7 @@ impl Fleet {
             if g.load > 0 {
                 g.busy += now - g.busy_since;
                 g.load = 0;
+                self.busy_now -= self.gpu_width as u64;
             }
             g.epoch = g.epoch.wrapping_add(1);
         }

@@ -9,6 +9,7 @@ mod batched;
 mod fleet;
 mod load_index;
 mod spot;
+mod timeline;
 
 use std::collections::VecDeque;
 
@@ -20,7 +21,7 @@ use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
 use crate::billing::{BillingRule, Meter};
 use crate::engine::{Context, Model};
-use crate::metrics::{Recorder, Slo, TimeAverage};
+use crate::metrics::{Recorder, Slo, TimeAverage, Timeline};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{Dist, Request};
@@ -112,6 +113,8 @@ pub struct Dedicated {
     pub recorder: Recorder,
     /// With a `tokens` service: every GPU's (or GPU group's) batching engine.
     engines: Option<Engines>,
+    /// Per-bin figures, when the run records them (docs/semantics.md#timeline).
+    timeline: Option<Box<Timeline>>,
 }
 
 impl Dedicated {
@@ -145,6 +148,7 @@ impl Dedicated {
             recorder,
             engines: cfg.engine.map(Engines::new),
             cfg,
+            timeline: None,
         }
     }
 
@@ -191,7 +195,7 @@ impl Dedicated {
         self.recorder.counts.arrived += 1;
         self.recorder.counts.timed_out += self.queue.expire(ctx.now());
         if self.refuses(&req) {
-            return;
+            return self.sync(ctx.now());
         }
         if let Some(gpu) = self.fleet.least_loaded() {
             self.assign(ctx, gpu, req);
@@ -200,6 +204,7 @@ impl Dedicated {
         } else {
             self.recorder.rejected(self.queue.rejects_as_overloaded());
         }
+        self.sync(ctx.now());
     }
 
     /// Dispatches one of this model's events (also used by composite platforms).
@@ -213,6 +218,7 @@ impl Dedicated {
                 self.on_engine_step(ctx, gpu, generation)
             }
         }
+        self.sync(ctx.now());
     }
 
     fn on_finished<E: From<DedicatedEvent>>(
@@ -259,7 +265,7 @@ impl Dedicated {
         self.stop_engines(vm);
         let role = self.fleet.vms[vm as usize].role;
         let span = self.fleet.stop(vm, now);
-        self.meter_for(role).add(&span);
+        self.bill(role, &span);
     }
 
     /// On-demand fallback instances are billed on their own meter (docs/semantics.md#spot-instances).
@@ -293,17 +299,22 @@ impl Dedicated {
     /// Lets requests that waited too long give up now.
     pub fn expire_waiting(&mut self, now: SimTime) {
         self.recorder.counts.timed_out += self.queue.expire(now);
+        self.sync(now);
     }
 
     /// Closes the books at the horizon: spans still open are billed up to it (each
     /// instance rounded on its own), waiting and running requests are in flight.
     pub fn finish(mut self, horizon: SimTime) -> (PlatformOutcome, Option<SpotOutcome>) {
         self.recorder.counts.timed_out += self.queue.expire(horizon);
+        self.sync(horizon);
         let live: Vec<u32> = self.fleet.live_vms().collect();
         for vm in live {
             let span = self.fleet.span(vm, horizon);
             let role = self.fleet.vms[vm as usize].role;
-            self.meter_for(role).add(&span);
+            self.bill(role, &span);
+        }
+        if let Some(t) = &mut self.timeline {
+            t.close(false);
         }
         self.recorder.counts.in_flight_at_end = self.in_flight + self.waiting();
         if let (Some(engines), Some(tokens)) = (self.engines.take(), &mut self.recorder.tokens) {
@@ -337,6 +348,7 @@ impl Dedicated {
             recorder: self.recorder,
             billed: self.meter.billed,
             containers,
+            timeline: self.timeline.take(),
         };
         (outcome, spot)
     }

@@ -19,9 +19,9 @@ use super::batched::{EngineSpec, Engines};
 use super::pool::Pick;
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome};
-use crate::billing::{BillingRule, Meter, UsageSpan};
+use crate::billing::{BillingMode, BillingRule, Meter, UsageSpan};
 use crate::engine::{Context, Model, Ticket};
-use crate::metrics::{Recorder, Slo};
+use crate::metrics::{BillTo, Bins, Levels, Recorder, Slo, Timeline};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{Phases, Request};
@@ -125,6 +125,8 @@ pub struct Serverless {
     meter: Meter,
     /// With a `tokens` service: every container's batching engine, by slot.
     engines: Option<Engines>,
+    /// Per-bin figures, when the run records them (docs/semantics.md#timeline).
+    timeline: Option<Box<Timeline>>,
 }
 
 impl Serverless {
@@ -155,6 +157,41 @@ impl Serverless {
             cold_starts: 0,
             scaledown_timer: None,
             recorder,
+            timeline: None,
+        }
+    }
+
+    /// Records a timeline over `bins` (none: records nothing, at no cost).
+    pub fn with_timeline(mut self, bins: Option<Bins>) -> Self {
+        if let Some(bins) = bins {
+            self.queue.log_give_ups();
+            self.timeline = Some(Box::new(Timeline::new(bins, Levels::default())));
+        }
+        self
+    }
+
+    /// Tells the timeline (if any) where the platform stands after an event at `now`.
+    #[inline(always)]
+    fn sync(&mut self, now: SimTime) {
+        if self.timeline.is_some() {
+            self.sync_timeline(now);
+        }
+    }
+
+    /// Out of line: a run without a timeline pays one test per event.
+    #[inline(never)]
+    fn sync_timeline(&mut self, now: SimTime) {
+        if let Some(t) = &mut self.timeline {
+            let levels = Levels {
+                live: self.fleet.live_count(),
+                busy: self.fleet.busy_now,
+                queue: (self.queue.len() + self.restarts.len()) as u64,
+            };
+            let c = &self.recorder.counts;
+            t.sync(now, levels, c.arrived, c.completed);
+            for deadline in self.queue.take_gave_up() {
+                t.gave_up(deadline, now);
+            }
         }
     }
 
@@ -167,11 +204,13 @@ impl Serverless {
             self.went_idle(ctx, slot);
             self.arm_preemption(ctx, slot);
         }
+        self.sync(ctx.now());
     }
 
     /// Accepts one arrival (also used by composite platforms).
     pub fn arrive<E: From<ServerlessEvent>>(&mut self, ctx: &mut Context<E>, req: Request) {
-        self.on_arrival(ctx, req)
+        self.on_arrival(ctx, req);
+        self.sync(ctx.now());
     }
 
     /// Dispatches one of this model's events (also used by composite platforms).
@@ -199,6 +238,7 @@ impl Serverless {
             } => self.on_engine_step(ctx, slot, life, generation),
             ServerlessEvent::ExecDeadline { slot, life } => self.on_exec_deadline(ctx, slot, life),
         }
+        self.sync(ctx.now());
     }
 
     /// Requests assigned or waiting: what the autoscaler provisions for.
@@ -232,19 +272,28 @@ impl Serverless {
     fn stop_and_bill(&mut self, slot: u32, stop: SimTime) {
         let (start, boot_end, busy) = self.fleet.stop(slot, stop);
         let gpus = self.stop_engine(slot);
-        self.meter.add(&UsageSpan {
+        let span = UsageSpan {
             start,
             boot_end,
             stop,
             busy_gpu: SimDuration(busy.0 * gpus as u64),
             gpus,
-        });
+        };
+        self.meter.add(&span);
+        if let Some(t) = &mut self.timeline {
+            let accrual = self.cfg.billing.accrual(&span);
+            if let Some(window) = accrual.window {
+                t.bill_window(window, BillTo::Platform);
+            }
+            t.bill_at(accrual.at, accrual.rounding, BillTo::Platform);
+        }
     }
 
     /// Closes the books at the horizon: open spans are billed up to it, waiting and
     /// running requests are in flight.
     pub fn finish(mut self, horizon: SimTime) -> PlatformOutcome {
         self.recorder.counts.timed_out += self.queue.expire(horizon);
+        self.sync(horizon);
         let live: Vec<u32> = self.fleet.live_slots().collect();
         for slot in live {
             self.stop_and_bill(slot, horizon);
@@ -259,6 +308,10 @@ impl Serverless {
         );
         self.recorder.flush();
         let (mean, busy_mean, idle_mean) = self.fleet.means(horizon);
+        let bills_busy = self.cfg.billing.mode == BillingMode::BusyOnly;
+        if let Some(t) = &mut self.timeline {
+            t.close(bills_busy);
+        }
         PlatformOutcome {
             containers: ContainerStats {
                 started: self.cold_starts,
@@ -269,6 +322,7 @@ impl Serverless {
             },
             recorder: self.recorder,
             billed: self.meter.billed,
+            timeline: self.timeline,
         }
     }
 }
@@ -282,7 +336,7 @@ impl Model for Serverless {
     }
 
     fn on_input(&mut self, ctx: &mut Context<ServerlessEvent>, req: Request) {
-        self.on_arrival(ctx, req)
+        self.arrive(ctx, req)
     }
 }
 

@@ -10,6 +10,7 @@
 mod charts;
 mod page;
 mod sections;
+mod timeline;
 mod verdict;
 
 use maud::{Markup, html};
@@ -121,7 +122,7 @@ fn title(scenario: &str, command: &str) -> String {
 }
 
 /// The cost breakdown and the latency tail of `platforms` (those of a run, or of one grid
-/// point, named by `at`), then the place of their timelines.
+/// point, named by `at`), then their timelines.
 fn platform_charts(
     scenario: &str,
     platforms: &[&PlatformSummary],
@@ -142,8 +143,49 @@ fn platform_charts(
             @if slo_s.is_some() { ", the dashed line the latency target" }
             (at) "."
         })))
-        (sections::timeline_slot())
+        (timelines(scenario, platforms, &at))
     }
+}
+
+/// One timeline chart per platform that recorded one; where none did (a sweep's or a
+/// break-even's points), a line saying how to get them.
+fn timelines(scenario: &str, platforms: &[&PlatformSummary], at: &str) -> Markup {
+    let charts: Vec<(usize, &PlatformSummary, _)> = platforms
+        .iter()
+        .enumerate()
+        .filter_map(|(k, p)| {
+            let title = format!("{scenario}: {} over time{at}", p.name);
+            timeline::timeline_chart(&title, p).map(|svg| (k, *p, svg))
+        })
+        .collect();
+    let width = platforms
+        .iter()
+        .find_map(|p| p.timeline.as_ref()?.first().map(|b| b.end_s - b.start_s));
+    section(
+        "timeline",
+        "Over time",
+        html! {
+            @if charts.is_empty() {
+                p.meta { "Timelines are recorded by runs: " code { "servsim run --format html" } " of the scenario (at this point) draws each platform's." }
+            }
+            @for (k, p, svg) in charts {
+                (figure(&format!("chart-timeline-{k}"), svg, html! {
+                    (p.name) ": arrivals and completions per second, live and busy containers (GPUs of a dedicated fleet) and requests queued, time-averaged, and the cost accrued, per bin"
+                    @if let Some(w) = width { " of " (bin_label(w)) }
+                    ", each the mean over seeds" (at) "."
+                }))
+            }
+        },
+    )
+}
+
+/// A bin width as people say it: 1 s, 10 min, 1.5 h, 2 d.
+fn bin_label(width_s: f64) -> String {
+    let (unit, name) = [(86_400.0, "d"), (3_600.0, "h"), (60.0, "min")]
+        .into_iter()
+        .find(|(u, _)| width_s >= *u)
+        .unwrap_or((1.0, "s"));
+    format!("{} {name}", super::chart::short(width_s / unit))
 }
 
 /// Each platform's cheapest point (ties to the earlier point), as verdict options.

@@ -1,8 +1,7 @@
 //! The page's non-chart sections: the heading, the tables (the same cells as the text
-//! tables), warnings about unstable platforms, the scenario as JSON, and the place the
-//! per-platform timeline will take.
+//! tables), warnings about unstable platforms and the scenario as JSON.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::super::grid::Grid;
 use super::Page;
@@ -125,14 +124,6 @@ pub(super) fn scenario(page: &Page, note: Option<Markup>) -> Markup {
             pre { code { (page.scenario_text) } }
         }
     }
-}
-
-/// Where the per-platform timeline will go: arrivals/s, completions/s, live and busy
-/// GPUs, queue length and cost accrued per time bin, averaged over seeds
-/// (docs/semantics.md#metrics). Runs do not record it yet, so the page shows nothing here
-/// rather than a picture made up from the totals.
-pub(super) fn timeline_slot() -> Markup {
-    html! { (PreEscaped("<!-- timeline: one chart per platform once runs record --timeline -->")) }
 }
 
 /// Which preset each platform was written over, the date of its prices and the values its

@@ -86,6 +86,8 @@ pub(super) struct Fleet {
     starting: TimeAverage,
     /// Busy time of the stopped containers.
     busy_total: u128,
+    /// Containers executing at least one input now (for timelines).
+    pub busy_now: u64,
 }
 
 impl Fleet {
@@ -101,6 +103,7 @@ impl Fleet {
             live: TimeAverage::default(),
             starting: TimeAverage::default(),
             busy_total: 0,
+            busy_now: 0,
         }
     }
 
@@ -240,6 +243,7 @@ impl Fleet {
         c.executing += 1;
         if c.executing == 1 {
             c.busy_since = now;
+            self.busy_now += 1;
         }
         c.running
             .put(&mut c.first_used, Running { req, start: now })
@@ -254,6 +258,7 @@ impl Fleet {
         c.assigned -= 1;
         if c.executing == 0 {
             c.busy += now - c.busy_since;
+            self.busy_now -= 1;
         }
         // The one moment a ready container frees: mru/lru rank it from now.
         self.free.freed(slot);
@@ -290,6 +295,7 @@ impl Fleet {
         let c = &mut self.containers[slot as usize];
         if c.executing > 0 {
             c.busy += now - c.busy_since;
+            self.busy_now -= 1;
         } else if c.state == State::Starting {
             self.starting.add(now, -1);
         }
