@@ -110,7 +110,10 @@ fn run_serverless(
     requests: &mut RequestStream,
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
-    let model = Serverless::new(cfg.clone(), seeds, s.workload.timeout, s.slo);
+    let mut model = Serverless::new(cfg.clone(), seeds, s.workload.timeout, s.slo);
+    if let Some(jobs) = &s.workload.jobs {
+        model = model.with_jobs(jobs);
+    }
     let mut sim = Simulation::new(model);
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(horizon, requests);
@@ -133,7 +136,10 @@ fn run_dedicated(
     requests: &mut RequestStream,
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
-    let model = Dedicated::new(cfg.clone(), seeds, s.workload.timeout, s.slo);
+    let mut model = Dedicated::new(cfg.clone(), seeds, s.workload.timeout, s.slo);
+    if let Some(jobs) = &s.workload.jobs {
+        model = model.with_jobs(jobs);
+    }
     let mut sim = Simulation::new(model);
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(horizon, requests);

@@ -4,11 +4,13 @@
 //! Deliberately knows nothing about dollars or platforms: it counts what it is told.
 
 mod codec;
+mod jobs;
 mod recorder;
 mod staged;
 mod stat;
 mod tokens;
 
+pub use jobs::JobMetrics;
 pub use recorder::{Counts, DurationHistogram, Recorder, TimeAverage};
 pub use stat::Stat;
 pub use tokens::{EngineTotals, Slo, TokenMetrics};

@@ -289,6 +289,10 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
             );
         }
     }
+    let workload = workload?;
+    if !workload::check_job_platforms(&workload, &platforms, &platforms_path, errs) {
+        return None;
+    }
     Some(Scenario {
         name: name?,
         description,
@@ -296,7 +300,7 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
         seeds,
         seed,
         slo: slo?.unwrap_or_default(),
-        workload: workload?,
+        workload,
         platforms,
     })
 }
