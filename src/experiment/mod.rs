@@ -12,11 +12,13 @@ use crate::platform::{PlatformOutcome, SpotOutcome};
 use crate::scenario::Scenario;
 use crate::workload::TraceError;
 
+mod jobs;
 pub mod load;
 mod run;
 mod summary;
 mod tokens;
 
+pub use jobs::JobSummary;
 pub(crate) use run::{Workers, run_jobs};
 pub use run::{run, run_replica, run_with_progress};
 pub use summary::{

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{HybridParts, PartResult, ReplicaResult, TokenSummary, load};
+use super::{HybridParts, JobSummary, PartResult, ReplicaResult, TokenSummary, load};
 use crate::billing::Bill;
 use crate::metrics::{Counts, DurationHistogram, Stat};
 use crate::platform::queue::OVERLOAD_GUARD;
@@ -128,6 +128,9 @@ pub struct PlatformSummary {
     pub preemptions: Option<Stat>,
     /// Inputs run again from scratch after a preemption.
     pub restarts: Option<Stat>,
+    /// With a `jobs` workload: completion times, lost work, checkpoints, restores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<JobSummary>,
     /// The platform cannot keep up (docs/semantics.md#bad-input): its mean offered load reaches its capacity
     /// with an unlimited queue, or a replica's queue reached the overload guard.
     pub unstable: bool,
@@ -267,6 +270,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         overflow_fraction: overflow_fraction(rs),
         preemptions: of(|o| o.recorder.preemptions as f64),
         restarts: of(|o| o.recorder.restarts as f64),
+        jobs: super::jobs::summary(rs),
         parts: parts(rs, month),
         unstable: instability.is_some(),
         instability,
