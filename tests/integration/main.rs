@@ -16,6 +16,7 @@ mod determinism;
 mod exports;
 mod html_report;
 mod invariants;
+mod jobs;
 mod overload;
 mod plots;
 mod presets;
