@@ -111,7 +111,7 @@ fn run_serverless(
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
     let mut model = Serverless::new(cfg.clone(), seeds, s.workload.timeout, s.slo);
-    if let Some(jobs) = &s.workload.jobs {
+    if let Some(jobs) = p.jobs(s) {
         model = model.with_jobs(jobs);
     }
     let mut sim = Simulation::new(model);
@@ -137,7 +137,7 @@ fn run_dedicated(
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
     let mut model = Dedicated::new(cfg.clone(), seeds, s.workload.timeout, s.slo);
-    if let Some(jobs) = &s.workload.jobs {
+    if let Some(jobs) = p.jobs(s) {
         model = model.with_jobs(jobs);
     }
     let mut sim = Simulation::new(model);

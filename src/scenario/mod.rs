@@ -26,7 +26,7 @@ use crate::billing::PriceSheet;
 use crate::metrics::Slo;
 use crate::platform::PlatformModel;
 use crate::time::SimDuration;
-use crate::workload::{Service, Workload};
+use crate::workload::{JobSpec, Service, Workload};
 pub use preset::{PresetUse, close_presets};
 pub use reader::FieldError;
 use reader::{Errors, Obj, array};
@@ -51,6 +51,18 @@ pub struct PlatformSpec {
     pub overflow_prices: Option<PriceSheet>,
     /// The catalog preset the platform was written over (docs/semantics.md#presets).
     pub preset: Option<PresetUse>,
+    /// With a `jobs` workload: this platform's own checkpointing, instead of the workload's.
+    pub jobs: Option<JobSpec>,
+}
+
+impl PlatformSpec {
+    /// How this platform runs the jobs of `s`'s workload, if it is a `jobs` workload.
+    pub fn jobs<'a>(&'a self, s: &'a Scenario) -> Option<&'a JobSpec> {
+        s.workload
+            .jobs
+            .as_ref()
+            .map(|w| self.jobs.as_ref().unwrap_or(w))
+    }
 }
 
 /// A validated scenario.

@@ -122,7 +122,8 @@ fn no_token_traces(arrivals: &[ArrivalProcess], path: &str, errs: &mut Errors) -
     ok
 }
 
-fn checkpoint(v: &Value, path: &str, errs: &mut Errors) -> Option<Checkpointing> {
+/// A `checkpoint` block (of `jobs`, or of a platform).
+pub fn checkpoint(v: &Value, path: &str, errs: &mut Errors) -> Option<Checkpointing> {
     let mut o = Obj::new(v, path, &CHECKPOINT, errs)?;
     let interval: Option<f64> = o.req("interval_s", errs);
     let cost = o.req_with("cost", errs, dist);
@@ -135,11 +136,6 @@ fn checkpoint(v: &Value, path: &str, errs: &mut Errors) -> Option<Checkpointing>
     })
 }
 
-/// `workload.jobs.checkpoint.<key>`, for messages that span the workload and a platform.
-pub fn checkpoint_path(key: &str) -> String {
-    join("workload.jobs.checkpoint", key)
-}
-
 /// What a jobs workload asks of its platforms: no hybrid, and on serverless an
 /// execution timeout a checkpoint interval fits in.
 pub fn check_platforms(
@@ -148,12 +144,23 @@ pub fn check_platforms(
     platforms_path: &str,
     errs: &mut Errors,
 ) -> bool {
-    let Some(spec) = &w.jobs else {
-        return true;
-    };
     let before = errs.0.len();
     for (i, p) in platforms.iter().enumerate() {
         let at = super::index(platforms_path, i);
+        let Some(workload) = &w.jobs else {
+            if p.jobs.is_some() {
+                errs.push(
+                    &join(&at, "checkpoint"),
+                    "expected no checkpoint without a jobs workload (workload.jobs), found one",
+                );
+            }
+            continue;
+        };
+        let own = p.jobs.as_ref();
+        let (spec, origin) = match own {
+            Some(s) => (s, join(&at, "checkpoint")),
+            None => (workload, "workload.jobs.checkpoint".to_string()),
+        };
         match (&p.model, &spec.checkpoint) {
             (PlatformModel::Hybrid(_), _) => errs.push(
                 &join(&at, "type"),
@@ -167,8 +174,8 @@ pub fn check_platforms(
                         &join(&at, "execution_timeout_s"),
                         format!(
                             "expected at least {} + mean {} = {needed} s so that a job can save its progress within one execution, found {timeout} s (a job would never finish)",
-                            checkpoint_path("interval_s"),
-                            checkpoint_path("cost"),
+                            join(&origin, "interval_s"),
+                            join(&origin, "cost"),
                         ),
                     );
                 }

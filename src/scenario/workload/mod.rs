@@ -17,7 +17,7 @@ use crate::time::SimDuration;
 use crate::workload::arrivals::{Bursts, MmppState};
 use crate::workload::{ArrivalProcess, LlmModel, Service, TokensService, TraceSpec, Workload};
 pub use dist::{dist, phases};
-pub use jobs::check_platforms as check_job_platforms;
+pub use jobs::{check_platforms as check_job_platforms, checkpoint};
 pub use tokens::is_tokens_service;
 
 /// `base` is the folder relative trace paths are resolved against.

@@ -4,6 +4,7 @@
 
 mod daly;
 mod exact;
+mod scenario;
 mod validation;
 
 use serde_json::{Value, json};

@@ -90,3 +90,28 @@ fn jobs_beside_arrivals_or_with_both_count_and_arrivals_are_refused() {
         &["workload.timeout_s: expected no timeout_s with jobs"],
     );
 }
+
+#[test]
+fn a_platform_checkpoint_is_checked_against_its_timeout_and_needs_jobs() {
+    let mut p = modal(3600.0);
+    p["checkpoint"] = json!({"interval_s": "1h", "cost": constant(60.0), "restore": constant(1.0)});
+    rejects(
+        jobs(1, 7200.0, Some((600.0, 10.0, 10.0))),
+        p.clone(),
+        &[
+            "platforms[0].execution_timeout_s: expected at least platforms[0].checkpoint.interval_s + mean platforms[0].checkpoint.cost = 3660 s",
+        ],
+    );
+    let requests =
+        json!({"arrivals": {"process": "poisson", "rate_per_s": 1}, "service": constant(1.0)});
+    rejects(
+        requests,
+        p,
+        &[
+            "platforms[0].checkpoint: expected no checkpoint without a jobs workload (workload.jobs), found one",
+        ],
+    );
+    let mut p = spot("spot", 0.0, 1.0, 1.0);
+    p["checkpoint"] = json!("never");
+    rejects(jobs(1, 60.0, None), p, &["platforms[0].checkpoint"]);
+}
