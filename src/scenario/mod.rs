@@ -55,16 +55,6 @@ pub struct PlatformSpec {
     pub jobs: Option<JobSpec>,
 }
 
-impl PlatformSpec {
-    /// How this platform runs the jobs of `s`'s workload, if it is a `jobs` workload.
-    pub fn jobs<'a>(&'a self, s: &'a Scenario) -> Option<&'a JobSpec> {
-        s.workload
-            .jobs
-            .as_ref()
-            .map(|w| self.jobs.as_ref().unwrap_or(w))
-    }
-}
-
 /// A validated scenario.
 #[derive(Clone, Debug)]
 pub struct Scenario {

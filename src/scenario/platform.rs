@@ -50,6 +50,14 @@ pub fn platform(v: &Value, path: &str, errs: &mut Errors, ctx: &Batching) -> Opt
     })
 }
 
+impl PlatformSpec {
+    /// How this platform runs the jobs of `s`'s workload, if it is a `jobs` workload.
+    pub fn jobs<'a>(&'a self, s: &'a super::Scenario) -> Option<&'a JobSpec> {
+        let own = self.jobs.as_ref();
+        s.workload.jobs.as_ref().map(|w| own.unwrap_or(w))
+    }
+}
+
 /// A platform's own `checkpoint`: a block, or `"none"`.
 fn checkpoint(v: &Value, path: &str, errs: &mut Errors) -> Option<Option<Checkpointing>> {
     match v {

@@ -128,3 +128,35 @@ fn the_cheapest_checkpoint_interval_of_a_sweep_is_next_to_dalys_optimum() {
         "{costs:?}"
     );
 }
+
+#[test]
+fn one_job_on_preemptible_serverless_completes_in_dalys_time_with_hazardous_cold_starts() {
+    // A container's preemption hazard runs from its start, cold start included, so each
+    // boot of K takes (e^{λK} − 1)/λ on average (a boot cut short boots again): that is D,
+    // and the first boot costs it too.
+    let (per_hour, k, tau, n) = (1.0, 120.0, 900.0, 40.0);
+    let modal = serde_json::json!({"name": "modal", "type": "serverless", "gpu_usd_per_s": 0.001,
+        "cold_start": super::constant(k), "preemptions_per_hour": per_hour,
+        "execution_timeout_s": "24h"});
+    let json = scenario(
+        "10d",
+        600,
+        jobs(1, n * tau, Some((tau, 60.0, 120.0))),
+        vec![modal],
+    );
+    let times = completion_times(&json, 0);
+    let seeds = times.len() as f64;
+    let mean = times.iter().sum::<f64>() / seeds;
+    let var = times.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / (seeds - 1.0);
+    let se = (var / seeds).sqrt();
+    let lambda = per_hour / 3600.0;
+    let boot = ((lambda * k).exp() - 1.0) / lambda;
+    let expected = boot
+        + n * (1.0 / lambda + boot)
+            * (lambda * 120.0).exp()
+            * ((lambda * (tau + 60.0)).exp() - 1.0);
+    assert!(
+        (mean - expected).abs() <= 4.0 * se,
+        "mean completion {mean} s vs {expected} s (se {se})"
+    );
+}
