@@ -126,6 +126,7 @@ impl JobBook {
 
     /// The job starts on a slot at `now` (its execution ends at `deadline`, if any);
     /// returns when its first event is due.
+    #[inline(never)]
     pub fn start(&mut self, req: Request, now: SimTime, deadline: Option<SimTime>) -> SimTime {
         self.job(req).deadline = deadline.unwrap_or(SimTime::MAX);
         self.plan(req, now)

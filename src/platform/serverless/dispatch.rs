@@ -156,9 +156,8 @@ impl Serverless {
             return self.join_engine(ctx, slot, place, req);
         }
         let life = self.fleet.get(slot).life;
-        let deadline = now + self.cfg.execution_timeout;
         let end = match &mut self.jobs {
-            Some(jobs) => jobs.start(req, now, Some(deadline)),
+            Some(jobs) => jobs.start(req, now, Some(now + self.cfg.execution_timeout)),
             None => now + req.service.min(self.cfg.execution_timeout),
         };
         let done = ServerlessEvent::Finished { slot, life, place };

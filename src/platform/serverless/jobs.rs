@@ -21,6 +21,8 @@ impl Serverless {
     }
 
     /// An arriving job is admitted, placed as any request, and forgotten if rejected.
+    // Out of line, like every jobs path: requests' hot paths stay as small as they were.
+    #[inline(never)]
     pub(super) fn arrive_job<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
@@ -41,6 +43,7 @@ impl Serverless {
     }
 
     /// The job in `place` reached the end of a segment or its execution's deadline.
+    #[inline(never)]
     pub(super) fn on_job_event<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
