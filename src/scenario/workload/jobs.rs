@@ -167,21 +167,32 @@ pub fn check_platforms(
                 "expected serverless or dedicated for a jobs workload (jobs do not overflow), found hybrid",
             ),
             (PlatformModel::Serverless(cfg), Some(c)) => {
-                let needed = c.interval.as_secs_f64() + c.cost.mean();
-                let timeout = cfg.execution_timeout.as_secs_f64();
-                if needed > timeout {
-                    errs.push(
-                        &join(&at, "execution_timeout_s"),
-                        format!(
-                            "expected at least {} + mean {} = {needed} s so that a job can save its progress within one execution, found {timeout} s (a job would never finish)",
-                            join(&origin, "interval_s"),
-                            join(&origin, "cost"),
-                        ),
-                    );
-                }
+                fits_timeout(c, cfg.execution_timeout, (&at, &origin), errs)
             }
             _ => {}
         }
     }
     errs.0.len() == before
+}
+
+/// A checkpoint interval and its mean cost must fit in one execution; `at` is the
+/// platform's path, `origin` the path of the checkpoint block.
+fn fits_timeout(
+    c: &Checkpointing,
+    timeout: SimDuration,
+    (at, origin): (&str, &str),
+    errs: &mut Errors,
+) {
+    let needed = c.interval.as_secs_f64() + c.cost.mean();
+    let timeout = timeout.as_secs_f64();
+    if needed > timeout {
+        errs.push(
+            &join(at, "execution_timeout_s"),
+            format!(
+                "expected at least {} + mean {} = {needed} s so that a job can save its progress within one execution, found {timeout} s (a job would never finish)",
+                join(origin, "interval_s"),
+                join(origin, "cost"),
+            ),
+        );
+    }
 }
