@@ -37,6 +37,8 @@ pub enum Stream {
     ModelLoad = 9,
     /// Token counts of LLM requests (shared by all platforms).
     Tokens = 10,
+    /// Checkpoint and restore durations of the n-th job (by arrival).
+    Checkpoints = 11,
 }
 
 /// One step of SplitMix64: the standard way to turn correlated integers into seeds.

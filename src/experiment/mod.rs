@@ -12,6 +12,7 @@ use crate::platform::{PlatformOutcome, SpotOutcome};
 use crate::scenario::Scenario;
 use crate::workload::TraceError;
 
+mod jobs;
 pub mod load;
 mod report;
 mod run;
@@ -21,6 +22,7 @@ mod tokens;
 mod troubles;
 pub mod verdict;
 
+pub use jobs::JobSummary;
 pub use report::RunReport;
 pub(crate) use run::{Workers, run_jobs};
 pub use run::{run, run_replica, run_with_progress};

@@ -110,8 +110,11 @@ fn run_serverless(
     requests: &mut RequestStream,
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
-    let model =
+    let mut model =
         Serverless::new(cfg.clone(), seeds, s.workload.timeout, s.slo).with_timeline(s.timeline);
+    if let Some(jobs) = p.jobs(s) {
+        model = model.with_jobs(jobs);
+    }
     let mut sim = Simulation::new(model);
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(horizon, requests);
@@ -134,8 +137,11 @@ fn run_dedicated(
     requests: &mut RequestStream,
 ) -> ReplicaResult {
     let horizon = SimTime(s.horizon.0);
-    let model =
+    let mut model =
         Dedicated::new(cfg.clone(), seeds, s.workload.timeout, s.slo).with_timeline(s.timeline);
+    if let Some(jobs) = p.jobs(s) {
+        model = model.with_jobs(jobs);
+    }
     let mut sim = Simulation::new(model);
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(horizon, requests);

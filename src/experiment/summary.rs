@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::troubles::{few_completed, instability};
-use super::{HybridParts, PartResult, ReplicaResult, TimelineBin, TokenSummary, load};
+use super::{HybridParts, JobSummary, PartResult, ReplicaResult, TimelineBin, TokenSummary, load};
 use crate::billing::Bill;
 use crate::metrics::{Counts, DurationHistogram, Stat};
 use crate::platform::{PlatformOutcome, SpotOutcome};
@@ -132,6 +132,9 @@ pub struct PlatformSummary {
     pub preemptions: Option<Stat>,
     /// Inputs run again from scratch after a preemption.
     pub restarts: Option<Stat>,
+    /// With a `jobs` workload: completion times, lost work, checkpoints, restores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<JobSummary>,
     /// The platform cannot keep up (docs/semantics.md#bad-input): its mean offered load reaches its capacity
     /// with an unlimited queue, or a replica's queue reached the overload guard.
     pub unstable: bool,
@@ -284,6 +287,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         overflow_fraction: overflow_fraction(rs),
         preemptions: of(|o| o.recorder.preemptions as f64),
         restarts: of(|o| o.recorder.restarts as f64),
+        jobs: super::jobs::summary(rs),
         parts: parts(rs, month),
         timeline: super::timeline::timeline(spec, rs),
         unstable: instability.is_some(),

@@ -4,6 +4,7 @@ use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
 use super::codec;
+use super::jobs::JobMetrics;
 use super::staged::Staged;
 use super::tokens::{Slo, TokenMetrics};
 use crate::time::{SimDuration, SimTime};
@@ -236,6 +237,9 @@ pub struct Recorder {
     /// With a `tokens` service: TTFT, TPOT, tokens and engine figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokens: Option<Box<TokenMetrics>>,
+    /// With a `jobs` workload: completion times, lost work, checkpoints and restores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<Box<JobMetrics>>,
     /// Only needed while recording, so shards do not carry it.
     #[serde(skip)]
     slo: Slo,
@@ -266,6 +270,9 @@ impl Recorder {
         if let Some(t) = &mut self.tokens {
             t.flush();
         }
+        if let Some(j) = &mut self.jobs {
+            j.flush();
+        }
     }
 
     /// Adds what another part of the same platform recorded (same SLO).
@@ -282,6 +289,11 @@ impl Recorder {
         match (&mut self.tokens, &other.tokens) {
             (Some(mine), Some(theirs)) => mine.merge(theirs),
             (None, Some(theirs)) => self.tokens = Some(theirs.clone()),
+            _ => {}
+        }
+        match (&mut self.jobs, &other.jobs) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (None, Some(theirs)) => self.jobs = Some(theirs.clone()),
             _ => {}
         }
     }

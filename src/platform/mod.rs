@@ -6,6 +6,7 @@
 pub mod batched;
 pub mod dedicated;
 pub mod hybrid;
+pub mod jobs;
 pub mod pool;
 pub mod queue;
 pub mod serverless;
@@ -15,6 +16,7 @@ pub use dedicated::{
     Dedicated, DedicatedConfig, DedicatedEvent, Fallback, OnInterrupt, SpotConfig,
 };
 pub use hybrid::{Hybrid, HybridConfig, HybridEvent, HybridOutcome, OverflowWhen};
+pub use jobs::{JobBook, Step};
 pub use pool::Pick;
 pub use serverless::{Dispatch, Serverless, ServerlessConfig, ServerlessEvent};
 

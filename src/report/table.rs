@@ -6,7 +6,7 @@ use comfy_table::{CellAlignment, Table, TableStyle};
 use super::grid::targets_text;
 use super::preset_footer;
 use crate::experiment::load::PeakOverload;
-use crate::experiment::{PlatformSummary, RunReport, TokenSummary};
+use crate::experiment::{JobSummary, PlatformSummary, RunReport, TokenSummary};
 use crate::metrics::Stat;
 
 /// `12,345.67` — two decimals with thousands separators.
@@ -143,6 +143,19 @@ fn token_stat(p: &PlatformSummary, pick: fn(&TokenSummary) -> Option<Stat>) -> O
     p.tokens.as_ref().and_then(pick)
 }
 
+/// Whether a platform ran a `jobs` workload.
+fn ran_jobs(p: &PlatformSummary) -> bool {
+    p.jobs.is_some()
+}
+
+fn job_stat(p: &PlatformSummary, pick: fn(&JobSummary) -> Option<Stat>) -> Option<Stat> {
+    p.jobs.as_ref().and_then(pick)
+}
+
+fn gpu_hours(x: f64) -> String {
+    format!("{:.2}", x / 3600.0)
+}
+
 const OPTIONAL_ROWS: &[OptionalRow] = &[
     (
         "meets the SLO",
@@ -167,6 +180,37 @@ const OPTIONAL_ROWS: &[OptionalRow] = &[
     }),
     ("TPOT p99", batched, |p| {
         token_percentile(p, |t| (t.tpot_s.p99, t.per_seed.tpot_p99_s))
+    }),
+    ("jobs completed", ran_jobs, |p| {
+        with_ci(job_stat(p, |j| j.completed), |x| format!("{x:.1}"))
+    }),
+    ("job completion p50 / p99", ran_jobs, |p| match &p.jobs {
+        None => "—".into(),
+        Some(j) => {
+            let s = |x: Option<f64>| x.map_or("—".into(), seconds);
+            format!(
+                "{} / {}",
+                s(j.completion_time_s.p50),
+                s(j.completion_time_s.p99)
+            )
+        }
+    }),
+    ("cost / job (USD)", ran_jobs, |p| {
+        with_ci(job_stat(p, |j| j.cost_usd_per_job), money)
+    }),
+    ("work lost (GPU-h)", ran_jobs, |p| {
+        with_ci(job_stat(p, |j| j.lost_work_s), gpu_hours)
+    }),
+    ("checkpoint / restore (GPU-h)", ran_jobs, |p| {
+        let m = |s: Option<Stat>| s.map_or("—".into(), |s| gpu_hours(s.mean));
+        format!(
+            "{} / {}",
+            m(job_stat(p, |j| j.checkpoint_s)),
+            m(job_stat(p, |j| j.restore_s))
+        )
+    }),
+    ("job restarts", ran_jobs, |p| {
+        with_ci(job_stat(p, |j| j.restarts), |x| format!("{x:.1}"))
     }),
     ("output tokens / s", batched, |p| {
         with_ci(token_stat(p, |t| t.output_tokens_per_s), |x| {

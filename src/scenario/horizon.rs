@@ -1,6 +1,7 @@
 //! The horizon: `--horizon D` read with the scenario key's own syntax and range, and the
 //! warnings for a horizon too short to say much (docs/semantics.md#overloaded-at-peak):
-//! shorter than the rate profile's period, or than 100 mean inter-arrival times.
+//! shorter than the rate profile's period, or than 100 mean inter-arrival times (of requests:
+//! a `jobs` workload is exempt).
 //!
 //! Deliberately runs nothing: the warnings come from the scenario alone.
 
@@ -66,7 +67,9 @@ pub(super) fn warnings(s: &Scenario) -> Vec<(String, String)> {
         ));
     }
     let gaps = horizon_s * w.mean_rate_per_s();
-    if gaps < MIN_INTERARRIVALS {
+    // Jobs last hours each: a week of 70 of them is a real workload, whose spread the
+    // confidence intervals across seeds show (docs/semantics.md#long-jobs).
+    if gaps < MIN_INTERARRIVALS && w.jobs.is_none() {
         // A whole number of seconds that could be a count of days was likely meant as one.
         let days = if horizon_s.fract() == 0.0 && horizon_s <= 366.0 {
             format!(" (a bare number is seconds: write \"{horizon_s}d\" for days)")

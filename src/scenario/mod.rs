@@ -27,7 +27,7 @@ use crate::billing::PriceSheet;
 use crate::metrics::{Bins, Slo};
 use crate::platform::PlatformModel;
 use crate::time::SimDuration;
-use crate::workload::{Service, Workload};
+use crate::workload::{JobSpec, Service, Workload};
 pub use horizon::parse_horizon;
 pub use preset::{PresetUse, close_presets};
 pub use reader::FieldError;
@@ -53,6 +53,8 @@ pub struct PlatformSpec {
     pub overflow_prices: Option<PriceSheet>,
     /// The catalog preset the platform was written over (docs/semantics.md#presets).
     pub preset: Option<PresetUse>,
+    /// With a `jobs` workload: this platform's own checkpointing, instead of the workload's.
+    pub jobs: Option<JobSpec>,
 }
 
 /// A validated scenario.
@@ -295,6 +297,10 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
             );
         }
     }
+    let workload = workload?;
+    if !workload::check_job_platforms(&workload, &platforms, &platforms_path, errs) {
+        return None;
+    }
     Some(Scenario {
         name: name?,
         description,
@@ -302,7 +308,7 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
         seeds,
         seed,
         slo: slo?.unwrap_or_default(),
-        workload: workload?,
+        workload,
         platforms,
         timeline: None,
     })

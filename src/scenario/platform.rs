@@ -5,13 +5,16 @@ use serde_json::Value;
 use super::PlatformSpec;
 use super::engine::Batching;
 use super::keys::PLATFORM;
-use super::reader::{Errors, Obj};
+use super::keys::Ty;
+use super::reader::{Errors, Obj, scalar};
 use super::{dedicated, hybrid, serverless};
 use crate::platform::PlatformModel;
+use crate::workload::{Checkpointing, JobSpec};
 
 pub fn platform(v: &Value, path: &str, errs: &mut Errors, ctx: &Batching) -> Option<PlatformSpec> {
     let mut o = Obj::tagged(v, path, &PLATFORM, errs)?;
     let name: Option<String> = o.req("name", errs);
+    let checkpoint = o.opt_with("checkpoint", errs, checkpoint);
     let kind = o.variant(errs)?;
     let parsed = match kind {
         "serverless" => serverless::serverless(&mut o, errs, ctx).map(|(model, prices)| Priced {
@@ -43,7 +46,27 @@ pub fn platform(v: &Value, path: &str, errs: &mut Errors, ctx: &Batching) -> Opt
         fallback_prices: p.fallback_prices,
         overflow_prices: p.overflow_prices,
         preset: None,
+        jobs: checkpoint?.map(|checkpoint| JobSpec { checkpoint }),
     })
+}
+
+impl PlatformSpec {
+    /// How this platform runs the jobs of `s`'s workload, if it is a `jobs` workload.
+    pub fn jobs<'a>(&'a self, s: &'a super::Scenario) -> Option<&'a JobSpec> {
+        let own = self.jobs.as_ref();
+        s.workload.jobs.as_ref().map(|w| own.unwrap_or(w))
+    }
+}
+
+/// A platform's own `checkpoint`: a block, or `"none"`.
+fn checkpoint(v: &Value, path: &str, errs: &mut Errors) -> Option<Option<Checkpointing>> {
+    match v {
+        Value::String(_) => {
+            static NONE: Ty = Ty::Choice(&["none"]);
+            scalar::<&str>(v, &NONE, path, errs).map(|_| None)
+        }
+        _ => super::workload::checkpoint(v, path, errs).map(Some),
+    }
 }
 
 /// A platform model with every price sheet it needs.

@@ -5,6 +5,7 @@
 
 pub mod arrivals;
 pub mod dist;
+pub mod jobs;
 pub mod profile;
 pub mod service;
 pub mod trace;
@@ -13,6 +14,7 @@ use crate::random::{Seeds, SimRng, Stream};
 use crate::time::{SimDuration, SimTime};
 pub use arrivals::{Arrival, ArrivalProcess, ArrivalStream, Bursts, MmppState};
 pub use dist::{Dist, Phases};
+pub use jobs::{Checkpointing, JobSpec};
 pub use profile::{RateProfile, Window};
 pub use service::{Demand, LlmModel, Service, TokensService};
 pub use trace::{TraceError, TraceSpec};
@@ -28,6 +30,8 @@ pub struct Workload {
     pub service: Option<Service>,
     /// Give up if still waiting to start after this long.
     pub timeout: Option<SimDuration>,
+    /// Present for a `jobs` workload: each request is a long job whose demand is its work.
+    pub jobs: Option<JobSpec>,
 }
 
 impl Workload {
@@ -235,6 +239,7 @@ mod tests {
             rate_profile: None,
             service: Some(Dist::constant(0.5).into()),
             timeout: None,
+            jobs: None,
         };
         let times: Vec<f64> = w
             .requests(Seeds::new(1, 0))
@@ -252,6 +257,7 @@ mod tests {
             rate_profile: None,
             service: Some(Dist::exponential(0.2).into()),
             timeout: None,
+            jobs: None,
         };
         let a: Vec<_> = w.requests(Seeds::new(5, 2)).take(100).collect();
         let b: Vec<_> = w.requests(Seeds::new(5, 2)).take(100).collect();
@@ -273,6 +279,7 @@ mod tests {
             rate_profile: None,
             service: Some(Dist::constant(0.1).into()),
             timeout: None,
+            jobs: None,
         };
         let last = w
             .requests(Seeds::new(1, 0))

@@ -17,6 +17,7 @@ mod exports;
 mod horizon_flag;
 mod html_report;
 mod invariants;
+mod jobs;
 mod overload;
 mod overload_at_peak;
 mod plots;

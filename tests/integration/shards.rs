@@ -58,10 +58,11 @@ fn shards_merge_into_output_byte_identical_to_the_unsharded_run() {
 }
 
 #[test]
-fn spot_fleets_and_hybrids_merge_byte_identically_too() {
-    // Their replicas carry spot figures and a hybrid's two parts through the shard files.
+fn spot_fleets_hybrids_and_jobs_merge_byte_identically_too() {
+    // Their replicas carry spot figures, a hybrid's two parts and the jobs' figures
+    // through the shard files.
     let dir = tempfile::tempdir().unwrap();
-    for name in ["spot-failover", "hybrid-overflow"] {
+    for name in ["spot-failover", "hybrid-overflow", "training-on-spot"] {
         let path = project_dir().join(format!("scenarios/{name}.json"));
         let run = ["run", s(&path), "--seeds", "2"];
         let whole = stdout_of(&[&run[..], &["--format", "json"]].concat());

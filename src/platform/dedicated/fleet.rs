@@ -236,6 +236,14 @@ impl Fleet {
         Some((run, gpu))
     }
 
+    /// The request executing on `input`; `None` if it was evicted meanwhile.
+    pub(super) fn running(&self, input: u32, epoch: u32) -> Option<Request> {
+        let gpu = input / self.max_inputs;
+        (self.gpus[gpu as usize].epoch == epoch)
+            .then(|| self.running[input as usize].map(|r| r.req))
+            .flatten()
+    }
+
     /// The generation of `gpu`'s input slots (moves on when they are evicted).
     pub(super) fn epoch(&self, gpu: u32) -> u32 {
         self.gpus[gpu as usize].epoch

@@ -17,6 +17,7 @@ use self::fleet::{Fleet, Role, VmState};
 use self::spot::SpotState;
 pub use self::spot::next_interruption;
 use super::batched::{EngineSpec, Engines};
+use super::jobs::{JobBook, Step};
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
 use crate::billing::{BillingRule, Meter};
@@ -24,7 +25,7 @@ use crate::engine::{Context, Model};
 use crate::metrics::{Recorder, Slo, TimeAverage, Timeline};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
-use crate::workload::{Dist, Request};
+use crate::workload::{Dist, JobSpec, Request};
 
 /// A validated dedicated fleet, without its prices.
 #[derive(Clone, Debug)]
@@ -115,6 +116,8 @@ pub struct Dedicated {
     engines: Option<Engines>,
     /// Per-bin figures, when the run records them (docs/semantics.md#timeline).
     timeline: Option<Box<Timeline>>,
+    /// With a `jobs` workload: the admitted jobs.
+    jobs: Option<JobBook>,
 }
 
 impl Dedicated {
@@ -147,9 +150,16 @@ impl Dedicated {
             fallback_meter: Meter::new(cfg.billing),
             recorder,
             engines: cfg.engine.map(Engines::new),
+            jobs: None,
             cfg,
             timeline: None,
         }
+    }
+
+    /// Runs every request as a long job (docs/semantics.md#long-jobs).
+    pub fn with_jobs(mut self, spec: &JobSpec) -> Self {
+        self.jobs = Some(JobBook::new(spec, self.seeds));
+        self
     }
 
     /// Schedules the first spot interruptions (nothing to do for on-demand fleets).
@@ -168,10 +178,11 @@ impl Dedicated {
         if self.engines.is_some() {
             return self.join_engine(ctx, gpu, input, req);
         }
-        ctx.schedule(
-            now + req.service,
-            DedicatedEvent::Finished { input, epoch }.into(),
-        );
+        let end = match &mut self.jobs {
+            Some(jobs) => jobs.start(req, now, None),
+            None => now + req.service,
+        };
+        ctx.schedule(end, DedicatedEvent::Finished { input, epoch }.into());
     }
 
     /// The next request to start: requeued ones first.
@@ -197,6 +208,10 @@ impl Dedicated {
         if self.refuses(&req) {
             return self.sync(ctx.now());
         }
+        let req = match &mut self.jobs {
+            Some(jobs) if self.fleet.has_free() || self.queue.has_room() => jobs.admit(req),
+            _ => req,
+        };
         if let Some(gpu) = self.fleet.least_loaded() {
             self.assign(ctx, gpu, req);
         } else if self.queue.has_room() {
@@ -228,6 +243,15 @@ impl Dedicated {
         epoch: u32,
     ) {
         let now = ctx.now();
+        if let Some(jobs) = &mut self.jobs {
+            let Some(req) = self.fleet.running(input, epoch) else {
+                return;
+            };
+            if let Step::Next(at) = jobs.advance(req, now) {
+                ctx.schedule(at, DedicatedEvent::Finished { input, epoch }.into());
+                return;
+            }
+        }
         let Some((run, gpu)) = self.fleet.complete(input, epoch, now) else {
             return;
         };
@@ -320,6 +344,7 @@ impl Dedicated {
         if let (Some(engines), Some(tokens)) = (self.engines.take(), &mut self.recorder.tokens) {
             tokens.engines = engines.finish();
         }
+        self.recorder.jobs = self.jobs.take().map(|j| Box::new(j.metrics));
         debug_assert!(
             self.recorder.counts.is_conserved(),
             "requests are conserved"

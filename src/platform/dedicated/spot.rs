@@ -197,6 +197,14 @@ impl Dedicated {
         let n = evicted.len() as u64;
         self.in_flight -= n;
         let on_interrupt = self.cfg.spot.as_ref().map(|s| s.on_interrupt);
+        if let Some(jobs) = &mut self.jobs {
+            for r in &evicted {
+                match on_interrupt {
+                    Some(OnInterrupt::Fail) => jobs.abandon(r.req),
+                    _ => jobs.interrupt(r.req, now),
+                }
+            }
+        }
         if on_interrupt == Some(OnInterrupt::Fail) {
             self.recorder.counts.failed += n;
         } else {

@@ -28,6 +28,9 @@ impl Serverless {
         if self.refuses(&req) {
             return;
         }
+        if self.jobs.is_some() {
+            return self.arrive_job(ctx, req);
+        }
         let cold = match self.cfg.dispatch {
             Dispatch::Queue => self.arrive_queued(ctx, req),
             Dispatch::PerRequest => self.arrive_per_request(ctx, req),
@@ -40,7 +43,7 @@ impl Serverless {
     /// Modal: a free ready slot, else the function queue. Returns whether the arrival
     /// found no free slot and made the autoscaler start a container.
     #[inline]
-    fn arrive_queued<E: From<ServerlessEvent>>(
+    pub(super) fn arrive_queued<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
         req: Request,
@@ -61,7 +64,7 @@ impl Serverless {
 
     /// SimFaaS / Lambda: a free slot (ready first), else its own container, else the queue
     /// (only at `max_containers`, docs/semantics.md#dispatch-and-pick). Returns whether it started a container.
-    fn arrive_per_request<E: From<ServerlessEvent>>(
+    pub(super) fn arrive_per_request<E: From<ServerlessEvent>>(
         &mut self,
         ctx: &mut Context<E>,
         req: Request,
@@ -153,9 +156,12 @@ impl Serverless {
             return self.join_engine(ctx, slot, place, req);
         }
         let life = self.fleet.get(slot).life;
-        let run = req.service.min(self.cfg.execution_timeout);
+        let end = match &mut self.jobs {
+            Some(jobs) => jobs.start(req, now, Some(now + self.cfg.execution_timeout)),
+            None => now + req.service.min(self.cfg.execution_timeout),
+        };
         let done = ServerlessEvent::Finished { slot, life, place };
-        ctx.schedule(now + run, done.into());
+        ctx.schedule(end, done.into());
     }
 
     #[inline]
@@ -169,23 +175,37 @@ impl Serverless {
         if !self.fleet.is_current(slot, life) {
             return; // preempted: the input was restarted elsewhere
         }
+        if self.jobs.is_some() {
+            return self.on_job_event(ctx, slot, life, place);
+        }
         let now = ctx.now();
         let run = self.fleet.exec_ended(slot, place, now);
-        let (arrival, start) = (run.req.arrival, run.start);
         self.in_flight -= 1;
-        let c = self.fleet.get(slot);
         if run.req.service <= self.cfg.execution_timeout {
-            self.recorder.completed(arrival, start, now);
-            // docs/semantics.md#metrics: only requests that arrived before their container's boot ended.
-            if c.boot_end > arrival {
-                let waited = c.boot_end - arrival.max(c.created);
-                self.recorder.cold_start_wait.record(waited);
-            }
+            self.record_completion(slot, run.req.arrival, run.start, now);
         } else {
             self.recorder.counts.failed += 1;
         }
         self.feed(ctx, slot);
         self.autoscale(ctx);
+    }
+
+    /// A request that arrived at `arrival` and started at `start` on `slot` completes.
+    #[inline(always)]
+    pub(super) fn record_completion(
+        &mut self,
+        slot: u32,
+        arrival: SimTime,
+        start: SimTime,
+        now: SimTime,
+    ) {
+        self.recorder.completed(arrival, start, now);
+        let c = self.fleet.get(slot);
+        // docs/semantics.md#metrics: only requests that arrived before their container's boot ended.
+        if c.boot_end > arrival {
+            let waited = c.boot_end - arrival.max(c.created);
+            self.recorder.cold_start_wait.record(waited);
+        }
     }
 
     /// Gives waiting requests (restarts first) to `slot` while it has room, then puts

@@ -236,6 +236,9 @@ impl Serverless {
         }
         let now = ctx.now();
         let running = self.fleet.take_running(slot);
+        if let Some(jobs) = &mut self.jobs {
+            running.iter().for_each(|r| jobs.interrupt(*r, now));
+        }
         self.recorder.restarts += running.len() as u64;
         let mut reqs: Vec<_> = running.into_iter().map(|r| (r, None)).collect();
         let c = self.fleet.get_mut(slot);

@@ -10,12 +10,14 @@ mod batched;
 mod dispatch;
 mod fleet;
 mod idle;
+mod jobs;
 mod lifecycle;
 mod places;
 
 use std::collections::VecDeque;
 
 use super::batched::{EngineSpec, Engines};
+use super::jobs::JobBook;
 use super::pool::Pick;
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome};
@@ -127,6 +129,8 @@ pub struct Serverless {
     engines: Option<Engines>,
     /// Per-bin figures, when the run records them (docs/semantics.md#timeline).
     timeline: Option<Box<Timeline>>,
+    /// With a `jobs` workload: the admitted jobs.
+    jobs: Option<JobBook>,
 }
 
 impl Serverless {
@@ -150,6 +154,7 @@ impl Serverless {
             meter: Meter::new(cfg.billing),
             restarts: VecDeque::new(),
             engines: cfg.engine.map(Engines::new),
+            jobs: None,
             cfg,
             seeds,
             timeout,
@@ -302,6 +307,7 @@ impl Serverless {
         if let (Some(engines), Some(tokens)) = (self.engines.take(), &mut self.recorder.tokens) {
             tokens.engines = engines.finish();
         }
+        self.recorder.jobs = self.jobs.take().map(|j| Box::new(j.metrics));
         debug_assert!(
             self.recorder.counts.is_conserved(),
             "requests are conserved"

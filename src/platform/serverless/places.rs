@@ -83,6 +83,19 @@ impl Places {
             .expect("a current execution holds its place")
     }
 
+    /// The input in `place`, which must hold one.
+    pub fn get(&self, place: u32) -> Request {
+        match place {
+            0 => self.first.req,
+            _ => {
+                let more = self.more.as_ref().expect("places beyond the first exist");
+                more.places[place as usize - 1]
+                    .expect("a current execution holds its place")
+                    .req
+            }
+        }
+    }
+
     /// Takes every input, in place order.
     pub fn drain(&mut self, first_used: &mut bool) -> Vec<Request> {
         let first = std::mem::take(first_used).then_some(self.first);

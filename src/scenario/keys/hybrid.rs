@@ -1,18 +1,28 @@
-//! `platforms`: every platform's `name` and `type`, and the `hybrid` platform.
+//! `platforms`: every platform's `name`, `type` and `checkpoint`, and the `hybrid` platform.
 
-use super::{DEDICATED, Default, Key, Range, SERVERLESS, Table, Ty, Union, whole};
+use super::{CHECKPOINT, DEDICATED, Default, Key, Range, SERVERLESS, Table, Ty, Union, whole};
 
 pub static PLATFORM: Union = Union {
     id: "platforms",
     title: "Platforms",
     doc: "One platform to compare, selected by `type`.",
     tag: "type",
-    common: &[Key {
-        name: "name",
-        ty: Ty::NonEmptyText,
-        default: Default::Required,
-        doc: "unique among the scenario's platforms, printed in every output",
-    }],
+    common: &[
+        Key {
+            name: "name",
+            ty: Ty::NonEmptyText,
+            default: Default::Required,
+            doc: "unique among the scenario's platforms, printed in every output",
+        },
+        Key {
+            name: "checkpoint",
+            ty: Ty::OneOf(&[Ty::Object(&CHECKPOINT), Ty::Choice(&["none"])]),
+            default: Default::Derived("the workload's `jobs.checkpoint`"),
+            doc: "with a `jobs` workload, how this platform's jobs checkpoint instead of the \
+                  workload's `jobs.checkpoint`; `\"none\"`: they do not, and an interrupted job \
+                  starts again from scratch",
+        },
+    ],
     variants: &[&SERVERLESS, &DEDICATED, &HYBRID],
 };
 

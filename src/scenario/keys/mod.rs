@@ -41,6 +41,7 @@ mod billing;
 mod dedicated;
 mod dist;
 mod hybrid;
+mod jobs;
 mod profile;
 mod serverless;
 #[cfg(test)]
@@ -55,6 +56,7 @@ pub use billing::{DEDICATED_BILLING, SERVERLESS_BILLING};
 pub use dedicated::{DEDICATED, SPOT};
 pub use dist::{DIST, PHASE_LIST, PHASES, SERVICE, TOKEN_COUNT, TOKEN_DIST, TOKEN_NUMBER};
 pub use hybrid::{OVERFLOW_WHEN, PLATFORM};
+pub use jobs::{CHECKPOINT, JOBS};
 pub use profile::{DAILY_PROFILE, DAY_MULTIPLIER, POINT, RATE_PROFILE, WINDOW};
 pub use serverless::SERVERLESS;
 pub use top::{SCENARIO, SLO, WORKLOAD};

@@ -166,7 +166,24 @@ fn corpus() -> Vec<Value> {
         docs.push(d);
     }
     docs.extend(tokens_docs(&doc(0, &json!({}))));
+    docs.extend(jobs_docs());
     docs
+}
+
+/// A jobs workload with arrivals and checkpoints, and one with a count alone, on the
+/// platform types that run jobs.
+fn jobs_docs() -> Vec<Value> {
+    let platforms: Vec<Value> = platforms().into_iter().take(2).collect();
+    let arrivals = json!({"name": "jobs-arrivals", "horizon": "7d",
+        "workload": {"rate_profile": {"kind": "sinusoid", "amplitude": 0.5, "peak_h": 12},
+            "jobs": {"arrivals": {"process": "poisson", "rate_per_s": 0.001},
+                "work": {"dist": "exponential", "mean_s": 3600},
+                "checkpoint": {"interval_s": "5m", "cost": c(10.0), "restore": c(20.0)}}},
+        "platforms": platforms});
+    let count = json!({"name": "jobs-count", "horizon": "7d",
+        "workload": {"jobs": {"count": 3, "work": c(3600.0)}},
+        "platforms": platforms});
+    vec![arrivals, count]
 }
 
 /// A tokens service on every platform type, once with catalog names and derived engines,

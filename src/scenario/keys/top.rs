@@ -1,7 +1,7 @@
 //! The top level of a scenario file, its `slo` and its `workload`.
 
 use super::{
-    ARRIVAL, Default, Key, PLATFORM, RATE_PROFILE, Range, SERVICE, Table, Ty, whole, whole32,
+    ARRIVAL, Default, JOBS, Key, PLATFORM, RATE_PROFILE, Range, SERVICE, Table, Ty, whole, whole32,
 };
 
 pub static SCENARIO: Table = Table {
@@ -119,7 +119,7 @@ pub static WORKLOAD: Table = Table {
                     max: None,
                 },
             ]),
-            default: Default::Required,
+            default: Default::Derived("required unless `jobs`"),
             doc: "one arrival process, or an array of them: their superposition, merged in time \
                   order (ties to the process listed first), each drawing from its own random \
                   stream",
@@ -146,6 +146,13 @@ pub static WORKLOAD: Table = Table {
             doc: "a request still waiting to start after this long gives up (`timed_out`), \
                   waiting for a booting container included; it never reaches a GPU and is not \
                   billed as work",
+        },
+        Key {
+            name: "jobs",
+            ty: Ty::Object(&JOBS),
+            default: Default::Optional,
+            doc: "long batch or training jobs with checkpoints, instead of `arrivals` and \
+                  `service`",
         },
     ],
     exactly_one: &[],

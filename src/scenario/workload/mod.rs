@@ -2,6 +2,7 @@
 //! duration, with the checks that span keys (which arrivals need which `service`).
 
 mod dist;
+mod jobs;
 mod profile;
 mod tokens;
 mod trace;
@@ -16,26 +17,44 @@ use crate::time::SimDuration;
 use crate::workload::arrivals::{Bursts, MmppState};
 use crate::workload::{ArrivalProcess, LlmModel, Service, TokensService, TraceSpec, Workload};
 pub use dist::{dist, phases};
+pub use jobs::{check_platforms as check_job_platforms, checkpoint};
 pub use tokens::is_tokens_service;
 
 /// `base` is the folder relative trace paths are resolved against.
 pub fn workload(v: &Value, path: &str, errs: &mut Errors, base: &Path) -> Option<Workload> {
     let mut o = Obj::new(v, path, &WORKLOAD, errs)?;
-    let arrivals = o.req_with("arrivals", errs, |v, p, e| match v {
-        Value::Array(_) => array(v, p, e, |v, p, e| arrival(v, p, e, base)),
-        _ => arrival(v, p, e, base).map(|a| vec![a]),
-    });
+    if o.has("jobs") {
+        return jobs::workload(o, errs, base);
+    }
+    let arrivals = o
+        .opt_with("arrivals", errs, |v, p, e| arrivals(v, p, e, base))
+        .and_then(|a| {
+            a.or_else(|| {
+                errs.push(&o.at("arrivals"), "missing required key");
+                None
+            })
+        });
     let rate_profile = o.opt_with("rate_profile", errs, profile::rate_profile);
     let service = o.opt_with("service", errs, dist::service);
     let timeout: Option<Option<f64>> = o.opt("timeout_s", errs);
+    o.opt_with("jobs", errs, |_, _, _| Some(()));
     o.finish(errs);
     let w = Workload {
         arrivals: arrivals?,
         rate_profile: rate_profile?,
         service: service?,
         timeout: timeout?.map(SimDuration::from_secs_f64),
+        jobs: None,
     };
     check_demands(&w, path, errs).then_some(w)
+}
+
+/// One arrival process, or an array of them.
+fn arrivals(v: &Value, path: &str, errs: &mut Errors, base: &Path) -> Option<Vec<ArrivalProcess>> {
+    match v {
+        Value::Array(_) => array(v, path, errs, |v, p, e| arrival(v, p, e, base)),
+        _ => arrival(v, path, errs, base).map(|a| vec![a]),
+    }
 }
 
 /// Every arrival's demand must be priceable: recorded service times need nothing, recorded

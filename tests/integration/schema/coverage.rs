@@ -154,6 +154,29 @@ pub(super) fn coverage() -> Vec<Value> {
             },
             "platforms": [{"name": "d", "type": "dedicated", "usd_per_hour": 1}]
         }),
+        json!({
+            "name": "jobs", "horizon": "1d",
+            "workload": {
+                "jobs": {
+                    "arrivals": [{"process": "poisson", "rate_per_s": 0.001},
+                                 {"process": "periodic", "interval_s": "2h"}],
+                    "work": {"dist": "constant", "value_s": 3600},
+                    "checkpoint": {"interval_s": "10m", "cost": {"dist": "constant", "value_s": 10},
+                                   "restore": {"dist": "constant", "value_s": 20}}
+                }
+            },
+            "platforms": [
+                {"name": "d", "type": "dedicated", "usd_per_hour": 1, "checkpoint": "none"},
+                {"name": "e", "type": "dedicated", "usd_per_hour": 1,
+                 "checkpoint": {"interval_s": 60, "cost": {"dist": "constant", "value_s": 1},
+                                "restore": {"dist": "constant", "value_s": 2}}}
+            ]
+        }),
+        json!({
+            "name": "job-count", "horizon": "1d",
+            "workload": {"jobs": {"count": 2, "work": {"dist": "constant", "value_s": 60}}},
+            "platforms": [{"name": "d", "type": "dedicated", "usd_per_hour": 1}]
+        }),
     ]
     .into_iter()
     .chain(["gamma", "uniform", "empirical", "lognormal", "constant"].iter().map(|d| {

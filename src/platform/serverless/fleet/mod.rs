@@ -265,6 +265,11 @@ impl Fleet {
         run
     }
 
+    /// The input executing in `place` of `slot`.
+    pub fn executing(&self, slot: u32, place: u32) -> Request {
+        self.containers[slot as usize].running.get(place)
+    }
+
     /// Takes the inputs executing on `slot` (it is being preempted).
     pub fn take_running(&mut self, slot: u32) -> Vec<Request> {
         let c = &mut self.containers[slot as usize];

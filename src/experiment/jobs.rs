@@ -1,0 +1,57 @@
+//! The figures of a `jobs` workload across seeds (docs/semantics.md#long-jobs): completion
+//! times from the merged histograms, and per-seed lost work, checkpoint and restore time,
+//! restarts and cost per completed job as Stats.
+
+use serde::Serialize;
+
+use super::ReplicaResult;
+use super::summary::{Percentiles, stat_of};
+use crate::metrics::{DurationHistogram, JobMetrics, Stat};
+
+/// `jobs` of `platforms[]`, present when the workload is `jobs`.
+#[derive(Clone, Debug, Serialize)]
+pub struct JobSummary {
+    pub completed: Option<Stat>,
+    /// Submission to the end of the last checkpoint, completed jobs.
+    pub completion_time_s: Percentiles,
+    /// Work done and lost to interruptions, in GPU seconds.
+    pub lost_work_s: Option<Stat>,
+    pub checkpoint_s: Option<Stat>,
+    pub restore_s: Option<Stat>,
+    /// Interruptions of running jobs, each followed by a resume.
+    pub restarts: Option<Stat>,
+    /// The horizon's cost over the jobs completed in it.
+    pub cost_usd_per_job: Option<Stat>,
+}
+
+fn jobs(r: &ReplicaResult) -> &JobMetrics {
+    r.outcome
+        .recorder
+        .jobs
+        .as_deref()
+        .expect("checked: every replica of a jobs workload records jobs")
+}
+
+/// The summary of one platform's replicas, if they ran jobs.
+pub fn summary(rs: &[ReplicaResult]) -> Option<JobSummary> {
+    if rs.is_empty() || rs.iter().any(|r| r.outcome.recorder.jobs.is_none()) {
+        return None;
+    }
+    let mut h = DurationHistogram::default();
+    for r in rs {
+        h.merge(&jobs(r).completion_time);
+    }
+    let seconds = |f: fn(&JobMetrics) -> u128| stat_of(rs, |r| f(jobs(r)) as f64 / 1e9);
+    Some(JobSummary {
+        completed: stat_of(rs, |r| jobs(r).completed as f64),
+        completion_time_s: Percentiles::of(&h),
+        lost_work_s: seconds(|j| j.lost_work_ns),
+        checkpoint_s: seconds(|j| j.checkpoint_ns),
+        restore_s: seconds(|j| j.restore_ns),
+        restarts: stat_of(rs, |r| jobs(r).restarts as f64),
+        cost_usd_per_job: stat_of(rs, |r| match jobs(r).completed {
+            0 => f64::NAN,
+            n => r.bill.total_usd / n as f64,
+        }),
+    })
+}

@@ -1,0 +1,123 @@
+//! Exact completion times: no interruptions, serverless executions chained across the
+//! execution timeout, jobs unfinished at the horizon, and the same bytes on any threads.
+
+use serde_json::json;
+
+use super::{completion_times, constant, jobs, scenario, spot};
+use crate::support::{output_of, platform, run_json, scenario_file};
+
+#[test]
+fn without_interruptions_a_job_takes_its_work_plus_one_checkpoint_per_interval() {
+    // 10,000 s in intervals of 3,000 s: checkpoints at 3,000, 6,000, 9,000 and the end.
+    let json = scenario(
+        "1d",
+        2,
+        jobs(1, 10_000.0, Some((3000.0, 60.0, 999.0))),
+        vec![
+            json!({"name": "on-demand", "type": "dedicated", "usd_per_hour": 3.6}),
+            spot("spot", 0.0, 300.0, 300.0),
+        ],
+    );
+    for p in 0..2 {
+        assert_eq!(completion_times(&json, p), vec![10_240.0, 10_240.0]);
+    }
+    let (_dir, path) = scenario_file(&json);
+    let report = run_json(&path, &[]);
+    let j = &platform(&report, "on-demand")["jobs"];
+    assert_eq!(j["completion_time_s"]["mean"], 10_240.0);
+    assert_eq!(j["checkpoint_s"]["mean"], 240.0);
+    assert_eq!(j["restore_s"]["mean"], 0.0);
+    assert_eq!(j["lost_work_s"]["mean"], 0.0);
+    assert_eq!(j["restarts"]["mean"], 0.0);
+    // A day of one instance at $3.60 an hour, for one job.
+    assert_eq!(j["cost_usd_per_job"]["mean"], 86.4);
+}
+
+#[test]
+fn a_job_longer_than_the_execution_timeout_resumes_from_its_last_checkpoint() {
+    // 30 h under a 24 h cap, a 60 s cold start, checkpoints of 60 s every 1,800 s of work:
+    // 46 segments of 1,860 s fit in the first execution (82,800 s saved), the 47th is
+    // cut 840 s into its work; the second execution restores (120 s) and runs the
+    // 14 intervals left. 60 + 86,400 + 120 + 14 × 1,860 = 112,620 s =
+    // W + 60 checkpoints + one cold start + one restore + the 840 s lost.
+    let modal = json!({"name": "modal", "type": "serverless", "gpu_usd_per_s": 0.001,
+        "cold_start": constant(60.0), "execution_timeout_s": "24h"});
+    let json = scenario(
+        "3d",
+        1,
+        jobs(1, 108_000.0, Some((1800.0, 60.0, 120.0))),
+        vec![modal],
+    );
+    assert_eq!(completion_times(&json, 0), vec![112_620.0]);
+    let (_dir, path) = scenario_file(&json);
+    let p = run_json(&path, &[]);
+    let p = platform(&p, "modal");
+    assert_eq!(p["jobs"]["lost_work_s"]["mean"], 840.0);
+    assert_eq!(p["jobs"]["restore_s"]["mean"], 120.0);
+    assert_eq!(p["jobs"]["checkpoint_s"]["mean"], 3600.0);
+    assert_eq!(p["jobs"]["restarts"]["mean"], 1.0);
+    assert_eq!(p["containers_started"]["mean"], 1.0);
+    assert_eq!(p["requests"]["failed"]["mean"], 0.0);
+}
+
+#[test]
+fn without_checkpoints_a_job_longer_than_the_execution_timeout_fails() {
+    let modal = json!({"name": "modal", "type": "serverless", "gpu_usd_per_s": 0.001,
+        "cold_start": constant(0.0), "execution_timeout_s": 3600});
+    let json = scenario("1d", 1, jobs(2, 7200.0, None), vec![modal]);
+    let (_dir, path) = scenario_file(&json);
+    let p = run_json(&path, &[]);
+    let p = platform(&p, "modal");
+    assert_eq!(p["requests"]["failed"]["mean"], 2.0);
+    assert_eq!(p["jobs"]["completed"]["mean"], 0.0);
+    assert_eq!(p["jobs"]["lost_work_s"]["mean"], 7200.0);
+}
+
+#[test]
+fn jobs_unfinished_at_the_horizon_are_in_flight() {
+    // Three 10 h jobs on one GPU over 15 h: one done, one running, one waiting.
+    let json = scenario(
+        "15h",
+        1,
+        jobs(3, 36_000.0, None),
+        vec![json!({"name": "gpu", "type": "dedicated", "usd_per_hour": 1.0})],
+    );
+    let (_dir, path) = scenario_file(&json);
+    let p = run_json(&path, &[]);
+    let p = platform(&p, "gpu");
+    assert_eq!(p["jobs"]["completed"]["mean"], 1.0);
+    assert_eq!(p["requests"]["in_flight_at_end"]["mean"], 2.0);
+    assert_eq!(p["jobs"]["cost_usd_per_job"]["mean"], 15.0);
+    crate::support::assert_conserved(p);
+}
+
+#[test]
+fn a_jobs_run_is_the_same_bytes_on_one_thread_and_on_four() {
+    let modal = json!({"name": "modal", "type": "serverless", "gpu_usd_per_s": 0.001,
+        "cold_start": {"dist": "exponential", "mean_s": 30}, "preemptions_per_hour": 0.5,
+        "execution_timeout_s": "2h"});
+    let workload = json!({"jobs": {"arrivals": {"process": "poisson", "rate_per_s": 0.0005},
+        "work": {"dist": "lognormal", "mean_s": 7200, "cv": 1},
+        "checkpoint": {"interval_s": 900, "cost": {"dist": "uniform", "min_s": 20, "max_s": 60},
+                       "restore": {"dist": "exponential", "mean_s": 60}}}});
+    let json = scenario(
+        "7d",
+        6,
+        workload,
+        vec![modal, spot("spot", 0.3, 300.0, 120.0)],
+    );
+    let (_dir, path) = scenario_file(&json);
+    let one = output_of("run", &path, &["--format", "json", "--threads", "1"]);
+    let four = output_of("run", &path, &["--format", "json", "--threads", "4"]);
+    assert!(one.status.success());
+    assert_eq!(one.stdout, four.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    for name in ["modal", "spot"] {
+        let p = platform(&report, name);
+        crate::support::assert_conserved(p);
+        assert!(
+            p["jobs"]["restarts"]["mean"].as_f64().unwrap() > 0.0,
+            "{name}"
+        );
+    }
+}

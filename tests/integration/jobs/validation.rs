@@ -1,0 +1,117 @@
+//! Bad jobs input: exit 2 and a message naming the JSON paths.
+
+use serde_json::json;
+
+use super::{constant, jobs, scenario, spot};
+use crate::support::{assert_rejected, scenario_file};
+
+fn rejects(workload: serde_json::Value, platform: serde_json::Value, needles: &[&str]) {
+    let (_dir, path) = scenario_file(&scenario("1d", 1, workload, vec![platform]));
+    assert_rejected(&path, needles);
+}
+
+fn modal(timeout_s: f64) -> serde_json::Value {
+    json!({"name": "modal", "type": "serverless", "gpu_usd_per_s": 0.001,
+           "cold_start": constant(1.0), "execution_timeout_s": timeout_s})
+}
+
+#[test]
+fn a_checkpoint_interval_and_cost_beyond_the_execution_timeout_is_refused() {
+    rejects(
+        jobs(1, 7200.0, Some((3000.0, 700.0, 10.0))),
+        modal(3600.0),
+        &[
+            "platforms[0].execution_timeout_s: expected at least workload.jobs.checkpoint.interval_s + mean workload.jobs.checkpoint.cost = 3700 s",
+            "found 3600 s (a job would never finish)",
+        ],
+    );
+}
+
+#[test]
+fn non_positive_work_is_refused() {
+    rejects(
+        jobs(1, 0.0, None),
+        spot("spot", 0.0, 1.0, 1.0),
+        &["workload.jobs.work: expected work with a mean > 0 s, found 0"],
+    );
+}
+
+#[test]
+fn a_non_positive_checkpoint_interval_is_refused() {
+    for interval in [0.0, -60.0] {
+        rejects(
+            jobs(1, 3600.0, Some((interval, 1.0, 1.0))),
+            spot("spot", 0.0, 1.0, 1.0),
+            &[
+                "workload.jobs.checkpoint.interval_s: expected a duration that is a number ≥ 0.000000001",
+            ],
+        );
+    }
+}
+
+#[test]
+fn jobs_on_a_hybrid_are_refused() {
+    let base = json!({"usd_per_hour": 1.0});
+    let overflow = json!({"gpu_usd_per_s": 0.001, "cold_start": constant(1.0)});
+    let hybrid = json!({"name": "h", "type": "hybrid", "base": base, "overflow": overflow,
+                        "overflow_when": {"queue_length": 1}});
+    rejects(
+        jobs(1, 3600.0, None),
+        hybrid,
+        &["platforms[0].type: expected serverless or dedicated for a jobs workload"],
+    );
+}
+
+#[test]
+fn jobs_beside_arrivals_or_with_both_count_and_arrivals_are_refused() {
+    let mut w = jobs(1, 3600.0, None);
+    w["arrivals"] = json!({"process": "poisson", "rate_per_s": 1});
+    w["service"] = constant(1.0);
+    rejects(
+        w,
+        spot("spot", 0.0, 1.0, 1.0),
+        &[
+            "workload.arrivals: expected no arrivals beside jobs",
+            "workload.service: expected no service beside jobs",
+        ],
+    );
+    let mut w = jobs(1, 3600.0, None);
+    w["jobs"]["arrivals"] = json!({"process": "poisson", "rate_per_s": 1});
+    rejects(
+        w,
+        spot("spot", 0.0, 1.0, 1.0),
+        &["workload.jobs: expected one of arrivals or count, found both"],
+    );
+    let mut w = jobs(1, 3600.0, None);
+    w["timeout_s"] = json!(60);
+    rejects(
+        w,
+        spot("spot", 0.0, 1.0, 1.0),
+        &["workload.timeout_s: expected no timeout_s with jobs"],
+    );
+}
+
+#[test]
+fn a_platform_checkpoint_is_checked_against_its_timeout_and_needs_jobs() {
+    let mut p = modal(3600.0);
+    p["checkpoint"] = json!({"interval_s": "1h", "cost": constant(60.0), "restore": constant(1.0)});
+    rejects(
+        jobs(1, 7200.0, Some((600.0, 10.0, 10.0))),
+        p.clone(),
+        &[
+            "platforms[0].execution_timeout_s: expected at least platforms[0].checkpoint.interval_s + mean platforms[0].checkpoint.cost = 3660 s",
+        ],
+    );
+    let requests =
+        json!({"arrivals": {"process": "poisson", "rate_per_s": 1}, "service": constant(1.0)});
+    rejects(
+        requests,
+        p,
+        &[
+            "platforms[0].checkpoint: expected no checkpoint without a jobs workload (workload.jobs), found one",
+        ],
+    );
+    let mut p = spot("spot", 0.0, 1.0, 1.0);
+    p["checkpoint"] = json!("never");
+    rejects(jobs(1, 60.0, None), p, &["platforms[0].checkpoint"]);
+}
