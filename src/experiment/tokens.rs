@@ -27,6 +27,18 @@ pub struct TokenSummary {
     /// figures (not JSON keys).
     #[serde(skip)]
     pub per_seed: TokenPercentileStats,
+    /// The merged TTFT and TPOT CDFs and p99.99s, for the tail charts (not JSON keys).
+    #[serde(skip)]
+    pub tails: TokenTails,
+}
+
+/// The merged TTFT and TPOT distributions as the tail charts draw them.
+#[derive(Clone, Debug, Default)]
+pub struct TokenTails {
+    pub ttft_cdf: Vec<(f64, f64)>,
+    pub tpot_cdf: Vec<(f64, f64)>,
+    pub ttft_p9999_s: Option<f64>,
+    pub tpot_p9999_s: Option<f64>,
 }
 
 /// Per-seed percentiles of a `tokens` service, as Stats across seeds.
@@ -56,11 +68,12 @@ pub fn summary(rs: &[ReplicaResult], horizon_s: f64) -> Option<TokenSummary> {
         for r in rs {
             h.merge(pick(tokens(r)));
         }
-        Percentiles::of(&h)
+        h
     };
+    let (ttft, tpot) = (merged(|t| &t.ttft), merged(|t| &t.tpot));
     Some(TokenSummary {
-        ttft_s: merged(|t| &t.ttft),
-        tpot_s: merged(|t| &t.tpot),
+        ttft_s: Percentiles::of(&ttft),
+        tpot_s: Percentiles::of(&tpot),
         output_tokens_per_s: stat_of(rs, |r| tokens(r).output_tokens as f64 / horizon_s),
         batch_size_mean: stat_of(rs, |r| tokens(r).engines.batch_size_mean()),
         kv_utilization_mean: stat_of(rs, |r| tokens(r).engines.kv_utilization_mean()),
@@ -70,6 +83,12 @@ pub fn summary(rs: &[ReplicaResult], horizon_s: f64) -> Option<TokenSummary> {
             ttft_p99_s: per_seed(rs, |t| &t.ttft, 0.99),
             tpot_p50_s: per_seed(rs, |t| &t.tpot, 0.50),
             tpot_p99_s: per_seed(rs, |t| &t.tpot, 0.99),
+        },
+        tails: TokenTails {
+            ttft_cdf: ttft.cdf_s(),
+            tpot_cdf: tpot.cdf_s(),
+            ttft_p9999_s: ttft.quantile_s(0.9999),
+            tpot_p9999_s: tpot.quantile_s(0.9999),
         },
     })
 }

@@ -1,6 +1,6 @@
-//! The latency tail on a "nines" axis: x is −log10(1 − q), so p50, p90, p99, p99.9 and
-//! p99.99 sit at even steps and the tail gets as much room as the body; y is latency on a
-//! log scale. One curve per platform from its merged-histogram CDF, with the merged
+//! The latency tail (or with a `tokens` service the TTFT or TPOT tail) on a "nines" axis:
+//! x is −log10(1 − q), so p50, p90, p99, p99.9 and p99.99 sit at even steps and the tail
+//! gets as much room as the body; y is the duration on a log scale. One curve per platform from its merged-histogram CDF, with the merged
 //! percentiles of the JSON output (and p99.99) marked on it.
 //!
 //! Does not interpolate between histogram buckets: the curve joins the recorded CDF
@@ -14,7 +14,7 @@ use super::chart::{
     short, svg_sized, target_line,
 };
 use super::table::seconds;
-use crate::experiment::{PlatformSummary, RunReport};
+use crate::experiment::{Percentiles, PlatformSummary, RunReport};
 
 /// The percentiles marked, as (quantile, label).
 pub const NINES: [(f64, &str); 5] = [
@@ -38,11 +38,48 @@ pub fn nines(q: f64) -> f64 {
     }
 }
 
-/// A platform's marked percentiles in seconds, in `NINES` order (`None` where the
-/// histogram is empty).
+/// A platform's marked latency percentiles in seconds, in `NINES` order (`None` where
+/// the histogram is empty).
 pub fn percentiles(p: &PlatformSummary) -> [Option<f64>; 5] {
     let l = &p.latency_s;
     [l.p50, l.p90, l.p99, l.p999, p.latency_p9999_s]
+}
+
+/// The duration a tail chart shows: latency, or with a `tokens` service TTFT or TPOT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    Latency,
+    Ttft,
+    Tpot,
+}
+
+impl Measure {
+    /// `p`'s merged CDF of this duration and its marked percentiles, if it has them.
+    fn of(self, p: &PlatformSummary) -> Option<(&[(f64, f64)], [Option<f64>; 5])> {
+        let marks = |l: &Percentiles, p9999| [l.p50, l.p90, l.p99, l.p999, p9999];
+        let cdf_and_marks = match (self, &p.tokens) {
+            (Measure::Latency, _) => (&p.latency_cdf[..], percentiles(p)),
+            (Measure::Ttft, Some(t)) => (
+                &t.tails.ttft_cdf[..],
+                marks(&t.ttft_s, t.tails.ttft_p9999_s),
+            ),
+            (Measure::Tpot, Some(t)) => (
+                &t.tails.tpot_cdf[..],
+                marks(&t.tpot_s, t.tails.tpot_p9999_s),
+            ),
+            _ => return None,
+        };
+        Some(cdf_and_marks).filter(|(cdf, _)| !cdf.is_empty())
+    }
+
+    /// The name of the duration on the axis and beside its target line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Latency => "latency",
+            Measure::Ttft => "time to first token",
+            Measure::Tpot => "time per output token",
+        }
+    }
 }
 
 /// The curve of one CDF in (nines, seconds): from q = 0 at the fastest recorded latency,
@@ -69,25 +106,31 @@ pub fn latency_tail_plot(report: &RunReport) -> PlotResult {
         report.scenario, report.seeds
     );
     let drawn: Vec<&PlatformSummary> = report.platforms.iter().collect();
-    tail_chart(&title, &drawn, None, SIZE)
+    tail_chart(&title, &drawn, Measure::Latency, None, SIZE)
 }
 
-/// The nines chart of `platforms`, with a horizontal line at the latency target `slo_s`.
+/// The nines chart of `measure` for `platforms`, with a horizontal line at its target
+/// `slo_s`.
 pub(super) fn tail_chart(
     title: &str,
     platforms: &[&PlatformSummary],
+    measure: Measure,
     slo_s: Option<f64>,
     size: (u32, u32),
 ) -> PlotResult {
-    let drawn: Vec<&&PlatformSummary> = platforms
+    let drawn: Vec<(&str, &[(f64, f64)], [Option<f64>; 5])> = platforms
         .iter()
-        .filter(|p| !p.latency_cdf.is_empty())
+        .filter_map(|p| {
+            measure
+                .of(p)
+                .map(|(cdf, marks)| (p.name.as_str(), cdf, marks))
+        })
         .collect();
     let values = drawn
         .iter()
-        .flat_map(|p| {
-            let marks = percentiles(p).into_iter().flatten();
-            curve(&p.latency_cdf).into_iter().map(|c| c.1).chain(marks)
+        .flat_map(|(_, cdf, marks)| {
+            let marks = marks.iter().flatten().copied();
+            curve(cdf).into_iter().map(|c| c.1).chain(marks)
         })
         .chain(slo_s);
     let (lo, hi) = decades(values.collect::<Vec<_>>().into_iter());
@@ -106,7 +149,7 @@ pub(super) fn tail_chart(
         chart
             .configure_mesh()
             .x_desc("percentile (nines axis: each step is 10× rarer)")
-            .y_desc("latency (s), log scale")
+            .y_desc(format!("{} (s), log scale", measure.name()))
             .light_line_style(TRANSPARENT)
             .bold_line_style(BLACK.mix(0.12))
             .label_style(("sans-serif", LABEL_FONT))
@@ -120,29 +163,26 @@ pub(super) fn tail_chart(
                 &mut chart,
                 (0.0, X_END),
                 slo,
-                format!("latency target {}", seconds(slo)),
+                format!("{} target {}", measure.name(), seconds(slo)),
             )?;
         }
-        for (k, p) in drawn.iter().enumerate() {
+        for (k, (name, cdf, marks)) in drawn.iter().enumerate() {
             let color = color(k);
             chart
-                .draw_series(LineSeries::new(
-                    curve(&p.latency_cdf),
-                    color.stroke_width(2),
-                ))
+                .draw_series(LineSeries::new(curve(cdf), color.stroke_width(2)))
                 .map_err(err)?
-                .label(p.name.as_str())
+                .label(*name)
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
                 });
-            let marks = NINES.iter().zip(percentiles(p));
+            let marks = NINES.iter().zip(marks);
             chart
                 .draw_series(marks.filter_map(|((q, _), v)| {
                     v.map(|v| Circle::new((nines(*q), v), 4, color.filled()))
                 }))
                 .map_err(err)?;
         }
-        // Latency only grows with the percentile, so the lower right corner stays empty.
+        // Durations only grow with the percentile, so the lower right corner stays empty.
         legend(&mut chart, SeriesLabelPosition::LowerRight)
     })
 }

@@ -74,15 +74,7 @@ impl JournalHeader {
             shard: run.shard,
             scenario_file: study.file.clone(),
             scenario: study.base.clone(),
-            parameters: study
-                .grid
-                .params
-                .iter()
-                .map(|p| ParamRecord {
-                    path: p.path.to_string(),
-                    values: p.values.clone(),
-                })
-                .collect(),
+            parameters: ParamRecord::of(study),
             platforms: study.points[0]
                 .platforms
                 .iter()

@@ -73,6 +73,18 @@ pub struct ParamRecord {
     pub values: Vec<Value>,
 }
 
+impl ParamRecord {
+    /// The parameters of `study` and their values, as shard files and journals record them.
+    pub fn of(study: &Study) -> Vec<ParamRecord> {
+        (study.grid.params.iter())
+            .map(|p| ParamRecord {
+                path: p.path.to_string(),
+                values: p.values.clone(),
+            })
+            .collect()
+    }
+}
+
 /// One replica's raw result (kept as JSON until merge needs it, to bound memory).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShardReplica {
@@ -122,15 +134,7 @@ impl ShardFile {
             shard,
             scenario_file: study.file.clone(),
             scenario: study.base.clone(),
-            parameters: study
-                .grid
-                .params
-                .iter()
-                .map(|p| ParamRecord {
-                    path: p.path.to_string(),
-                    values: p.values.clone(),
-                })
-                .collect(),
+            parameters: ParamRecord::of(study),
             seed,
             seeds,
             slo_p99_s: slo.latency_p99_s,

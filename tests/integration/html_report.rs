@@ -234,6 +234,38 @@ fn an_llm_run_page_is_the_same_for_any_thread_count() {
     // Seven days in bins of 1/500 of the horizon.
     let caption = text(&select(&doc, "figure#chart-timeline-0 figcaption")[0]);
     assert!(caption.contains("per bin of 20.2 min"), "{caption}");
+    // A fixed-time service has no token tails.
+    assert!(select(&doc, "figure#chart-ttft-tail, figure#chart-tpot-tail").is_empty());
+}
+
+#[test]
+fn a_tokens_run_page_draws_the_ttft_and_tpot_tails_of_every_platform() {
+    let file = scenario("llm-chat-diurnal-tokens.json");
+    let doc = same_page_for_any_threads(&["run", file.as_str(), "--seeds", "1", "--horizon", "1d"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let names: Vec<String> = (json["platforms"].as_array().unwrap().iter())
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names.len() >= 2, "{names:?}");
+    for (id, axis) in [
+        ("chart-ttft-tail", "time to first token (s), log scale"),
+        ("chart-tpot-tail", "time per output token (s), log scale"),
+    ] {
+        let svgs = select(&doc, &format!("figure#{id} svg"));
+        assert_eq!(svgs.len(), 1, "{id}");
+        let chart = text(&svgs[0]);
+        assert!(chart.contains(axis), "{axis} in {id}");
+        for label in ["p50", "p99", "p99.9"] {
+            assert!(chart.contains(label), "{label} in {id}");
+        }
+        for name in &names {
+            assert!(
+                chart.contains(name.as_str()),
+                "{name} in the legend of {id}"
+            );
+        }
+    }
 }
 
 #[test]

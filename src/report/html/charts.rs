@@ -16,7 +16,7 @@ use super::super::chart::{
     x_bounds, x_formatter,
 };
 use super::super::table::{money, seconds};
-use super::super::tail::tail_chart;
+use super::super::tail::{Measure, tail_chart};
 use crate::experiment::PlatformSummary;
 use crate::metrics::Stat;
 use crate::sweep::PointReport;
@@ -161,9 +161,14 @@ fn label_width(names: &[String]) -> u32 {
     (longest * 9 + 24).clamp(80, 360)
 }
 
-/// The latency tail of `platforms` on a nines axis, with the latency target.
-pub(super) fn tail(title: &str, platforms: &[&PlatformSummary], slo_s: Option<f64>) -> PlotResult {
-    tail_chart(title, platforms, slo_s, (WIDTH, 520))
+/// The tail of `measure` of `platforms` on a nines axis, with its target.
+pub(super) fn tail(
+    title: &str,
+    platforms: &[&PlatformSummary],
+    measure: Measure,
+    slo_s: Option<f64>,
+) -> PlotResult {
+    tail_chart(title, platforms, measure, slo_s, (WIDTH, 520))
 }
 
 /// p99 (merged histogram) against the first parameter, one line per platform with the

@@ -17,6 +17,7 @@ use maud::{Markup, html};
 
 use super::grid::{self, Style};
 use super::table::{platform_rows, run_header};
+use super::tail::Measure;
 use super::{breakeven_plot, cost_plot};
 use crate::experiment::{PlatformSummary, RunReport};
 use crate::sweep::{BreakEvenReport, PointReport, SweepReport, describe_values};
@@ -132,7 +133,12 @@ fn platform_charts(
     let at = at.map_or(String::new(), |a| format!(" at {a}"));
     let slo_s = latency_target(page);
     let breakdown = charts::breakdown_chart(&format!("{scenario}: cost by kind{at}"), platforms);
-    let tail = charts::tail(&format!("{scenario}: latency tail{at}"), platforms, slo_s);
+    let tail = charts::tail(
+        &format!("{scenario}: latency tail{at}"),
+        platforms,
+        Measure::Latency,
+        slo_s,
+    );
     html! {
         (section("cost-breakdown", "Where the money goes", figure("chart-cost-breakdown", breakdown, html! {
             (charts::breakdown_legend(platforms))
@@ -143,7 +149,32 @@ fn platform_charts(
             @if slo_s.is_some() { ", the dashed line the latency target" }
             (at) "."
         })))
+        (token_tails(scenario, platforms, &at))
         (timelines(scenario, platforms, &at))
+    }
+}
+
+/// With a `tokens` service, the TTFT and TPOT tails beside the latency's; nothing
+/// otherwise.
+fn token_tails(scenario: &str, platforms: &[&PlatformSummary], at: &str) -> Markup {
+    if platforms.iter().all(|p| p.tokens.is_none()) {
+        return html! {};
+    }
+    let chart = |measure: Measure, what: &str| {
+        charts::tail(
+            &format!("{scenario}: {what} tail{at}"),
+            platforms,
+            measure,
+            None,
+        )
+    };
+    html! {
+        (section("ttft", "Time to first token", figure("chart-ttft-tail", chart(Measure::Ttft, "TTFT"), html! {
+            "Arrival to first output token against percentile on the same nines axis, merged across seeds" (at) "."
+        })))
+        (section("tpot", "Time per output token", figure("chart-tpot-tail", chart(Measure::Tpot, "TPOT"), html! {
+            "Time per output token after the first, of requests of two tokens or more, against percentile, merged across seeds" (at) "."
+        })))
     }
 }
 
