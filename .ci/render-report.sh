@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the HTML reports of a run, a sweep and a break-even, renders each in headless
+# Writes the HTML reports of runs (a tokens one too), a sweep and a break-even, renders each in headless
 # Chromium and checks what a reader would get: every chart in the rendered DOM, and a
 # 1280 px wide screenshot that is a real picture. Usage: .ci/render-report.sh [OUT_DIR]
 set -euo pipefail
@@ -15,6 +15,8 @@ trap 'rm -rf "$profile"' EXIT
 
 "$bin" run scenarios/continuous-inference.json --format html --quiet --output "$out/run.html"
 "$bin" run scenarios/llm-chat-diurnal.json --format html --quiet --output "$out/llm.html"
+"$bin" run scenarios/llm-chat-diurnal-tokens.json --seeds 1 --horizon 1d --format html --quiet \
+    --output "$out/tokens.html"
 "$bin" sweep scenarios/realtime-slo.json --param platforms.0.scaledown_window_s \
     --values 60,300,600,900,1200 --slo-p99 0.2 --seeds 4 \
     --format html --quiet --output "$out/sweep.html"
@@ -37,8 +39,10 @@ render() { # NAME CHART_ID…
     echo "$name: $(stat -c %s "$out/$name.html") bytes of HTML, $(stat -c %s "$out/$name.png") bytes of PNG, charts: $*"
 }
 
-render run chart-cost-breakdown chart-latency-tail
-render llm chart-cost-breakdown chart-latency-tail
+render run chart-cost-breakdown chart-latency-tail chart-timeline-{0..3}
+render llm chart-cost-breakdown chart-latency-tail chart-timeline-{0..2}
+render tokens chart-cost-breakdown chart-latency-tail chart-ttft-tail chart-tpot-tail \
+    chart-timeline-{0..2}
 render sweep chart-sweep-cost chart-sweep-p99 chart-cost-breakdown chart-latency-tail
 render breakeven chart-breakeven chart-breakeven-p99
-echo "rendered 4 reports in $out"
+echo "rendered 5 reports in $out"
