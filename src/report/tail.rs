@@ -53,9 +53,17 @@ pub enum Measure {
     Tpot,
 }
 
+/// One platform's curve on a tail chart: its merged CDF of the measure and the marked
+/// percentiles, in `NINES` order.
+struct Curve<'a> {
+    name: &'a str,
+    cdf: &'a [(f64, f64)],
+    marks: [Option<f64>; 5],
+}
+
 impl Measure {
-    /// `p`'s merged CDF of this duration and its marked percentiles, if it has them.
-    fn of(self, p: &PlatformSummary) -> Option<(&[(f64, f64)], [Option<f64>; 5])> {
+    /// `p`'s curve of this duration, if it has one.
+    fn of(self, p: &PlatformSummary) -> Option<Curve<'_>> {
         let marks = |l: &Percentiles, p9999| [l.p50, l.p90, l.p99, l.p999, p9999];
         let cdf_and_marks = match (self, &p.tokens) {
             (Measure::Latency, _) => (&p.latency_cdf[..], percentiles(p)),
@@ -69,7 +77,9 @@ impl Measure {
             ),
             _ => return None,
         };
-        Some(cdf_and_marks).filter(|(cdf, _)| !cdf.is_empty())
+        let (cdf, marks) = cdf_and_marks;
+        let name = p.name.as_str();
+        (!cdf.is_empty()).then_some(Curve { name, cdf, marks })
     }
 
     /// The name of the duration on the axis and beside its target line.
@@ -118,19 +128,12 @@ pub(super) fn tail_chart(
     slo_s: Option<f64>,
     size: (u32, u32),
 ) -> PlotResult {
-    let drawn: Vec<(&str, &[(f64, f64)], [Option<f64>; 5])> = platforms
-        .iter()
-        .filter_map(|p| {
-            measure
-                .of(p)
-                .map(|(cdf, marks)| (p.name.as_str(), cdf, marks))
-        })
-        .collect();
+    let drawn: Vec<Curve> = platforms.iter().filter_map(|p| measure.of(p)).collect();
     let values = drawn
         .iter()
-        .flat_map(|(_, cdf, marks)| {
-            let marks = marks.iter().flatten().copied();
-            curve(cdf).into_iter().map(|c| c.1).chain(marks)
+        .flat_map(|c| {
+            let marks = c.marks.iter().flatten().copied();
+            curve(c.cdf).into_iter().map(|c| c.1).chain(marks)
         })
         .chain(slo_s);
     let (lo, hi) = decades(values.collect::<Vec<_>>().into_iter());
@@ -166,16 +169,16 @@ pub(super) fn tail_chart(
                 format!("{} target {}", measure.name(), seconds(slo)),
             )?;
         }
-        for (k, (name, cdf, marks)) in drawn.iter().enumerate() {
+        for (k, c) in drawn.iter().enumerate() {
             let color = color(k);
             chart
-                .draw_series(LineSeries::new(curve(cdf), color.stroke_width(2)))
+                .draw_series(LineSeries::new(curve(c.cdf), color.stroke_width(2)))
                 .map_err(err)?
-                .label(*name)
+                .label(c.name)
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
                 });
-            let marks = NINES.iter().zip(marks);
+            let marks = NINES.iter().zip(c.marks);
             chart
                 .draw_series(marks.filter_map(|((q, _), v)| {
                     v.map(|v| Circle::new((nines(*q), v), 4, color.filled()))
