@@ -12,8 +12,9 @@ mod estimate;
 use std::collections::VecDeque;
 
 use crate::batching::{self, BatchEngine, Completion, EngineConfig};
-use crate::metrics::EngineTotals;
+use crate::metrics::{EngineTotals, Recorder};
 use crate::time::SimTime;
+use crate::workload::Request;
 
 /// The engine every container or GPU group of a platform runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,3 +231,17 @@ fn add(t: &mut EngineTotals, a: &batching::Accounting, kv_capacity_tokens: u64) 
 
 #[cfg(test)]
 mod tests;
+
+/// Whether a platform's `engines` (if it has any) can never finish `req`: such a request
+/// fails at arrival, counted in `recorder`, and is never queued (like a prompt longer than
+/// vLLM's `max_model_len`).
+#[inline]
+pub fn refuses(engines: Option<&Engines>, req: &Request, recorder: &mut Recorder) -> bool {
+    match engines {
+        Some(engines) if !engines.fits(req.tokens()) => {
+            recorder.counts.failed += 1;
+            true
+        }
+        _ => false,
+    }
+}

@@ -10,19 +10,6 @@ use crate::engine::Context;
 use crate::workload::Request;
 
 impl Dedicated {
-    /// Whether the engines can ever finish `req`; one that cannot fails at arrival.
-    #[inline]
-    pub(super) fn refuses(&mut self, req: &Request) -> bool {
-        let Some(engines) = &self.engines else {
-            return false;
-        };
-        if engines.fits(req.tokens()) {
-            return false;
-        }
-        self.recorder.counts.failed += 1;
-        true
-    }
-
     /// `req`, on input slot `input` of `gpu`, joins the GPU's engine now.
     #[inline(never)]
     pub(super) fn join_engine<E: From<DedicatedEvent>>(

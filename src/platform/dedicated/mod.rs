@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use self::fleet::{Fleet, Role, VmState};
 use self::spot::SpotState;
 pub use self::spot::next_interruption;
-use super::batched::{EngineSpec, Engines};
+use super::batched::{EngineSpec, Engines, refuses};
 use super::jobs::{JobBook, Step};
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
@@ -205,7 +205,7 @@ impl Dedicated {
     pub fn arrive<E: From<DedicatedEvent>>(&mut self, ctx: &mut Context<E>, req: Request) {
         self.recorder.counts.arrived += 1;
         self.recorder.counts.timed_out += self.queue.expire(ctx.now());
-        if self.refuses(&req) {
+        if refuses(self.engines.as_ref(), &req, &mut self.recorder) {
             return self.sync(ctx.now());
         }
         let req = match &mut self.jobs {

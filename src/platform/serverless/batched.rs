@@ -12,20 +12,6 @@ use crate::engine::Context;
 use crate::workload::Request;
 
 impl Serverless {
-    /// Whether the container engines can ever finish `req`; one that cannot fails at
-    /// arrival (it is never queued, like a prompt longer than vLLM's `max_model_len`).
-    #[inline]
-    pub(super) fn refuses(&mut self, req: &Request) -> bool {
-        let Some(engines) = &self.engines else {
-            return false;
-        };
-        if engines.fits(req.tokens()) {
-            return false;
-        }
-        self.recorder.counts.failed += 1;
-        true
-    }
-
     /// `req`, in input place `place` of `slot`, joins the container's engine now.
     #[inline(never)]
     pub(super) fn join_engine<E: From<ServerlessEvent>>(

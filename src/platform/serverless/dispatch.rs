@@ -4,6 +4,7 @@
 use super::fleet::State;
 use super::{Dispatch, Serverless, ServerlessEvent};
 use crate::engine::Context;
+use crate::platform::batched::refuses;
 use crate::time::SimTime;
 use crate::workload::Request;
 
@@ -25,7 +26,7 @@ impl Serverless {
     ) {
         self.recorder.counts.arrived += 1;
         self.recorder.counts.timed_out += self.queue.expire(ctx.now());
-        if self.refuses(&req) {
+        if refuses(self.engines.as_ref(), &req, &mut self.recorder) {
             return;
         }
         if self.jobs.is_some() {
