@@ -5,6 +5,8 @@
 use serde_json::Value;
 
 use super::keys::{ENGINE, GPU_SHAPE, STEP_TIME};
+use std::ops::ControlFlow;
+
 use super::reader::{Errors, Obj, did_you_mean};
 use crate::batching::{
     ConfigError, DeriveError, EngineConfig, EngineParams, GpuSpec, ModelSpec, StepTime,
@@ -153,32 +155,46 @@ fn step_time(o: &Obj, errs: &mut Errors, secs: &StepTimeSecs) -> Option<StepTime
         .ok()
 }
 
-/// `gpu`: a catalog name, or `{tflops, hbm_tb_s, memory_gib}`.
-fn gpu(v: &Value, path: &str, errs: &mut Errors) -> Option<GpuSpec> {
-    if let Value::String(name) = v {
-        return GpuSpec::from_catalog(name).or_else(|| {
-            let names: Vec<&str> = crate::catalog::gpus()
-                .iter()
-                .map(|g| g.name.as_str())
-                .collect();
+/// A catalog entry (`kind`: "GPU", "model") written as its name: `Break` with the entry,
+/// or with `None` after reporting an unknown name (with the catalog's names and the close
+/// ones) or a value that is neither a name nor an object (of its `numbers`); `Continue`
+/// when `v` is an object for the caller to read.
+pub(super) fn by_name<T>(
+    v: &Value,
+    path: &str,
+    errs: &mut Errors,
+    (kind, numbers): (&str, &str),
+    names: &[&str],
+    find: impl Fn(&str) -> Option<T>,
+) -> ControlFlow<Option<T>> {
+    match v {
+        Value::String(name) => ControlFlow::Break(find(name).or_else(|| {
             errs.push(
                 path,
                 format!(
-                    "expected a catalog GPU ({}), found \"{name}\"{}",
+                    "expected a catalog {kind} ({}), found \"{name}\"{}",
                     names.join(", "),
-                    did_you_mean(name, &names)
+                    did_you_mean(name, names)
                 ),
             );
             None
-        });
+        })),
+        Value::Object(_) => ControlFlow::Continue(()),
+        _ => {
+            let expected = format!("a catalog {kind} name or an object of the {kind}'s {numbers}");
+            errs.expected(path, &expected, v);
+            ControlFlow::Break(None)
+        }
     }
-    if !v.is_object() {
-        errs.expected(
-            path,
-            "a catalog GPU name or an object of the GPU's numbers",
-            v,
-        );
-        return None;
+}
+
+/// `gpu`: a catalog name, or `{tflops, hbm_tb_s, memory_gib}`.
+fn gpu(v: &Value, path: &str, errs: &mut Errors) -> Option<GpuSpec> {
+    let gpus = crate::catalog::gpus();
+    let names: Vec<&str> = gpus.iter().map(|g| g.name.as_str()).collect();
+    let kind = ("GPU", "numbers");
+    if let ControlFlow::Break(found) = by_name(v, path, errs, kind, &names, GpuSpec::from_catalog) {
+        return found;
     }
     let mut o = Obj::new(v, path, &GPU_SHAPE, errs)?;
     let tflops: Option<f64> = o.req("tflops", errs);

@@ -1,10 +1,13 @@
 //! Reading a `tokens` service (docs/semantics.md#continuous-batching): the model it names
 //! (a catalog name, with close names suggested, or its shape) and its token counts.
 
+use std::ops::ControlFlow;
+
 use serde_json::Value;
 
+use super::super::engine::by_name;
 use super::super::keys::MODEL_SHAPE;
-use super::super::reader::{Errors, Obj, did_you_mean};
+use super::super::reader::{Errors, Obj};
 use super::dist::token_count;
 use crate::batching::ModelSpec;
 use crate::workload::{Dist, TokensService};
@@ -64,28 +67,12 @@ fn rounds_to_zero(d: &Dist) -> Option<f64> {
 /// `model`: a catalog name or `{params_b, bytes_per_param, layers, kv_heads, head_dim,
 /// kv_bytes}`.
 fn model(v: &Value, path: &str, errs: &mut Errors) -> Option<ModelSpec> {
-    if let Value::String(name) = v {
-        return ModelSpec::from_catalog(name).or_else(|| {
-            let names = crate::catalog::model_names();
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            errs.push(
-                path,
-                format!(
-                    "expected a catalog model ({}), found \"{name}\"{}",
-                    names.join(", "),
-                    did_you_mean(name, &names)
-                ),
-            );
-            None
-        });
-    }
-    if !v.is_object() {
-        errs.expected(
-            path,
-            "a catalog model name or an object of the model's shape",
-            v,
-        );
-        return None;
+    let names = crate::catalog::model_names();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let kind = ("model", "shape");
+    if let ControlFlow::Break(found) = by_name(v, path, errs, kind, &names, ModelSpec::from_catalog)
+    {
+        return found;
     }
     let mut o = Obj::new(v, path, &MODEL_SHAPE, errs)?;
     let params_b: Option<f64> = o.req("params_b", errs);
