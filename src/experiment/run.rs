@@ -190,7 +190,7 @@ fn run_hybrid(
             (Some(engine), Some((c, o))) => engine.alone_s(c, o),
             _ => s.workload.mean_service_s(),
         });
-    let model = Hybrid::new(
+    let mut model = Hybrid::new(
         cfg.clone(),
         seeds,
         s.workload.timeout,
@@ -198,6 +198,9 @@ fn run_hybrid(
         mean_service_s,
     )
     .with_timeline(s.timeline);
+    if let Some(jobs) = p.jobs(s) {
+        model = model.with_jobs(jobs);
+    }
     let mut sim = Simulation::new(model);
     sim.init(|m, ctx| m.start(ctx));
     sim.run_until(horizon, requests);

@@ -14,7 +14,7 @@ use crate::engine::{Context, Model};
 use crate::metrics::{Bins, Recorder, Slo};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
-use crate::workload::Request;
+use crate::workload::{JobSpec, Request};
 
 /// When a request goes to the serverless pool instead of the dedicated fleet.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -126,6 +126,15 @@ impl Hybrid {
         }
     }
 
+    /// Runs every request as a long job, on whichever part takes it
+    /// (docs/semantics.md#long-jobs): a job the base takes stays there, requeued at the
+    /// head after a spot interruption; one the pool takes resumes there after a timeout.
+    pub fn with_jobs(mut self, spec: &JobSpec) -> Self {
+        self.base = self.base.with_jobs(spec);
+        self.overflow = self.overflow.with_jobs(spec);
+        self
+    }
+
     /// Records each part's timeline over `bins` (none: records nothing, at no cost).
     pub fn with_timeline(mut self, bins: Option<Bins>) -> Self {
         self.base = self.base.with_timeline(bins);
@@ -180,10 +189,13 @@ impl Hybrid {
             None => req.service.as_secs_f64(),
         };
         self.mean_service.observe(service_s);
+        // Both parts' jobs draw checkpoint durations keyed by this platform's arrivals.
         if overflow {
             self.overflowed += 1;
+            self.base.pass_job();
             self.overflow.arrive(ctx, req);
         } else {
+            self.overflow.pass_job();
             self.base.arrive(ctx, req);
         }
     }

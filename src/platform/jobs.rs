@@ -111,6 +111,12 @@ impl JobBook {
         }
     }
 
+    /// An arrival another part of a composite platform took: keeps this book's draws
+    /// keyed by the platform's arrival order.
+    pub fn pass(&mut self) {
+        self.arrived += 1;
+    }
+
     /// Forgets a job that will not run again (rejected, or failed).
     pub fn abandon(&mut self, req: Request) {
         let id = req.service.0 as u32;

@@ -72,12 +72,15 @@ pub const PERCENTILES_NOTE: &str = "percentiles pool all seeds' requests, and th
 
 type Row = (&'static str, fn(&PlatformSummary) -> String);
 
+/// Left out when every platform ran jobs: "cost / job" says it per job.
+const PER_REQUEST_COST: &str = "cost / 1M requests (USD)";
+
 const ROWS: &[Row] = &[
     ("type", |p| p.kind.clone()),
     ("cost / month (USD)", |p| {
         with_ci(p.cost_usd_per_month, money)
     }),
-    ("cost / 1M requests (USD)", |p| {
+    (PER_REQUEST_COST, |p| {
         with_ci(p.cost_usd_per_million_requests, money)
     }),
     ("p50 latency", |p| {
@@ -184,16 +187,13 @@ const OPTIONAL_ROWS: &[OptionalRow] = &[
     ("jobs completed", ran_jobs, |p| {
         with_ci(job_stat(p, |j| j.completed), |x| format!("{x:.1}"))
     }),
-    ("job completion p50 / p99", ran_jobs, |p| match &p.jobs {
+    ("job completion p50", ran_jobs, |p| match &p.jobs {
         None => "—".into(),
-        Some(j) => {
-            let s = |x: Option<f64>| x.map_or("—".into(), seconds);
-            format!(
-                "{} / {}",
-                s(j.completion_time_s.p50),
-                s(j.completion_time_s.p99)
-            )
-        }
+        Some(j) => percentile(j.completion_time_s.p50, j.completion_p50_s),
+    }),
+    ("job completion p99", ran_jobs, |p| match &p.jobs {
+        None => "—".into(),
+        Some(j) => percentile(j.completion_time_s.p99, j.completion_p99_s),
     }),
     ("cost / job (USD)", ran_jobs, |p| {
         with_ci(job_stat(p, |j| j.cost_usd_per_job), money)
@@ -346,8 +346,10 @@ fn platform_table(report: &RunReport, preset: TableStyle) -> Table {
 /// The table's rows: each figure's label and its cell per platform (the optional rows
 /// only when some platform has the figure).
 pub(super) fn platform_rows(report: &RunReport) -> Vec<(&'static str, Vec<String>)> {
+    let jobs = report.platforms.iter().all(ran_jobs);
     let mut rows: Vec<(&'static str, Vec<String>)> = ROWS
         .iter()
+        .filter(|(label, _)| !(jobs && *label == PER_REQUEST_COST))
         .map(|(label, cell)| (*label, report.platforms.iter().map(cell).collect()))
         .collect();
     for (label, present, cell) in OPTIONAL_ROWS {

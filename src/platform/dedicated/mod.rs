@@ -162,6 +162,13 @@ impl Dedicated {
         self
     }
 
+    /// An arrival another part of a composite platform took (docs/semantics.md#long-jobs).
+    pub(crate) fn pass_job(&mut self) {
+        if let Some(jobs) = &mut self.jobs {
+            jobs.pass();
+        }
+    }
+
     /// Schedules the first spot interruptions (nothing to do for on-demand fleets).
     pub fn start<E: From<DedicatedEvent>>(&mut self, ctx: &mut Context<E>) {
         for k in 0..self.cfg.instances {

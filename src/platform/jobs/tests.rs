@@ -109,3 +109,29 @@ fn a_deadline_cuts_the_segment_it_falls_in() {
     // The next execution restores first: 2 + 3 + 1 from 6.
     assert_eq!(b.start(r, s(6.0), Some(s(100.0))), s(12.0));
 }
+
+#[test]
+fn a_passed_arrival_keeps_the_next_jobs_draws_those_of_its_arrival_order() {
+    // Two books of one composite platform: the second job's checkpoint costs are the
+    // same whichever book takes it, and differ from the first job's.
+    let spec = JobSpec {
+        checkpoint: Some(Checkpointing {
+            interval: SimDuration::from_secs_f64(10.0),
+            cost: Dist::exponential(1.0),
+            restore: Dist::constant(0.0),
+        }),
+    };
+    let ends = |b: &mut JobBook, r: Request| {
+        let first = b.start(r, SimTime::ZERO, None);
+        run(b, r, first).0
+    };
+    let mut both = JobBook::new(&spec, Seeds::new(1, 0));
+    let first = job(&mut both, 100.0);
+    let second = job(&mut both, 100.0);
+    let (first, second) = (ends(&mut both, first), ends(&mut both, second));
+    let mut other = JobBook::new(&spec, Seeds::new(1, 0));
+    other.pass();
+    let passed = job(&mut other, 100.0);
+    assert_eq!(ends(&mut other, passed), second);
+    assert_ne!(first, second);
+}

@@ -14,6 +14,13 @@ impl Serverless {
         self
     }
 
+    /// An arrival another part of a composite platform took.
+    pub(crate) fn pass_job(&mut self) {
+        if let Some(jobs) = &mut self.jobs {
+            jobs.pass();
+        }
+    }
+
     fn book(&mut self) -> &mut JobBook {
         self.jobs
             .as_mut()

@@ -136,8 +136,8 @@ pub fn checkpoint(v: &Value, path: &str, errs: &mut Errors) -> Option<Checkpoint
     })
 }
 
-/// What a jobs workload asks of its platforms: no hybrid, and on serverless an
-/// execution timeout a checkpoint interval fits in.
+/// What a jobs workload asks of its platforms: on serverless, and a hybrid's
+/// overflow, an execution timeout a checkpoint interval fits in.
 pub fn check_platforms(
     w: &Workload,
     platforms: &[crate::scenario::PlatformSpec],
@@ -162,9 +162,11 @@ pub fn check_platforms(
             None => (workload, "workload.jobs.checkpoint".to_string()),
         };
         match (&p.model, &spec.checkpoint) {
-            (PlatformModel::Hybrid(_), _) => errs.push(
-                &join(&at, "type"),
-                "expected serverless or dedicated for a jobs workload (jobs do not overflow), found hybrid",
+            (PlatformModel::Hybrid(h), Some(c)) => fits_timeout(
+                c,
+                h.overflow.execution_timeout,
+                (&join(&at, "overflow"), &origin),
+                errs,
             ),
             (PlatformModel::Serverless(cfg), Some(c)) => {
                 fits_timeout(c, cfg.execution_timeout, (&at, &origin), errs)

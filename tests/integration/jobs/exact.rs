@@ -121,3 +121,19 @@ fn a_jobs_run_is_the_same_bytes_on_one_thread_and_on_four() {
         );
     }
 }
+
+#[test]
+fn a_jobs_table_gives_the_cost_per_job_instead_of_per_million_requests() {
+    let json = scenario(
+        "1d",
+        1,
+        jobs(2, 3600.0, None),
+        vec![json!({"name": "on-demand", "type": "dedicated", "usd_per_hour": 3.6})],
+    );
+    let (_dir, path) = scenario_file(&json);
+    let table = String::from_utf8(output_of("run", &path, &[]).stdout).unwrap();
+    // A day of one instance at $3.60 an hour, for two jobs.
+    let row = table.lines().find(|l| l.contains("cost / job (USD)"));
+    assert!(row.is_some_and(|r| r.contains("43.20")), "{table}");
+    assert!(!table.contains("cost / 1M requests"), "{table}");
+}

@@ -1,9 +1,11 @@
 //! Long jobs with checkpoints (docs/semantics.md#long-jobs): Daly's closed form for one job
 //! on a spot instance, the optimum of a sweep of the checkpoint interval, exact completion
-//! times without interruptions and across serverless execution timeouts, and bad input.
+//! times without interruptions and across serverless execution timeouts, hybrids, and
+//! bad input.
 
 mod daly;
 mod exact;
+mod hybrid;
 mod scenario;
 mod validation;
 

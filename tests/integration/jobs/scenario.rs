@@ -4,7 +4,7 @@
 use crate::support::{platform, project_dir, run_json};
 
 #[test]
-fn training_on_spot_compares_modal_on_demand_and_spot_with_and_without_checkpoints() {
+fn training_on_spot_compares_modal_on_demand_spot_with_and_without_checkpoints_and_a_hybrid() {
     let path = project_dir().join("scenarios/training-on-spot.json");
     let text: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -45,6 +45,19 @@ fn training_on_spot_compares_modal_on_demand_and_spot_with_and_without_checkpoin
     assert_eq!(j("modal", "restarts"), 0.0);
     assert_eq!(j("on-demand", "restarts"), 0.0);
     assert!(j("spot-checkpoint", "cost_usd_per_job") < j("on-demand", "cost_usd_per_job"));
+    // Four spot VMs overflowing to Modal past an hour's expected wait: a share of the jobs
+    // run on Modal, and the slowest finish as on Modal rather than as on five spot VMs.
+    let hybrid = platform(&report, "spot-modal-overflow");
+    let share = hybrid["overflow_fraction"]["mean"].as_f64().unwrap();
+    assert!((0.05..0.6).contains(&share), "{share}");
+    assert!(p99("spot-modal-overflow") < 0.8 * p99("spot-checkpoint"));
+    assert!(p99("spot-modal-overflow") < 1.1 * p99("modal"));
+    let lost = j("spot-modal-overflow", "lost_work_s");
+    assert!(
+        lost <= j("spot-modal-overflow", "restarts") * 1800.0,
+        "{lost}"
+    );
+    assert!(lost > 0.0);
     for p in report["platforms"].as_array().unwrap() {
         crate::support::assert_conserved(p);
     }

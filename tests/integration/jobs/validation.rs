@@ -50,15 +50,20 @@ fn a_non_positive_checkpoint_interval_is_refused() {
 }
 
 #[test]
-fn jobs_on_a_hybrid_are_refused() {
+fn a_checkpoint_interval_beyond_a_hybrids_overflow_timeout_is_refused() {
     let base = json!({"usd_per_hour": 1.0});
     let overflow = json!({"gpu_usd_per_s": 0.001, "cold_start": constant(1.0)});
     let hybrid = json!({"name": "h", "type": "hybrid", "base": base, "overflow": overflow,
-                        "overflow_when": {"queue_length": 1}});
+                        "overflow_when": {"queue_length": 1},
+                        "checkpoint": {"interval_s": 1800, "cost": constant(60.0),
+                                       "restore": constant(60.0)}});
     rejects(
         jobs(1, 3600.0, None),
         hybrid,
-        &["platforms[0].type: expected serverless or dedicated for a jobs workload"],
+        &[
+            "platforms[0].overflow.execution_timeout_s: expected at least platforms[0].checkpoint.interval_s + mean platforms[0].checkpoint.cost = 1860 s",
+            "found 300 s (a job would never finish)",
+        ],
     );
 }
 
