@@ -165,6 +165,10 @@ fn both_parts_draw_checkpoint_costs_keyed_by_the_hybrids_arrivals() {
         assert_eq!((jt.completed, jh.completed), (4, 4));
         assert_eq!(h.parts.as_ref().unwrap().overflowed, 2);
         assert_eq!(jt.checkpoint_ns, jh.checkpoint_ns);
-        assert_ne!(jh.checkpoint_ns, 4 * 6 * 30_000_000_000, "the costs are drawn");
+        assert_ne!(
+            jh.checkpoint_ns,
+            4 * 6 * 30_000_000_000,
+            "the costs are drawn"
+        );
     }
 }
