@@ -70,9 +70,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".servsim-tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| CliError::Other(anyhow::anyhow!("cannot write {}: {e}", path.display())))
+    let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        // Best effort: the error names the file the user asked for, not this sibling.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(|e| CliError::Other(anyhow::anyhow!("cannot write {}: {e}", path.display())))
 }
 
 /// Writes to standard output; a closed pipe (`servsim run | head`) is not an error.

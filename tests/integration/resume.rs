@@ -48,6 +48,8 @@ fn complete_journal(args: &[&str], out: &Path) -> Vec<u8> {
         stderr.contains(&format!("cannot write {}", out.display())),
         "{stderr}"
     );
+    let tmp = PathBuf::from(format!("{}.servsim-tmp", out.display()));
+    assert!(!tmp.exists(), "a failed write leaves no temporary file");
     std::fs::remove_dir(out).unwrap();
     std::fs::read(journal_of(out)).expect("the journal outlives a failed final write")
 }
