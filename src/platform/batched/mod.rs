@@ -51,6 +51,9 @@ pub struct Engines {
     spec: EngineSpec,
     slots: Vec<Slot>,
     totals: EngineTotals,
+    /// The vector the last wake-up's completions came in, handed back (`recycle`) so that
+    /// wake-ups do not allocate.
+    spare: Vec<Completion>,
 }
 
 impl Engines {
@@ -59,6 +62,7 @@ impl Engines {
             spec,
             slots: Vec::new(),
             totals: EngineTotals::default(),
+            spare: Vec::new(),
         }
     }
 
@@ -122,14 +126,24 @@ impl Engines {
     }
 
     /// The wake-up `generation` of `slot` is due at `now`: the requests its engine
-    /// completed by now, in completion order, or `None` if the wake-up is stale.
+    /// completed by now, in completion order, or `None` if the wake-up is stale. Hand the
+    /// vector back with `recycle` once read.
     pub fn wake(&mut self, slot: u32, generation: u32, now: SimTime) -> Option<Vec<Completion>> {
+        let mut done = std::mem::take(&mut self.spare);
         let s = self.slot(slot);
         if s.generation != generation {
+            self.spare = done;
             return None;
         }
         s.wake = None;
-        Some(s.engine.advance(now))
+        done.clear();
+        s.engine.advance_into(now, &mut done);
+        Some(done)
+    }
+
+    /// Takes back the vector a wake-up returned, to reuse its allocation.
+    pub fn recycle(&mut self, done: Vec<Completion>) {
+        self.spare = done;
     }
 
     /// When `slot`'s engine next needs a wake-up, with its generation, if that changed

@@ -69,6 +69,10 @@ impl Dedicated {
             );
             self.after_completion(ctx, gpu, now);
         }
+        self.engines
+            .as_mut()
+            .expect("a batched fleet")
+            .recycle(done);
         self.wake_engine(ctx, gpu);
     }
 

@@ -68,6 +68,10 @@ impl Serverless {
         for c in &done {
             freed |= self.engine_completed(slot, c);
         }
+        self.engines
+            .as_mut()
+            .expect("a batched container")
+            .recycle(done);
         // Completions of requests already failed at their deadline free nothing: the
         // container went idle (or took more work) when they failed.
         if freed {
