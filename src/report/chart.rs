@@ -1,5 +1,6 @@
 //! The pieces every chart shares: the SVG canvas and its fonts, colours, legends, axes
-//! with given ticks, log spans, lines over grid points with their CI bands, target lines.
+//! with given ticks, log spans, lines with their CI bands, target lines. The lines over
+//! grid points themselves are in `series`.
 //!
 //! Text is laid out with plotters' built-in font metrics (no system fonts), so the same
 //! report gives the same bytes on every machine.
@@ -8,10 +9,8 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use serde_json::Value;
 
-use crate::experiment::PlatformSummary;
-use crate::sweep::PointReport;
+use super::series::{Axis, Series};
 
 pub(super) const SIZE: (u32, u32) = (960, 560);
 
@@ -20,29 +19,6 @@ pub(super) const SIZE: (u32, u32) = (960, 560);
 pub(super) const TITLE_FONT: u32 = 22;
 
 pub(super) const LABEL_FONT: u32 = 16;
-
-/// A point of a line with its band: x, the value, its band's low and high ends, and
-/// whether its marker is drawn open (a point that misses a target).
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Point {
-    pub x: f64,
-    pub y: f64,
-    pub lo: f64,
-    pub hi: f64,
-    pub open: bool,
-}
-
-/// One line of a plot over grid points.
-pub(super) struct Series {
-    pub name: String,
-    pub points: Vec<Point>,
-}
-
-/// The x axis of a plot over grid points: numeric values, or categories at 0, 1, 2 …
-pub(super) struct Axis {
-    pub label: String,
-    pub ticks: Option<Vec<String>>,
-}
 
 pub(super) type PlotResult = Result<String, String>;
 
@@ -106,99 +82,6 @@ const PALETTE: [RGBColor; 10] = [
 /// The colour of series `k`.
 pub(super) fn color(k: usize) -> RGBAColor {
     PALETTE[k % PALETTE.len()].to_rgba()
-}
-
-/// A parameter value as a label: strings without their quotes.
-fn label(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// Where each point sits on the x axis: its first parameter's value when every value is
-/// a number, else the position of its (first-seen) category.
-fn x_positions(points: &[PointReport]) -> (Vec<f64>, Option<Vec<String>>) {
-    let firsts: Vec<Option<&Value>> = points
-        .iter()
-        .map(|p| p.values.0.first().map(|(_, v)| v))
-        .collect();
-    if firsts.iter().all(|v| v.is_some_and(Value::is_number)) {
-        let xs = firsts
-            .iter()
-            .map(|v| v.and_then(Value::as_f64).unwrap_or(0.0))
-            .collect();
-        return (xs, None);
-    }
-    let mut categories: Vec<String> = Vec::new();
-    let xs = firsts
-        .iter()
-        .map(|v| {
-            let t = v.map(label).unwrap_or_default();
-            let at = categories.iter().position(|c| *c == t).unwrap_or_else(|| {
-                categories.push(t);
-                categories.len() - 1
-            });
-            at as f64
-        })
-        .collect();
-    (xs, Some(categories))
-}
-
-/// Lines of a grid: x from the first parameter, one line per platform × the values of
-/// the other parameters; `pick` gives a platform's (value, CI half-width, open marker), or
-/// nothing to leave the point out.
-pub(super) fn series_of(
-    points: &[PointReport],
-    parameters: &[String],
-    pick: impl Fn(&PlatformSummary) -> Option<(f64, f64, bool)>,
-) -> (Vec<Series>, Axis) {
-    let (xs, ticks) = x_positions(points);
-    let mut lines: Vec<Series> = Vec::new();
-    for (point, &x) in points.iter().zip(&xs) {
-        let rest: Vec<String> = point
-            .values
-            .0
-            .iter()
-            .skip(1)
-            .map(|(k, v)| format!("{k}={}", label(v)))
-            .collect();
-        for p in &point.platforms {
-            let Some((y, ci, open)) = pick(p) else {
-                continue;
-            };
-            let name = if rest.is_empty() {
-                p.name.clone()
-            } else {
-                format!("{} ({})", p.name, rest.join(", "))
-            };
-            let at = lines
-                .iter()
-                .position(|l| l.name == name)
-                .unwrap_or_else(|| {
-                    lines.push(Series {
-                        name,
-                        points: Vec::new(),
-                    });
-                    lines.len() - 1
-                });
-            lines[at].points.push(Point {
-                x,
-                y,
-                lo: y - ci,
-                hi: y + ci,
-                open,
-            });
-        }
-    }
-    let axis = Axis {
-        label: parameters
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "point".into()),
-        ticks,
-    };
-    (lines, axis)
 }
 
 /// The span of a log axis around the positive values `xs`, with 20% room, from and to a
@@ -311,22 +194,6 @@ pub(super) fn legend<'a, CT: CoordTranslate>(
         .map_err(err)
 }
 
-/// Ticks of a grid axis: every category, or the grid's values (every k-th of them when
-/// there are more than 13, so labels do not collide).
-pub(super) fn grid_ticks(series: &[Series], axis: &Axis) -> Vec<f64> {
-    if let Some(t) = &axis.ticks {
-        return (0..t.len()).map(|i| i as f64).collect();
-    }
-    let mut xs: Vec<f64> = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.x))
-        .collect();
-    xs.sort_by(f64::total_cmp);
-    xs.dedup();
-    let every = xs.len().div_ceil(13).max(1);
-    xs.into_iter().step_by(every).collect()
-}
-
 /// A horizontal dashed black line at `y` from `x0` to `x1`, named `label` in the legend.
 pub(super) fn target_line<'a, CT>(
     chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
@@ -429,36 +296,5 @@ mod tests {
             "{lo} {hi}"
         );
         assert_eq!(decades([0.0, f64::NAN].into_iter()), (1e-3, 1.0));
-    }
-
-    #[test]
-    fn grid_ticks_are_the_grid_values_thinned_past_13() {
-        let line = |xs: &[f64]| Series {
-            name: "a".into(),
-            points: xs
-                .iter()
-                .map(|&x| Point {
-                    x,
-                    y: 1.0,
-                    lo: 1.0,
-                    hi: 1.0,
-                    open: false,
-                })
-                .collect(),
-        };
-        let axis = Axis {
-            label: "x".into(),
-            ticks: None,
-        };
-        assert_eq!(
-            grid_ticks(&[line(&[60.0, 300.0, 1200.0])], &axis),
-            vec![60.0, 300.0, 1200.0]
-        );
-        let many: Vec<f64> = (1..=24).map(f64::from).collect();
-        let ticks = grid_ticks(&[line(&many)], &axis);
-        assert_eq!(
-            ticks,
-            (1..=24).step_by(2).map(f64::from).collect::<Vec<_>>()
-        );
     }
 }

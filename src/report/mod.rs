@@ -13,6 +13,7 @@ mod grid;
 pub mod html;
 mod plot;
 mod presets;
+mod series;
 mod table;
 mod tail;
 

@@ -9,9 +9,10 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::chart::{
-    Axis, Keyed, LABEL_FONT, PlotResult, Series, TITLE_FONT, color, draw_band_series, err,
-    grid_ticks, legend, miss_legend, series_of, span, svg, x_bounds, x_formatter,
+    Keyed, LABEL_FONT, PlotResult, TITLE_FONT, color, draw_band_series, err, legend, miss_legend,
+    span, svg, x_bounds, x_formatter,
 };
+use super::series::{Axis, Series, grid_ticks, series_of};
 use crate::experiment::PlatformSummary;
 use crate::sweep::{BreakEvenReport, Crossing, SweepReport};
 

@@ -1,16 +1,38 @@
-//! The horizon: `--horizon D` read with the scenario key's own syntax and range, and the
-//! warnings for a horizon too short to say much (docs/semantics.md#overloaded-at-peak):
-//! shorter than the rate profile's period, or than 100 mean inter-arrival times (of requests:
-//! a `jobs` workload is exempt).
+//! The horizon: the scenario key's range, `--horizon D` read with the key's own syntax and
+//! range, and the warnings for a horizon too short to say much
+//! (docs/semantics.md#overloaded-at-peak): shorter than the rate profile's period, or than
+//! 100 mean inter-arrival times (of requests: a `jobs` workload is exempt).
 //!
 //! Deliberately runs nothing: the warnings come from the scenario alone.
 
-use super::reader::parse_duration;
-use super::{MAX_HORIZON_S, Scenario};
+use super::Scenario;
+use super::reader::{Errors, parse_duration};
 use crate::time::SimDuration;
 
 /// Mean inter-arrival times a horizon must hold before its figures mean much.
 pub const MIN_INTERARRIVALS: f64 = 100.0;
+
+/// The longest horizon: 100 years (the clock's u64 nanoseconds end after 584).
+const MAX_HORIZON_S: f64 = 36_500.0 * 86_400.0;
+
+/// The range a duration > 0 cannot say: the clock's resolution and its end.
+pub(super) fn in_range(h: f64, path: &str, errs: &mut Errors) -> Option<f64> {
+    if h < 1e-9 {
+        errs.push(
+            path,
+            format!("expected a horizon of at least 1 ns, found {h} s"),
+        );
+        return None;
+    }
+    if h > MAX_HORIZON_S {
+        errs.push(
+            path,
+            format!("expected a horizon of at most 100 years (\"36500d\"), found {h} s"),
+        );
+        return None;
+    }
+    Some(h)
+}
 
 /// A horizon as `--horizon` gives it: seconds (a bare number) or a duration like `36h`,
 /// `7d`, between 1 ns and 100 years, as the scenario's `horizon` key takes it.

@@ -15,6 +15,7 @@ pub(crate) mod reader;
 mod reference;
 mod schema;
 mod serverless;
+mod slo;
 mod workload;
 
 use std::collections::HashSet;
@@ -263,11 +264,11 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
     let horizon_path = o.at("horizon");
     let horizon = o
         .req("horizon", errs)
-        .and_then(|h| horizon(h, &horizon_path, errs));
+        .and_then(|h| horizon::in_range(h, &horizon_path, errs));
     let seeds: u32 = o.or("seeds", errs);
     let seed: u64 = o.or("seed", errs);
     let tokens = workload::is_tokens_service(v);
-    let slo = o.opt_with("slo", errs, |v, p, e| slo(v, p, e, tokens));
+    let slo = o.opt_with("slo", errs, |v, p, e| slo::slo(v, p, e, tokens));
     let workload = o.req_with("workload", errs, |v, p, e| {
         workload::workload(v, p, e, base)
     });
@@ -312,66 +313,6 @@ fn scenario(v: &Value, errs: &mut Errors, base: &Path) -> Option<Scenario> {
         platforms,
         timeline: None,
     })
-}
-
-/// The longest horizon: 100 years (the clock's u64 nanoseconds end after 584).
-pub(crate) const MAX_HORIZON_S: f64 = 36_500.0 * 86_400.0;
-
-/// The range a duration > 0 cannot say: the clock's resolution and its end.
-fn horizon(h: f64, path: &str, errs: &mut Errors) -> Option<f64> {
-    if h < 1e-9 {
-        errs.push(
-            path,
-            format!("expected a horizon of at least 1 ns, found {h} s"),
-        );
-        return None;
-    }
-    if h > MAX_HORIZON_S {
-        errs.push(
-            path,
-            format!("expected a horizon of at most 100 years (\"36500d\"), found {h} s"),
-        );
-        return None;
-    }
-    Some(h)
-}
-
-/// At least one target; TTFT and TPOT only where requests have tokens.
-fn slo(v: &Value, path: &str, errs: &mut Errors, tokens: bool) -> Option<Slo> {
-    let mut o = Obj::new(v, path, &keys::SLO, errs)?;
-    let mut target = |key: &'static str, errs: &mut Errors| {
-        let s: Option<Option<f64>> = o.opt(key, errs);
-        s.map(|s| s.map(SimDuration::from_secs_f64))
-    };
-    let (latency, ttft, tpot) = (
-        target("latency_s", errs),
-        target("ttft_s", errs),
-        target("tpot_s", errs),
-    );
-    let slo = Slo {
-        latency: latency?,
-        ttft: ttft?,
-        tpot: tpot?,
-    };
-    for (key, given) in [
-        ("ttft_s", slo.ttft.is_some()),
-        ("tpot_s", slo.tpot.is_some()),
-    ] {
-        if given && !tokens {
-            errs.push(
-                &o.at(key),
-                format!("expected {key} only with a tokens service (workload.service {{\"dist\": \"tokens\"}}), whose requests emit tokens; found another service"),
-            );
-        }
-    }
-    if !slo.is_set() {
-        errs.push(
-            &o.at("latency_s"),
-            "missing required key (or ttft_s or tpot_s with a tokens service)",
-        );
-    }
-    o.finish(errs);
-    Some(slo)
 }
 
 #[cfg(test)]

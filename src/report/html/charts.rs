@@ -11,10 +11,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::super::chart::{
-    Axis, Keyed, LABEL_FONT, PlotResult, Series, TITLE_FONT, color, decades, draw_band_series, err,
-    grid_ticks, legend, miss_legend, one_two_five, series_of, short, svg_sized, target_line,
-    x_bounds, x_formatter,
+    Keyed, LABEL_FONT, PlotResult, TITLE_FONT, color, decades, draw_band_series, err, legend,
+    miss_legend, one_two_five, short, svg_sized, target_line, x_bounds, x_formatter,
 };
+use super::super::series::{Axis, Series, grid_ticks, series_of};
 use super::super::table::{money, seconds};
 use super::super::tail::{Measure, tail_chart};
 use crate::experiment::PlatformSummary;
