@@ -7,6 +7,7 @@
 
 mod batched;
 mod fleet;
+mod jobs;
 mod load_index;
 mod spot;
 mod timeline;
@@ -17,7 +18,7 @@ use self::fleet::{Fleet, Role, VmState};
 use self::spot::SpotState;
 pub use self::spot::next_interruption;
 use super::batched::{EngineSpec, Engines, refuses};
-use super::jobs::{JobBook, Step};
+use super::jobs::JobBook;
 use super::queue::RequestQueue;
 use super::{ContainerStats, PlatformOutcome, SpotOutcome};
 use crate::billing::{BillingRule, Meter};
@@ -25,7 +26,7 @@ use crate::engine::{Context, Model};
 use crate::metrics::{Recorder, Slo, TimeAverage, Timeline};
 use crate::random::Seeds;
 use crate::time::{SimDuration, SimTime};
-use crate::workload::{Dist, JobSpec, Request};
+use crate::workload::{Dist, Request};
 
 /// A validated dedicated fleet, without its prices.
 #[derive(Clone, Debug)]
@@ -156,19 +157,6 @@ impl Dedicated {
         }
     }
 
-    /// Runs every request as a long job (docs/semantics.md#long-jobs).
-    pub fn with_jobs(mut self, spec: &JobSpec) -> Self {
-        self.jobs = Some(JobBook::new(spec, self.seeds));
-        self
-    }
-
-    /// An arrival another part of a composite platform took (docs/semantics.md#long-jobs).
-    pub(crate) fn pass_job(&mut self) {
-        if let Some(jobs) = &mut self.jobs {
-            jobs.pass();
-        }
-    }
-
     /// Schedules the first spot interruptions (nothing to do for on-demand fleets).
     pub fn start<E: From<DedicatedEvent>>(&mut self, ctx: &mut Context<E>) {
         for k in 0..self.cfg.instances {
@@ -250,14 +238,8 @@ impl Dedicated {
         epoch: u32,
     ) {
         let now = ctx.now();
-        if let Some(jobs) = &mut self.jobs {
-            let Some(req) = self.fleet.running(input, epoch) else {
-                return;
-            };
-            if let Step::Next(at) = jobs.advance(req, now) {
-                ctx.schedule(at, DedicatedEvent::Finished { input, epoch }.into());
-                return;
-            }
+        if self.jobs.is_some() && self.job_works_on(ctx, input, epoch) {
+            return;
         }
         let Some((run, gpu)) = self.fleet.complete(input, epoch, now) else {
             return;
