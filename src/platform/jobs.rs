@@ -23,6 +23,9 @@ pub enum Step {
     /// Its execution reached its deadline (`execution_timeout_s`) before its checkpoint:
     /// it is interrupted (already accounted) and resumes in another execution.
     Cut,
+    /// Its execution reached its deadline, and without checkpoints it would reach it
+    /// again: it fails (already accounted, and forgotten here).
+    Failed,
 }
 
 /// From `start`: `restore`, then `work`, then `cost` (the checkpoint).
@@ -173,6 +176,10 @@ impl JobBook {
                 now, job.deadline,
                 "a job's event is its segment's end or its deadline"
             );
+            if !self.checkpoints() {
+                self.fail(req, now);
+                return Step::Failed;
+            }
             self.interrupt(req, now);
             return Step::Cut;
         }
@@ -191,9 +198,23 @@ impl JobBook {
         Step::Next(self.plan(req, now))
     }
 
-    /// The job's slot goes at `now`: the work of its current segment is lost, and it
-    /// restores before working again (if it checkpoints).
+    /// The job's slot goes at `now` and it will run again: the work of its current
+    /// segment is lost, and it restores before working again (if it checkpoints).
     pub fn interrupt(&mut self, req: Request, now: SimTime) {
+        self.cut(req, now);
+        self.metrics.restarts += 1;
+    }
+
+    /// The job's slot goes at `now` and it will not run again: all the work it did is
+    /// lost, what it saved included, without a restart, and the job is forgotten.
+    pub fn fail(&mut self, req: Request, now: SimTime) {
+        self.cut(req, now);
+        self.metrics.lost_work_ns += self.job(req).saved.0 as u128;
+        self.abandon(req);
+    }
+
+    /// Accounts the time of the job's current segment up to `now`, its work as lost.
+    fn cut(&mut self, req: Request, now: SimTime) {
         let checkpoints = self.checkpoints();
         let job = self.job(req);
         let s = job.segment;
@@ -210,7 +231,6 @@ impl JobBook {
         m.restore_ns += restore;
         m.lost_work_ns += work;
         m.checkpoint_ns += cost;
-        m.restarts += 1;
     }
 }
 

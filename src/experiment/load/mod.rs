@@ -107,8 +107,8 @@ fn deterministic(w: &Workload) -> bool {
     periodic && constant && w.arrivals.len() == 1
 }
 
-/// Expected events of one replica of one platform over the horizon: requests, MMPP state
-/// changes, and spot interruptions.
+/// Expected events of one replica of one platform over the horizon: requests (and the
+/// checkpoint segments of jobs), MMPP state changes, and spot interruptions.
 pub fn expected_events(s: &Scenario, p: &PlatformSpec) -> f64 {
     let horizon_s = s.horizon.as_secs_f64();
     let workload: f64 = s
@@ -117,7 +117,19 @@ pub fn expected_events(s: &Scenario, p: &PlatformSpec) -> f64 {
         .iter()
         .map(|a| expected_arrivals(&s.workload, a, horizon_s))
         .sum();
-    workload + interruptions(&p.model, horizon_s) + container_timers(s, &p.model, horizon_s)
+    workload
+        + job_segments(s, p, workload)
+        + interruptions(&p.model, horizon_s)
+        + container_timers(s, &p.model, horizon_s)
+}
+
+/// The checkpoint segments of `arrivals` jobs beyond their first, an event each
+/// (docs/semantics.md#long-jobs): a job of mean work W checkpointing every τ has about W/τ.
+fn job_segments(s: &Scenario, p: &PlatformSpec, arrivals: f64) -> f64 {
+    match p.jobs(s).and_then(|j| j.checkpoint.as_ref()) {
+        Some(c) => arrivals * s.workload.mean_service_s() / c.interval.as_secs_f64(),
+        None => 0.0,
+    }
 }
 
 /// Idle timers and preemptions of a serverless pool (or a hybrid's): a warm-pool or

@@ -205,7 +205,12 @@ impl Dedicated {
         }
         let req = match &mut self.jobs {
             Some(jobs) if self.fleet.has_free() || self.queue.has_room() => jobs.admit(req),
-            _ => req,
+            // Rejected: the next job still draws by its arrival order.
+            Some(jobs) => {
+                jobs.pass();
+                req
+            }
+            None => req,
         };
         if let Some(gpu) = self.fleet.least_loaded() {
             self.assign(ctx, gpu, req);

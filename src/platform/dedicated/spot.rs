@@ -200,7 +200,7 @@ impl Dedicated {
         if let Some(jobs) = &mut self.jobs {
             for r in &evicted {
                 match on_interrupt {
-                    Some(OnInterrupt::Fail) => jobs.abandon(r.req),
+                    Some(OnInterrupt::Fail) => jobs.fail(r.req, now),
                     _ => jobs.interrupt(r.req, now),
                 }
             }

@@ -135,3 +135,31 @@ fn a_passed_arrival_keeps_the_next_jobs_draws_those_of_its_arrival_order() {
     assert_eq!(ends(&mut other, passed), second);
     assert_ne!(first, second);
 }
+
+#[test]
+fn a_failed_job_loses_all_its_work_without_a_restart() {
+    // 3 s intervals with 1 s checkpoints: by 9.5 s two intervals (6 s of work) are saved
+    // and 1.5 s of the third's work is done; all 7.5 s are lost.
+    let mut b = book(Some((3.0, 1.0, 5.0)));
+    let r = job(&mut b, 10.0);
+    let first = b.start(r, SimTime::ZERO, None);
+    assert_eq!(b.advance(r, first), Step::Next(s(8.0)));
+    assert_eq!(b.advance(r, s(8.0)), Step::Next(s(12.0)));
+    b.fail(r, s(9.5));
+    assert_eq!(b.metrics.lost_work_ns, 7_500_000_000);
+    assert_eq!(b.metrics.restarts, 0);
+    assert_eq!(b.metrics.checkpoint_ns, 2_000_000_000);
+    // Its id is free for the next job.
+    assert_eq!(job(&mut b, 1.0).service, r.service);
+}
+
+#[test]
+fn without_checkpoints_a_job_at_its_deadline_fails() {
+    let mut b = book(None);
+    let r = job(&mut b, 10.0);
+    let end = b.start(r, SimTime::ZERO, Some(s(4.0)));
+    assert_eq!(end, s(4.0));
+    assert_eq!(b.advance(r, end), Step::Failed);
+    assert_eq!(b.metrics.lost_work_ns, 4_000_000_000);
+    assert_eq!(b.metrics.restarts, 0);
+}

@@ -69,11 +69,7 @@ impl Serverless {
         self.in_flight -= 1;
         match step {
             Step::Done => self.record_completion(slot, run.req.arrival, run.start, now),
-            // Without checkpoints it would run into the same timeout again.
-            _ if !self.book().checkpoints() => {
-                self.book().abandon(req);
-                self.recorder.counts.failed += 1;
-            }
+            Step::Failed => self.recorder.counts.failed += 1,
             _ => {
                 let at = self.restarts.partition_point(|r| r.arrival <= req.arrival);
                 self.restarts.insert(at, req);

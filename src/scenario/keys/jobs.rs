@@ -59,8 +59,9 @@ pub static CHECKPOINT: Table = Table {
     title: "checkpoint",
     doc: "Checkpointing of a `jobs` workload. Every checkpoint, and every restore, draws its \
           duration from the job's own stream, so every platform sees the same durations for \
-          the same job. On a serverless platform `interval_s` + the mean `cost` must fit in \
-          `execution_timeout_s`, or a job would never finish.",
+          the same job. On a serverless platform (and a hybrid's overflow) `interval_s` + the \
+          mean `cost` + the mean `restore` must fit in `execution_timeout_s`, or a resumed job \
+          would never finish.",
     tag: None,
     keys: &[
         Key {

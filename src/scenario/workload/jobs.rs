@@ -177,23 +177,25 @@ pub fn check_platforms(
     errs.0.len() == before
 }
 
-/// A checkpoint interval and its mean cost must fit in one execution; `at` is the
-/// platform's path, `origin` the path of the checkpoint block.
+/// A resumed execution restores, works an interval and checkpoints: the three (at their
+/// means) must fit in one execution; `at` is the platform's path, `origin` the path of the
+/// checkpoint block.
 fn fits_timeout(
     c: &Checkpointing,
     timeout: SimDuration,
     (at, origin): (&str, &str),
     errs: &mut Errors,
 ) {
-    let needed = c.interval.as_secs_f64() + c.cost.mean();
+    let needed = c.interval.as_secs_f64() + c.cost.mean() + c.restore.mean();
     let timeout = timeout.as_secs_f64();
     if needed > timeout {
         errs.push(
             &join(at, "execution_timeout_s"),
             format!(
-                "expected at least {} + mean {} = {needed} s so that a job can save its progress within one execution, found {timeout} s (a job would never finish)",
+                "expected at least {} + mean {} + mean {} = {needed} s so that a resumed job can save its progress within one execution, found {timeout} s (a job would never finish)",
                 join(origin, "interval_s"),
                 join(origin, "cost"),
+                join(origin, "restore"),
             ),
         );
     }

@@ -21,7 +21,7 @@ fn a_checkpoint_interval_and_cost_beyond_the_execution_timeout_is_refused() {
         jobs(1, 7200.0, Some((3000.0, 700.0, 10.0))),
         modal(3600.0),
         &[
-            "platforms[0].execution_timeout_s: expected at least workload.jobs.checkpoint.interval_s + mean workload.jobs.checkpoint.cost = 3700 s",
+            "platforms[0].execution_timeout_s: expected at least workload.jobs.checkpoint.interval_s + mean workload.jobs.checkpoint.cost + mean workload.jobs.checkpoint.restore = 3710 s",
             "found 3600 s (a job would never finish)",
         ],
     );
@@ -61,7 +61,7 @@ fn a_checkpoint_interval_beyond_a_hybrids_overflow_timeout_is_refused() {
         jobs(1, 3600.0, None),
         hybrid,
         &[
-            "platforms[0].overflow.execution_timeout_s: expected at least platforms[0].checkpoint.interval_s + mean platforms[0].checkpoint.cost = 1860 s",
+            "platforms[0].overflow.execution_timeout_s: expected at least platforms[0].checkpoint.interval_s + mean platforms[0].checkpoint.cost + mean platforms[0].checkpoint.restore = 1920 s",
             "found 300 s (a job would never finish)",
         ],
     );
@@ -104,7 +104,7 @@ fn a_platform_checkpoint_is_checked_against_its_timeout_and_needs_jobs() {
         jobs(1, 7200.0, Some((600.0, 10.0, 10.0))),
         p.clone(),
         &[
-            "platforms[0].execution_timeout_s: expected at least platforms[0].checkpoint.interval_s + mean platforms[0].checkpoint.cost = 3660 s",
+            "platforms[0].execution_timeout_s: expected at least platforms[0].checkpoint.interval_s + mean platforms[0].checkpoint.cost + mean platforms[0].checkpoint.restore = 3661 s",
         ],
     );
     let requests =
@@ -119,4 +119,24 @@ fn a_platform_checkpoint_is_checked_against_its_timeout_and_needs_jobs() {
     let mut p = spot("spot", 0.0, 1.0, 1.0);
     p["checkpoint"] = json!("never");
     rejects(jobs(1, 60.0, None), p, &["platforms[0].checkpoint"]);
+}
+
+#[test]
+fn checkpoints_so_frequent_that_a_run_would_take_hours_ask_for_force() {
+    // One hour of work saved every nanosecond: 3.6·10^12 segments, an event each.
+    let json = scenario(
+        "1d",
+        1,
+        jobs(1, 3600.0, Some((1e-9, 0.0, 0.0))),
+        vec![json!({"name": "d", "type": "dedicated", "usd_per_hour": 3.6})],
+    );
+    let (_dir, path) = scenario_file(&json);
+    let out = crate::support::output_of("run", &path, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("expected about 3.60e12 simulated events"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("add --force to run it anyway"), "{stderr}");
 }
