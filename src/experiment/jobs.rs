@@ -4,8 +4,7 @@
 
 use serde::Serialize;
 
-use super::ReplicaResult;
-use super::summary::{Percentiles, stat_of};
+use super::summary::{Percentiles, Served, stat_of};
 use crate::metrics::{DurationHistogram, JobMetrics, Stat};
 
 /// `jobs` of `platforms[]`, present when the workload is `jobs`.
@@ -30,17 +29,17 @@ pub struct JobSummary {
     pub cost_usd_per_job: Option<Stat>,
 }
 
-fn jobs(r: &ReplicaResult) -> &JobMetrics {
-    r.outcome
+fn jobs<'a>((outcome, _): &Served<'a>) -> &'a JobMetrics {
+    outcome
         .recorder
         .jobs
         .as_deref()
         .expect("checked: every replica of a jobs workload records jobs")
 }
 
-/// The summary of one platform's replicas, if they ran jobs.
-pub fn summary(rs: &[ReplicaResult]) -> Option<JobSummary> {
-    if rs.is_empty() || rs.iter().any(|r| r.outcome.recorder.jobs.is_none()) {
+/// The summary of one platform's replicas (or one part's of a hybrid), if they ran jobs.
+pub fn summary(rs: &[Served]) -> Option<JobSummary> {
+    if rs.is_empty() || rs.iter().any(|(o, _)| o.recorder.jobs.is_none()) {
         return None;
     }
     let mut h = DurationHistogram::default();
@@ -57,16 +56,16 @@ pub fn summary(rs: &[ReplicaResult]) -> Option<JobSummary> {
         checkpoint_s: seconds(|j| j.checkpoint_ns),
         restore_s: seconds(|j| j.restore_ns),
         restarts: stat_of(rs, |r| jobs(r).restarts as f64),
-        cost_usd_per_job: stat_of(rs, |r| match jobs(r).completed {
+        cost_usd_per_job: stat_of(rs, |r @ (_, bill)| match jobs(r).completed {
             0 => f64::NAN,
-            n => r.bill.total_usd / n as f64,
+            n => bill.total_usd / n as f64,
         }),
     })
 }
 
 /// The Stat of each seed's quantile `q` of completion times (a seed that completed no job
 /// is left out, as for any undefined per-seed figure).
-fn completion_quantile(rs: &[ReplicaResult], q: f64) -> Option<Stat> {
+fn completion_quantile(rs: &[Served], q: f64) -> Option<Stat> {
     stat_of(rs, |r| {
         jobs(r).completion_time.quantile_s(q).unwrap_or(f64::NAN)
     })

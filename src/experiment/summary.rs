@@ -81,6 +81,9 @@ pub struct PartSummary {
     pub cost_usd: Option<Stat>,
     pub cost_usd_per_month: Option<Stat>,
     pub cost_breakdown_usd: CostBreakdown,
+    /// With a `jobs` workload: completion times, lost work, checkpoints, restores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<JobSummary>,
 }
 
 /// `parts` of a hybrid: `{base, overflow}`; the platform's own cost keys are their sums.
@@ -198,7 +201,7 @@ fn merged(
 }
 
 /// One replica (or one part of it) as the summary of what was served reads it.
-type Served<'a> = (&'a PlatformOutcome, &'a Bill);
+pub(super) type Served<'a> = (&'a PlatformOutcome, &'a Bill);
 
 /// The figures every summary has, over one outcome and bill per seed; `month` scales a
 /// replica's cost to 30 days.
@@ -226,6 +229,7 @@ fn served(runs: &[Served], month: f64) -> PartSummary {
             idle: bill(|b| b.idle_usd),
             fallback: bill(|b| b.fallback_usd),
         },
+        jobs: super::jobs::summary(runs),
     }
 }
 
@@ -241,6 +245,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         cost_usd,
         cost_usd_per_month,
         cost_breakdown_usd,
+        jobs,
     } = served(&whole, month);
     let latency = merged(rs, |r| &r.outcome.recorder.latency);
     let merged = |pick| Percentiles::of(&merged(rs, pick));
@@ -287,7 +292,7 @@ pub fn summarize(spec: &PlatformSpec, s: &Scenario, rs: &[ReplicaResult]) -> Pla
         overflow_fraction: overflow_fraction(rs),
         preemptions: of(|o| o.recorder.preemptions as f64),
         restarts: of(|o| o.recorder.restarts as f64),
-        jobs: super::jobs::summary(rs),
+        jobs,
         parts: parts(rs, month),
         timeline: super::timeline::timeline(spec, rs),
         unstable: instability.is_some(),

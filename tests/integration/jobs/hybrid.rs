@@ -124,6 +124,12 @@ fn a_job_that_overflows_chains_its_executions_in_the_pool() {
     assert_eq!(j["restore_s"]["mean"], 120.0);
     assert_eq!(j["restarts"]["mean"], 1.0);
     assert_eq!(p["overflow_fraction"]["mean"], 0.5);
+    // Each part's own jobs figures.
+    let part = |name: &str, key: &str| p["parts"][name]["jobs"][key]["mean"].clone();
+    assert_eq!(part("base", "completion_time_s"), 111_600.0);
+    assert_eq!(part("overflow", "completion_time_s"), 112_620.0);
+    assert_eq!(part("base", "restarts"), 0.0);
+    assert_eq!(part("overflow", "restarts"), 1.0);
     // 3 days of the GPU at $3.60 an hour; the container is billed from its cold start to
     // the end of its 60 s scaledown window: 112,680 s at $0.001.
     let cost = |part: &str| p["parts"][part]["cost_usd"]["mean"].as_f64().unwrap();
