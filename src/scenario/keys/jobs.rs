@@ -2,6 +2,9 @@
 
 use super::{ARRIVAL, DIST, Default, Key, MIN_GAP_S, Range, Table, Ty, whole};
 
+/// The longest interval: the longest horizon, 100 years (the clock ends after 584).
+const MAX_INTERVAL_S: f64 = 36_500.0 * 86_400.0;
+
 pub static JOBS: Table = Table {
     id: "jobs",
     title: "jobs",
@@ -66,9 +69,10 @@ pub static CHECKPOINT: Table = Table {
     keys: &[
         Key {
             name: "interval_s",
-            ty: Ty::Duration(Range::AtLeast(MIN_GAP_S)),
+            ty: Ty::Duration(Range::Between(MIN_GAP_S, MAX_INTERVAL_S)),
             default: Default::Required,
-            doc: "work between two checkpoints (at least 1 ns)",
+            doc: "work between two checkpoints (at least 1 ns, at most 100 years: the longest \
+                  horizon)",
         },
         Key {
             name: "cost",
