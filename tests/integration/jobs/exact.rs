@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{completion_times, constant, jobs, scenario, spot};
+use super::{completion_times, constant, job_metrics, jobs, scenario, spot, two_pairs_of_jobs};
 use crate::support::{output_of, platform, run_json, scenario_file};
 
 #[test]
@@ -147,11 +147,7 @@ fn a_rejected_job_leaves_later_jobs_their_own_checkpoint_draws() {
     // Two jobs at 0 s and two at 10,000 s on one slot with no queue, on a fleet and on a
     // warm container: each takes the first job of a burst and rejects the second, so both
     // run the same two jobs and must draw the same checkpoint costs for them.
-    let workload = json!({"jobs": {
-        "arrivals": {"process": "bursts", "every_s": 10_000, "count": 2, "spacing_s": 0},
-        "work": constant(3600.0),
-        "checkpoint": {"interval_s": 600, "cost": {"dist": "exponential", "mean_s": 30.0},
-                       "restore": constant(0.0)}}});
+    let workload = two_pairs_of_jobs();
     let fleet = json!({"name": "fleet", "type": "dedicated", "usd_per_hour": 3.6,
                        "queue_limit": 0});
     let container = json!({"name": "container", "type": "serverless", "gpu_usd_per_s": 0.001,
@@ -160,10 +156,7 @@ fn a_rejected_job_leaves_later_jobs_their_own_checkpoint_draws() {
     let json = scenario("20000s", 3, workload, vec![fleet, container]);
     let runs = crate::serverless::replicas(&json);
     for (f, c) in runs[0].iter().zip(&runs[1]) {
-        let jobs = |r: &servsim::experiment::ReplicaResult| {
-            r.outcome.recorder.jobs.as_deref().unwrap().clone()
-        };
-        let (jf, jc) = (jobs(f), jobs(c));
+        let (jf, jc) = (job_metrics(f), job_metrics(c));
         assert_eq!((jf.completed, jc.completed), (2, 2));
         assert_eq!(f.outcome.recorder.counts.rejected, 2);
         assert_eq!(jf.checkpoint_ns, jc.checkpoint_ns);
@@ -184,7 +177,7 @@ fn a_job_failed_by_a_spot_interruption_loses_all_its_work_without_a_restart() {
     );
     let mut after_a_checkpoint = 0;
     for r in &crate::serverless::replicas(&json)[0] {
-        let j = r.outcome.recorder.jobs.as_deref().unwrap();
+        let j = job_metrics(r);
         if r.outcome.recorder.counts.failed == 0 {
             assert_eq!(j.completed, 1);
             continue;

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{completion_times, constant, jobs, scenario, spot};
+use super::{completion_times, constant, job_metrics, jobs, scenario, spot, two_pairs_of_jobs};
 use crate::serverless::replicas;
 use crate::support::{platform, run_json, scenario_file};
 
@@ -48,8 +48,7 @@ fn a_hybrid_whose_overflow_never_triggers_runs_its_jobs_exactly_as_its_base_alon
     let runs = replicas(&json);
     let mut restarts = 0;
     for (a, h) in runs[0].iter().zip(&runs[1]) {
-        let (ja, jh) = (&a.outcome.recorder.jobs, &h.outcome.recorder.jobs);
-        let (ja, jh) = (ja.as_deref().unwrap(), jh.as_deref().unwrap());
+        let (ja, jh) = (job_metrics(a), job_metrics(h));
         assert!(ja.completed > 250, "a week of jobs: {}", ja.completed);
         restarts += ja.restarts;
         assert_eq!(
@@ -149,11 +148,7 @@ fn both_parts_draw_checkpoint_costs_keyed_by_the_hybrids_arrivals() {
     // the second overflows (it would wait 3,600 s). Nothing interrupts, so the checkpoints
     // of all four jobs add up exactly as on two GPUs that take all four, but only if each
     // job draws by its arrival order whichever part runs it.
-    let workload = json!({"jobs": {
-        "arrivals": {"process": "bursts", "every_s": 10_000, "count": 2, "spacing_s": 0},
-        "work": constant(3600.0),
-        "checkpoint": {"interval_s": 600, "cost": {"dist": "exponential", "mean_s": 30.0},
-                       "restore": constant(0.0)}}});
+    let workload = two_pairs_of_jobs();
     let two = json!({"name": "two", "type": "dedicated", "instances": 2, "usd_per_hour": 3.6});
     let one = json!({"usd_per_hour": 3.6});
     let json = scenario(
@@ -164,10 +159,7 @@ fn both_parts_draw_checkpoint_costs_keyed_by_the_hybrids_arrivals() {
     );
     let runs = replicas(&json);
     for (two, h) in runs[0].iter().zip(&runs[1]) {
-        let jobs = |r: &servsim::experiment::ReplicaResult| {
-            r.outcome.recorder.jobs.as_deref().unwrap().clone()
-        };
-        let (jt, jh) = (jobs(two), jobs(h));
+        let (jt, jh) = (job_metrics(two), job_metrics(h));
         assert_eq!((jt.completed, jh.completed), (4, 4));
         assert_eq!(h.parts.as_ref().unwrap().overflowed, 2);
         assert_eq!(jt.checkpoint_ns, jh.checkpoint_ns);

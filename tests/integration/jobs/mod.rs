@@ -36,6 +36,21 @@ pub fn spot(name: &str, per_hour: f64, replacement_s: f64, model_load_s: f64) ->
                     "fallback": "wait", "on_interrupt": "requeue"}})
 }
 
+/// Two jobs at 0 s and two at 10,000 s, each 3,600 s of work checkpointing every 600 s at
+/// an exponential cost (mean 30 s) and restoring at once: drawn costs tell jobs apart.
+pub fn two_pairs_of_jobs() -> Value {
+    json!({"jobs": {
+        "arrivals": {"process": "bursts", "every_s": 10_000, "count": 2, "spacing_s": 0},
+        "work": constant(3600.0),
+        "checkpoint": {"interval_s": 600, "cost": {"dist": "exponential", "mean_s": 30.0},
+                       "restore": constant(0.0)}}})
+}
+
+/// What a replica recorded of its jobs.
+pub fn job_metrics(r: &servsim::experiment::ReplicaResult) -> &servsim::metrics::JobMetrics {
+    r.outcome.recorder.jobs.as_deref().expect("a jobs workload")
+}
+
 pub fn scenario(horizon: &str, seeds: u32, workload: Value, platforms: Vec<Value>) -> Value {
     json!({"name": "jobs", "horizon": horizon, "seeds": seeds, "workload": workload, "platforms": platforms})
 }
